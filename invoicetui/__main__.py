@@ -1,0 +1,5 @@
+"""Allow `python -m invoicetui`."""
+
+from invoicetui.cli import main
+
+raise SystemExit(main())

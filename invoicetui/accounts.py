@@ -1,0 +1,40 @@
+"""The validated shape of one configured account (loading lives in config.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_CACHE_TTL = 15 * 60.0
+DEFAULT_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class AccountConfig:
+    name: str
+    provider: str  # palette | waldur | doit | zilliz
+    base_url: str | None = None
+    token: str | None = field(default=None, repr=False)
+    token_env: str | None = None
+    token_command: str | None = None
+    verify_tls: bool | str = True
+    timeout: float = DEFAULT_TIMEOUT
+    max_rps: float | None = None  # None: the provider's default, under its documented limit
+    cache_ttl: float = DEFAULT_CACHE_TTL
+    # palette
+    tenant_uid: str | None = None
+    invoice_uids: tuple[str, ...] = ()
+    # waldur
+    role: str = "customer"  # customer | provider
+    currency: str = "EUR"
+    customer_uuid: str | None = None
+    # doit
+    customer_context: str | None = None
+
+    @property
+    def token_source(self) -> str:
+        """Where the token comes from, for messages (never the token itself)."""
+        if self.token_env:
+            return self.token_env
+        if self.token_command:
+            return "token_command"
+        return "token"

@@ -1,0 +1,360 @@
+"""The demo server: the four fake provider APIs on one loopback port, over real HTTP.
+
+Each provider is mounted under its own prefix (/palette, /waldur, /doit, /zilliz) with the
+provider's real paths below it, so a base_url of http://127.0.0.1:PORT/doit works unchanged.
+Faults can be switched on per provider and path for tests and benchmarks.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Protocol
+from urllib.parse import parse_qs, urlsplit
+
+from invoicetui.accounts import AccountConfig
+
+PROVIDER_PREFIXES = ("palette", "waldur", "doit", "zilliz")
+
+
+@dataclass
+class DemoRequest:
+    method: str
+    provider: str
+    path: str  # below the provider prefix, e.g. /billing/v1/invoices
+    query: dict[str, list[str]]
+    headers: dict[str, str]  # lower-case names
+    base_url: str  # http://host:port/<provider>, for Link headers and url fields
+
+    def arg(self, name: str, default: str | None = None) -> str | None:
+        values = self.query.get(name)
+        return values[0] if values else default
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+@dataclass
+class DemoResponse:
+    status: int = 200
+    body: Any = None  # JSON-able, or bytes sent as they are
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
+
+
+class ProviderDemo(Protocol):
+    """One fake provider API."""
+
+    name: str
+
+    def handle(self, request: DemoRequest) -> DemoResponse: ...
+
+    def accounts(self, base_url: str) -> list[AccountConfig]:
+        """The demo accounts this fake serves, as a config would name them (tokens inline)."""
+        ...
+
+
+@dataclass
+class Fault:
+    """A switchable misbehaviour.
+
+    kind: "429" (with Retry-After `retry_after` when set), "503", "502", "slow" (sleep
+    `delay` seconds first), "malformed" (200 with broken JSON), "wrong_token" (the
+    provider's own 401), "drop" (close the connection).
+    """
+
+    kind: str
+    provider: str | None = None
+    path_contains: str | None = None
+    times: int | None = None  # None: forever
+    retry_after: str | None = None
+    delay: float = 0.0
+
+    def matches(self, provider: str, path: str) -> bool:
+        if self.provider and self.provider != provider:
+            return False
+        return not (self.path_contains and self.path_contains not in path)
+
+
+class TokenBucket:
+    """Server-side rate limit, as the real APIs enforce it."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.tokens = burst
+        self.stamp = time.monotonic()
+        self.lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+            self.stamp = now
+            if self.tokens >= 1:
+                self.tokens -= 1
+                return True
+            return False
+
+
+@dataclass
+class DemoStats:
+    requests: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[int] = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, provider: str, status: int) -> None:
+        with self.lock:
+            self.requests[provider] += 1
+            self.statuses[status] += 1
+
+
+class DemoServer:
+    """Serves the providers in a background thread; use as a context manager."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        scale: int = 0,
+        rate_limits: bool = True,
+        providers: dict[str, ProviderDemo] | None = None,
+    ) -> None:
+        self.providers = providers if providers is not None else build_providers(scale=scale)
+        self.faults: list[Fault] = []
+        self.fault_lock = threading.Lock()
+        self.stats = DemoStats()
+        # Documented limits: Palette 10 req/s per IP with a burst of 5; Zilliz 20 req/s.
+        self.limits: dict[str, TokenBucket] = {}
+        if rate_limits:
+            self.limits = {"palette": TokenBucket(10, 5), "zilliz": TokenBucket(20, 20)}
+        self.httpd = _Server((host, port), _make_handler(self))
+        self.thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
+
+    @property
+    def host(self) -> str:
+        return str(self.httpd.server_address[0])
+
+    def base_url(self, provider: str) -> str:
+        return f"http://{self.host}:{self.port}/{provider}"
+
+    def set_limit(self, provider: str, rate: float | None, burst: float = 1) -> None:
+        if rate is None:
+            self.limits.pop(provider, None)
+        else:
+            self.limits[provider] = TokenBucket(rate, burst)
+
+    def add_fault(self, fault: Fault) -> Fault:
+        with self.fault_lock:
+            self.faults.append(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        with self.fault_lock:
+            self.faults.clear()
+
+    def take_fault(self, provider: str, path: str) -> Fault | None:
+        with self.fault_lock:
+            for fault in self.faults:
+                if fault.matches(provider, path):
+                    if fault.times is not None:
+                        fault.times -= 1
+                        if fault.times <= 0:
+                            self.faults.remove(fault)
+                    return fault
+        return None
+
+    def start(self) -> DemoServer:
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="demo-server")
+        self.thread.daemon = True
+        self.thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        if self.thread:
+            self.thread.join(timeout=5)
+
+    def __enter__(self) -> DemoServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ dispatch
+
+    def dispatch(self, method: str, raw_path: str, headers: dict[str, str]) -> DemoResponse | None:
+        """None means: drop the connection."""
+        parts = urlsplit(raw_path)
+        segments = parts.path.split("/", 2)
+        provider = segments[1] if len(segments) > 1 else ""
+        demo = self.providers.get(provider)
+        if demo is None:
+            return DemoResponse(404, {"detail": "Not found."})
+        path = "/" + (segments[2] if len(segments) > 2 else "")
+        fault = self.take_fault(provider, path)
+        if fault is not None:
+            handled = self._apply_fault(fault, demo, provider, path)
+            if handled is not _CONTINUE:
+                return handled  # type: ignore[return-value]
+        bucket = self.limits.get(provider)
+        if bucket is not None and not bucket.take():
+            return _rate_limited(provider, None)
+        request = DemoRequest(
+            method=method,
+            provider=provider,
+            path=path,
+            query=parse_qs(parts.query, keep_blank_values=True),
+            headers=headers,
+            base_url=f"http://{headers.get('host') or f'{self.host}:{self.port}'}/{provider}",
+        )
+        return demo.handle(request)
+
+    def _apply_fault(
+        self, fault: Fault, demo: ProviderDemo, provider: str, path: str
+    ) -> DemoResponse | None | object:
+        if fault.kind == "slow":
+            time.sleep(fault.delay)
+            return _CONTINUE
+        if fault.kind == "429":
+            return _rate_limited(provider, fault.retry_after)
+        if fault.kind in ("502", "503", "504"):
+            return DemoResponse(int(fault.kind), b"<html>upstream unavailable</html>", {}, "text/html")
+        if fault.kind == "malformed":
+            return DemoResponse(200, b'{"invoices": [ {"id": "x", ', {}, "application/json")
+        if fault.kind == "wrong_token":
+            return _unauthorized(provider)
+        if fault.kind == "drop":
+            return None
+        raise ValueError(f"unknown fault kind {fault.kind!r}")
+
+
+_CONTINUE = object()
+
+
+def _rate_limited(provider: str, retry_after: str | None) -> DemoResponse:
+    headers = {"Retry-After": retry_after} if retry_after else {}
+    body: Any
+    if provider == "palette":
+        body = {"code": "TooManyRequests", "message": "Too many requests", "details": {}, "ref": ""}
+    elif provider == "zilliz":
+        body = {"code": 429, "message": "Too many requests, please retry later."}
+    elif provider == "waldur":
+        body = {"detail": "Request was throttled."}
+    else:
+        body = {"error": "Too many requests"}
+    return DemoResponse(429, body, headers)
+
+
+def _unauthorized(provider: str) -> DemoResponse:
+    if provider == "palette":
+        return DemoResponse(401, {"code": "Unauthorized", "message": "Invalid API key", "details": {}, "ref": ""})
+    if provider == "waldur":
+        return DemoResponse(401, {"detail": "Invalid token."})
+    if provider == "zilliz":
+        return DemoResponse(
+            401,
+            {"code": 80001, "message": "Invalid token: Your token is not valid. Please double-check your request parameters and ensure that you have provided a valid token."},
+        )
+    return DemoResponse(
+        401,
+        {
+            "type": "https://developer.doit.com/errors/unauthorized",
+            "title": "Unauthorized",
+            "status": 401,
+            "detail": "invalid or missing API key",
+            "instance": "https://api.doit.com/requests/req_01J0000000000000000000000",
+            "code": "unauthorized",
+            "retryable": False,
+        },
+        {"WWW-Authenticate": 'Bearer realm="api.doit.com"'},
+        "application/problem+json",
+    )
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        # Without this, keep-alive replies stall ~40 ms on delayed ACKs.
+        disable_nagle_algorithm = True
+
+        def do_GET(self) -> None:
+            self._serve("GET")
+
+        def do_HEAD(self) -> None:
+            self._serve("HEAD")
+
+        def _serve(self, method: str) -> None:
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            response = server.dispatch(method, self.path, headers)
+            if response is None:
+                self.close_connection = True
+                return
+            if isinstance(response.body, bytes):
+                payload = response.body
+            elif response.body is None:
+                payload = b""
+            else:
+                payload = json.dumps(response.body, ensure_ascii=False).encode()
+            provider = self.path.split("/", 2)[1] if self.path.count("/") >= 1 else ""
+            server.stats.record(provider, response.status)
+            self.send_response(response.status)
+            if payload or response.status != 204:
+                self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(payload)))
+            for key, value in response.headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            if method != "HEAD":
+                self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            return
+
+    return Handler
+
+
+def build_providers(scale: int = 0) -> dict[str, ProviderDemo]:
+    """All four fake APIs with their deterministic data (scale adds the big accounts)."""
+    from invoicetui.demo.doit import DoitDemo
+    from invoicetui.demo.palette import PaletteDemo
+    from invoicetui.demo.waldur import WaldurDemo
+    from invoicetui.demo.zilliz import ZillizDemo
+
+    return {
+        "palette": PaletteDemo(),
+        "waldur": WaldurDemo(scale=scale),
+        "doit": DoitDemo(scale=scale),
+        "zilliz": ZillizDemo(),
+    }
+
+
+HandlerFunc = Callable[[DemoRequest], DemoResponse]
+
+
+def demo_accounts(server: DemoServer) -> list[AccountConfig]:
+    """Every demo account, pointed at this server."""
+    accounts: list[AccountConfig] = []
+    for name, demo in server.providers.items():
+        accounts.extend(demo.accounts(server.base_url(name)))
+    return accounts

@@ -1,0 +1,151 @@
+"""Tolerant readers for provider values: money, dates and statuses.
+
+Each returns None for a value it cannot read, so one bad field never loses a record.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+
+from invoicetui.model import Status
+
+# Larger than any real bill; beyond it a value is corrupt, and formatting it would be huge.
+_MONEY_LIMIT = Decimal(10) ** 15
+
+
+def money(value: object) -> Decimal | None:
+    """A JSON number or decimal string as an exact Decimal (floats via their shortest repr)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        if isinstance(value, int):
+            result = Decimal(value)
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                return None
+            result = Decimal(repr(value))
+        elif isinstance(value, str):
+            text = value.strip()
+            if not text or len(text) > 64:
+                return None
+            result = Decimal(text)
+        else:
+            return None
+    except (InvalidOperation, ValueError, OverflowError):
+        return None
+    if not result.is_finite() or abs(result) >= _MONEY_LIMIT:
+        return None
+    return result
+
+
+def cents(value: object) -> Decimal | None:
+    """Zilliz sends cents; major units are value / 100, exactly."""
+    amount = money(value)
+    if amount is None:
+        return None
+    return (amount / 100).normalize() if amount else Decimal(0)
+
+
+def normalize_amount(value: Decimal | None) -> Decimal | None:
+    """Drop exponent forms that normalize() may produce (1E+2 → 100)."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
+def timestamp(value: object) -> datetime | None:
+    """RFC 3339 / ISO 8601 date-time string to aware UTC; naive times are taken as UTC."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+def day(value: object) -> date | None:
+    """A YYYY-MM-DD string (Waldur dates); a date-time string gives its UTC day."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        return None
+    text = value.strip()
+    if len(text) == 10:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
+    stamp = timestamp(text)
+    return stamp.date() if stamp else None
+
+
+def epoch_ms(value: object) -> datetime | None:
+    """DoiT sends milliseconds since the epoch."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    try:
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def epoch_ms_day(value: object) -> date | None:
+    """DoiT invoice and due dates are whole days sent as ms; keep the day."""
+    stamp = epoch_ms(value)
+    if stamp is None:
+        return None
+    if stamp.hour == stamp.minute == stamp.second == stamp.microsecond == 0:
+        return stamp.date()
+    return stamp
+
+
+_STATUS_MAPS: dict[str, dict[str, Status]] = {
+    "palette": {
+        "PaymentPending": Status.OPEN,
+        "PaymentInProgress": Status.PROCESSING,
+        "PaymentFailed": Status.FAILED,
+        "Paid": Status.PAID,
+    },
+    "waldur": {
+        "pending": Status.DRAFT,
+        "pending_finalization": Status.DRAFT,
+        "created": Status.OPEN,
+        "paid": Status.PAID,
+        "canceled": Status.VOID,
+    },
+    "doit": {
+        "OPEN": Status.OPEN,
+        "PAST DUE": Status.OVERDUE,
+        "PAID": Status.PAID,
+    },
+    "zilliz": {
+        "unbilled": Status.DRAFT,
+        "unpaid": Status.OPEN,
+        "unconfirmed": Status.OPEN,
+        "overdue": Status.OVERDUE,
+        "paid": Status.PAID,
+        "free": Status.PAID,
+        "disputed": Status.DISPUTED,
+    },
+}
+
+
+def status(provider: str, raw: object) -> tuple[Status, str | None]:
+    """Map a provider's status word to the vocabulary; anything else is unknown, raw kept."""
+    from invoicetui.sanitize import clean_optional
+
+    text = clean_optional(raw)
+    if text is None:
+        return Status.UNKNOWN, None
+    return _STATUS_MAPS.get(provider, {}).get(text, Status.UNKNOWN), text

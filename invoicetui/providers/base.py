@@ -1,0 +1,272 @@
+"""The HTTP core every provider client shares: auth, pacing, retries, error mapping.
+
+Subclasses say how to authenticate, how to read their error bodies, and how to page;
+this class owns everything about getting one JSON answer reliably.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
+
+import httpx
+
+from invoicetui import __version__
+from invoicetui.accounts import AccountConfig
+from invoicetui.errors import (
+    AuthError,
+    BadRequest,
+    NetworkError,
+    NotFound,
+    PermissionDenied,
+    ProviderError,
+    RateLimited,
+    ResponseFormatError,
+    ServerError,
+)
+from invoicetui.model import Invoice, utcnow
+from invoicetui.providers.limits import Clock, RateLimiter, RealClock, RetryPolicy, parse_retry_after
+from invoicetui.sanitize import clean_text
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Called as pages arrive: (pages done, pages in all when the API says, else None).
+ProgressCallback = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class JsonResponse:
+    """A decoded JSON body with the response metadata callers page on."""
+
+    data: Any
+    headers: httpx.Headers
+    status_code: int
+    url: str
+
+
+class ProviderClient(ABC):
+    """One account's connection to one provider."""
+
+    provider: ClassVar[str]
+    default_base_url: ClassVar[str | None] = None
+    default_max_rps: ClassVar[float] = 5.0
+    detail_concurrency: ClassVar[int] = 4
+
+    def __init__(
+        self,
+        account: AccountConfig,
+        token: str,
+        *,
+        http: httpx.AsyncClient | None = None,
+        clock: Clock | None = None,
+        retry: RetryPolicy | None = None,
+        rng: random.Random | None = None,
+        on_progress: ProgressCallback | None = None,
+        wallclock: Callable[[], datetime] | None = None,
+    ) -> None:
+        base = account.base_url or self.default_base_url
+        if not base:
+            raise ProviderError(
+                "base_url is required for this provider",
+                provider=self.provider,
+                account=account.name,
+            )
+        self.account = account
+        self.base_url = base.rstrip("/")
+        self._token = token
+        self.clock: Clock = clock or RealClock()
+        self.retry = retry or RetryPolicy()
+        self.rng = rng or random.Random()
+        self.on_progress = on_progress
+        # "Now" in UTC, for rules such as Waldur's current month being a draft; tests fix it.
+        self.wallclock: Callable[[], datetime] = wallclock or utcnow
+        rps = account.max_rps if account.max_rps is not None else self.default_max_rps
+        self.limiter = RateLimiter(rps, self.clock)
+        self._own_http = http is None
+        self.http = http or httpx.AsyncClient(
+            timeout=httpx.Timeout(account.timeout),
+            verify=account.verify_tls,
+            follow_redirects=False,
+            headers={"User-Agent": f"invoicetui/{__version__}"},
+        )
+        self.requests_made = 0
+
+    # ------------------------------------------------------------------ subclass API
+
+    @abstractmethod
+    def auth_headers(self) -> dict[str, str]:
+        """Headers that carry the credential."""
+
+    @abstractmethod
+    async def list_invoices(self) -> list[Invoice]:
+        """Every invoice of the account; summaries may have detailed=False."""
+
+    async def fetch_invoice(self, summary: Invoice) -> Invoice:
+        """The full invoice for a summary; providers whose list is complete return it."""
+        return summary
+
+    @abstractmethod
+    async def check(self) -> None:
+        """One cheap authenticated call, to prove auth and reach."""
+
+    def error_message(self, data: Any, text: str) -> str | None:
+        """The human message in an error body (each provider has its own shape)."""
+        if isinstance(data, dict):
+            for key in ("detail", "message", "error", "title"):
+                value = data.get(key)
+                if isinstance(value, str) and value.strip():
+                    return value
+        return None
+
+    def check_body(self, response: JsonResponse) -> None:
+        """Raise for errors reported inside a 2xx body (Zilliz does this)."""
+
+    def request_id(self, headers: httpx.Headers) -> str | None:
+        for key in ("Request-Id", "X-Request-Id", "requestid"):
+            if key in headers:
+                return clean_text(headers[key], one_line=True)[:80]
+        return None
+
+    def auth_hint(self) -> str:
+        source = self.account.token_source
+        return f"check {source}" if source != "token" else "check the token in the config"
+
+    # ------------------------------------------------------------------ core
+
+    def url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        return f"{self.base_url}{path}"
+
+    async def get_json(
+        self,
+        path: str,
+        params: Sequence[tuple[str, str | int]] | dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> JsonResponse:
+        """GET with pacing and retries; returns decoded JSON or raises a ProviderError."""
+        url = self.url(path)
+        started = self.clock.now()
+        attempt = 0
+        while True:
+            attempt += 1
+            await self.limiter.acquire()
+            delay: float | None
+            try:
+                self.requests_made += 1
+                response = await self.http.get(
+                    url, params=params, headers={**self.auth_headers(), **(headers or {})}
+                )
+            except (httpx.ConnectError, httpx.TimeoutException, httpx.RemoteProtocolError) as exc:
+                error: ProviderError = NetworkError(
+                    _network_message(exc), provider=self.provider, account=self.account.name
+                )
+                delay = self.retry.backoff(attempt, self.rng)
+            except httpx.HTTPError as exc:
+                raise NetworkError(
+                    _network_message(exc), provider=self.provider, account=self.account.name
+                ) from exc
+            else:
+                if response.status_code < 400:
+                    result = self._decode(response)
+                    self.check_body(result)
+                    return result
+                error = self.map_error(response)
+                if response.status_code not in self.retry.retry_statuses:
+                    raise error
+                delay = parse_retry_after(response.headers.get("Retry-After"))
+                if delay is None:
+                    delay = self.retry.backoff(attempt, self.rng)
+                delay = min(delay, self.retry.max_delay)
+            elapsed = self.clock.now() - started
+            if attempt >= self.retry.max_attempts or elapsed + delay > self.retry.max_total:
+                raise error
+            await self.clock.sleep(delay)
+
+    def _decode(self, response: httpx.Response) -> JsonResponse:
+        try:
+            data = json.loads(response.content)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ResponseFormatError(
+                f"the answer from {response.request.url.path} is not valid JSON",
+                provider=self.provider,
+                account=self.account.name,
+                status_code=response.status_code,
+                request_id=self.request_id(response.headers),
+            ) from exc
+        return JsonResponse(data, response.headers, response.status_code, str(response.url))
+
+    def map_error(self, response: httpx.Response) -> ProviderError:
+        """Turn a 4xx/5xx into the typed error a user can act on."""
+        code = response.status_code
+        text = response.text[:2000] if response.content else ""
+        try:
+            data: Any = json.loads(text) if text else None
+        except ValueError:
+            data = None
+        detail = self.error_message(data, text)
+        detail = clean_text(detail, one_line=True)[:300] if detail else None
+        kwargs: dict[str, Any] = {
+            "provider": self.provider,
+            "account": self.account.name,
+            "status_code": code,
+            "request_id": self.request_id(response.headers),
+        }
+        suffix = f": {detail}" if detail else ""
+        if code == 401:
+            return AuthError(f"API key rejected{suffix}", hint=self.auth_hint(), **kwargs)
+        if code == 403:
+            return PermissionDenied(
+                f"access denied{suffix}", hint="the key lacks the billing role", **kwargs
+            )
+        if code == 404:
+            return NotFound(f"not found{suffix}", **kwargs)
+        if code == 429:
+            return RateLimited(f"rate limited{suffix}", hint="lower max_rps", **kwargs)
+        if code >= 500:
+            return ServerError(f"server error{suffix}", hint="try again later", **kwargs)
+        return BadRequest(f"request refused{suffix}", **kwargs)
+
+    async def gather_limited(
+        self, items: Iterable[T], func: Callable[[T], Awaitable[R]], limit: int | None = None
+    ) -> list[R]:
+        """Run func over items with bounded concurrency, keeping order."""
+        semaphore = asyncio.Semaphore(limit or self.detail_concurrency)
+
+        async def run(item: T) -> R:
+            async with semaphore:
+                return await func(item)
+
+        return list(await asyncio.gather(*(run(item) for item in items)))
+
+    def progress(self, done: int, total: int | None) -> None:
+        if self.on_progress is not None:
+            self.on_progress(done, total)
+
+    async def aclose(self) -> None:
+        if self._own_http:
+            await self.http.aclose()
+
+    async def __aenter__(self: T) -> T:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+def _network_message(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.ConnectError):
+        reason = str(exc) or "connection failed"
+        if "CERTIFICATE" in reason.upper() or "SSL" in reason.upper():
+            return "TLS verification failed (set verify_tls to a CA bundle path)"
+        return "cannot connect"
+    return f"network error ({type(exc).__name__})"

@@ -1,0 +1,103 @@
+"""Request pacing and retry timing, with an injectable clock so tests never sleep."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> float: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class RealClock:
+    """Monotonic time and asyncio.sleep."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+@dataclass
+class FakeClock:
+    """For tests: sleeping advances time at once and is recorded."""
+
+    t: float = 0.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def now(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.t += max(0.0, seconds)
+        await asyncio.sleep(0)
+
+
+class RateLimiter:
+    """Spaces request starts at least 1/rps apart (burst 1): never above the rate, close to it."""
+
+    def __init__(self, rps: float | None, clock: Clock) -> None:
+        self.interval = 1.0 / rps if rps and rps > 0 else 0.0
+        self.clock = clock
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        if not self.interval:
+            return
+        async with self._lock:
+            now = self.clock.now()
+            start = max(now, self._next)
+            self._next = start + self.interval
+        if start > now:
+            await self.clock.sleep(start - now)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retry 429/502/503/504 and transport failures; bounded in count and in total time."""
+
+    max_attempts: int = 5
+    base_delay: float = 1.0
+    max_delay: float = 60.0
+    max_total: float = 120.0
+    retry_statuses: frozenset[int] = frozenset({429, 502, 503, 504})
+
+    def backoff(self, attempt: int, rng: random.Random) -> float:
+        """Exponential from base_delay, capped, with jitter in [50%, 100%]."""
+        delay = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
+        return delay * rng.uniform(0.5, 1.0)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds: an integer, or an HTTP date (RFC 9110)."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+        return max(0.0, seconds)
+    if seconds != seconds or seconds < 0:  # NaN or negative
+        return None
+    return seconds
