@@ -7,7 +7,7 @@ validation is for untrusted provider payloads, which the clients parse before bu
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any

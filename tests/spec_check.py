@@ -15,7 +15,6 @@ from typing import Any
 import jsonschema
 
 
-
 def _find_specs() -> Path:
     here = Path(__file__).resolve()
     for parent in here.parents:

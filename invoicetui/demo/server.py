@@ -226,14 +226,15 @@ class DemoServer:
 
     def _apply_fault(
         self, fault: Fault, demo: ProviderDemo, provider: str, path: str
-    ) -> DemoResponse | None | object:
+    ) -> DemoResponse | object | None:
         if fault.kind == "slow":
             time.sleep(fault.delay)
             return _CONTINUE
         if fault.kind == "429":
             return _rate_limited(provider, fault.retry_after)
         if fault.kind in ("502", "503", "504"):
-            return DemoResponse(int(fault.kind), b"<html>upstream unavailable</html>", {}, "text/html")
+            page = b"<html>upstream unavailable</html>"
+            return DemoResponse(int(fault.kind), page, {}, "text/html")
         if fault.kind == "malformed":
             return DemoResponse(200, b'{"invoices": [ {"id": "x", ', {}, "application/json")
         if fault.kind == "wrong_token":
@@ -262,13 +263,18 @@ def _rate_limited(provider: str, retry_after: str | None) -> DemoResponse:
 
 def _unauthorized(provider: str) -> DemoResponse:
     if provider == "palette":
-        return DemoResponse(401, {"code": "Unauthorized", "message": "Invalid API key", "details": {}, "ref": ""})
+        body = {"code": "Unauthorized", "message": "Invalid API key", "details": {}, "ref": ""}
+        return DemoResponse(401, body)
     if provider == "waldur":
         return DemoResponse(401, {"detail": "Invalid token."})
     if provider == "zilliz":
         return DemoResponse(
             401,
-            {"code": 80001, "message": "Invalid token: Your token is not valid. Please double-check your request parameters and ensure that you have provided a valid token."},
+            {
+                "code": 80001,
+                "message": "Invalid token: Your token is not valid. Please double-check your"
+                " request parameters and ensure that you have provided a valid token.",
+            },
         )
     return DemoResponse(
         401,
@@ -328,7 +334,7 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
             if method != "HEAD":
                 self.wfile.write(payload)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
     return Handler

@@ -31,14 +31,23 @@ from invoicetui.errors import (
     ServerError,
 )
 from invoicetui.model import Invoice, utcnow
-from invoicetui.providers.limits import Clock, RateLimiter, RealClock, RetryPolicy, parse_retry_after
+from invoicetui.providers.limits import (
+    Clock,
+    RateLimiter,
+    RealClock,
+    RetryPolicy,
+    parse_retry_after,
+)
 from invoicetui.sanitize import clean_text
 
+QueryParams = httpx.QueryParams | dict[str, Any] | list[tuple[str, Any]] | None
 T = TypeVar("T")
 R = TypeVar("R")
 
 # Called as pages arrive: (pages done, pages in all when the API says, else None).
 ProgressCallback = Callable[[int, int | None], None]
+# Called with each page of parsed invoices (summaries) as it arrives, so views can stream.
+PageCallback = Callable[[Sequence[Invoice]], None]
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,7 @@ class ProviderClient(ABC):
         rng: random.Random | None = None,
         on_progress: ProgressCallback | None = None,
         wallclock: Callable[[], datetime] | None = None,
+        on_page: PageCallback | None = None,
     ) -> None:
         base = account.base_url or self.default_base_url
         if not base:
@@ -85,6 +95,7 @@ class ProviderClient(ABC):
         self.retry = retry or RetryPolicy()
         self.rng = rng or random.Random()
         self.on_progress = on_progress
+        self.on_page = on_page
         # "Now" in UTC, for rules such as Waldur's current month being a draft; tests fix it.
         self.wallclock: Callable[[], datetime] = wallclock or utcnow
         rps = account.max_rps if account.max_rps is not None else self.default_max_rps
@@ -125,7 +136,7 @@ class ProviderClient(ABC):
                     return value
         return None
 
-    def check_body(self, response: JsonResponse) -> None:
+    def check_body(self, response: JsonResponse) -> None:  # noqa: B027 - optional hook
         """Raise for errors reported inside a 2xx body (Zilliz does this)."""
 
     def request_id(self, headers: httpx.Headers) -> str | None:
@@ -148,7 +159,7 @@ class ProviderClient(ABC):
     async def get_json(
         self,
         path: str,
-        params: Sequence[tuple[str, str | int]] | dict[str, Any] | None = None,
+        params: QueryParams = None,
         headers: dict[str, str] | None = None,
     ) -> JsonResponse:
         """GET with pacing and retries; returns decoded JSON or raises a ProviderError."""
@@ -162,7 +173,8 @@ class ProviderClient(ABC):
             try:
                 self.requests_made += 1
                 response = await self.http.get(
-                    url, params=params, headers={**self.auth_headers(), **(headers or {})}
+                    url,
+                    params=params, headers={**self.auth_headers(), **(headers or {})}
                 )
             except (httpx.ConnectError, httpx.TimeoutException, httpx.RemoteProtocolError) as exc:
                 error: ProviderError = NetworkError(
@@ -249,6 +261,10 @@ class ProviderClient(ABC):
     def progress(self, done: int, total: int | None) -> None:
         if self.on_progress is not None:
             self.on_progress(done, total)
+
+    def page_arrived(self, invoices: Sequence[Invoice]) -> None:
+        if self.on_page is not None and invoices:
+            self.on_page(invoices)
 
     async def aclose(self) -> None:
         if self._own_http:

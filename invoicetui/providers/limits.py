@@ -75,8 +75,8 @@ class RetryPolicy:
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
         """Exponential from base_delay, capped, with jitter in [50%, 100%]."""
-        delay = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
-        return delay * rng.uniform(0.5, 1.0)
+        delay = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
+        return float(delay * rng.uniform(0.5, 1.0))
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -96,7 +96,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+        seconds = float((when - (now or datetime.now(UTC))).total_seconds())
         return max(0.0, seconds)
     if seconds != seconds or seconds < 0:  # NaN or negative
         return None
