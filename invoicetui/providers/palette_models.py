@@ -13,7 +13,7 @@ from typing import Any
 
 from invoicetui.errors import ResponseFormatError
 from invoicetui.model import SETTLED, Credit, Invoice, LineItem, Payment, Status, format_decimal
-from invoicetui.parse import money, status, timestamp
+from invoicetui.parse import money, normalize_amount, status, timestamp
 from invoicetui.sanitize import clean_json, clean_optional
 
 PROVIDER = "palette"
@@ -52,7 +52,7 @@ def text(value: Any, key: str) -> str | None:
 
 
 def number(value: Any, key: str) -> Decimal | None:
-    return money(value.get(key)) if isinstance(value, Mapping) else None
+    return normalize_amount(money(value.get(key))) if isinstance(value, Mapping) else None
 
 
 def is_summary(payload: Mapping[str, Any]) -> bool:
