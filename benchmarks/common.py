@@ -201,3 +201,136 @@ def emit(measures: Sequence[Measure], *, title: str | None = None) -> None:
 def log(message: str) -> None:
     """Progress on stderr, so stdout stays the table."""
     print(message, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------- the demo server in its own process
+
+
+class DemoProcess:
+    """The demo server in a child process (its own GIL), driven over stdin/stdout lines.
+
+    Commands: `limit PROVIDER RATE BURST`, `nolimit PROVIDER`, `stats`, `reset`; each answers one
+    JSON line. The first line the child prints is {"port": ..., "accounts": [...]}.
+    """
+
+    def __init__(self, scale: int = 0, *, startup_timeout: float = 600.0) -> None:
+        import subprocess
+
+        self.scale = scale
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--serve", str(scale)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        self.startup_seconds = 0.0
+        start = time.perf_counter()
+        hello = self._read(startup_timeout)
+        self.startup_seconds = time.perf_counter() - start
+        self.port: int = hello["port"]
+        self._accounts: list[dict[str, Any]] = hello["accounts"]
+
+    def _read(self, timeout: float = 60.0) -> Any:
+        import select
+
+        assert self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        line = self.proc.stdout.readline() if ready else ""
+        if not line:
+            self.close()
+            raise RuntimeError("the demo server process did not answer")
+        return json.loads(line)
+
+    def command(self, text: str) -> Any:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(text + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def accounts(self) -> list[Any]:
+        """The demo accounts as AccountConfig, pointed at this server."""
+        from invoicetui.accounts import AccountConfig
+
+        result = []
+        for data in self._accounts:
+            data = dict(data)
+            data["invoice_uids"] = tuple(data.get("invoice_uids") or ())
+            result.append(AccountConfig(**data))
+        return result
+
+    def account(self, name: str) -> Any:
+        for account in self.accounts():
+            if account.name == name:
+                return account
+        raise KeyError(f"no demo account {name!r} (scale {self.scale})")
+
+    def set_limit(self, provider: str, rate: float | None, burst: float = 1) -> None:
+        if rate is None:
+            self.command(f"nolimit {provider}")
+        else:
+            self.command(f"limit {provider} {rate} {burst}")
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        result: dict[str, dict[str, int]] = self.command("stats")
+        return result
+
+    def reset(self) -> None:
+        self.command("reset")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()  # EOF: the child stops its server and exits
+            try:
+                self.proc.wait(timeout=10)
+            except Exception:  # noqa: BLE001 - then be firm
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+
+    def __enter__(self) -> DemoProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _serve(scale: int) -> None:
+    """The child side of DemoProcess."""
+    from dataclasses import asdict as _asdict
+
+    from invoicetui.demo.server import DemoServer, DemoStats, demo_accounts
+
+    server = DemoServer("127.0.0.1", 0, scale=scale).start()
+    accounts = [_asdict(a) for a in demo_accounts(server)]
+    print(json.dumps({"port": server.port, "accounts": accounts}), flush=True)
+    try:
+        for line in sys.stdin:
+            words = line.split()
+            answer: Any = {"ok": True}
+            if not words:
+                continue
+            if words[0] == "limit":
+                server.set_limit(words[1], float(words[2]), float(words[3]))
+            elif words[0] == "nolimit":
+                server.set_limit(words[1], None)
+            elif words[0] == "stats":
+                with server.stats.lock:
+                    answer = {
+                        "requests": dict(server.stats.requests),
+                        "statuses": {str(k): v for k, v in server.stats.statuses.items()},
+                    }
+            elif words[0] == "reset":
+                server.stats = DemoStats()
+            else:
+                answer = {"error": f"unknown command {words[0]!r}"}
+            print(json.dumps(answer), flush=True)
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--serve":
+    sys.path.insert(0, str(ROOT))
+    _serve(int(sys.argv[2]))

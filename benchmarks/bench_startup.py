@@ -1,0 +1,238 @@
+"""Item 1: start to the first painted invoices from a warm cache, against a bare Textual app.
+
+Both programs are launched the same way: a fresh Python process on a pseudo-terminal of
+120x36 with TERM=xterm-256color; the clock starts just before the process is spawned and stops
+when a known string shows up in what the process wrote to the terminal (escape sequences
+stripped). For invoicetui the strings are the labels (number or id) of the first account's
+invoices, read from a prior `invoicetui export` run that also warmed the cache; the TUI then runs
+with --offline, with the demo server stopped, so nothing but the cache can feed it.
+
+    python benchmarks/bench_startup.py [--quick] [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from common import Measure, emit, log, median, quick_mode
+
+COLS, ROWS = 120, 36
+ANSI = re.compile(
+    r"\x1b(?:\[[0-9;?<>=!$ ]*[A-Za-z@`~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|P[^\x1b]*\x1b\\|.)"
+)
+REFERENCE_MARK = "bench-ready-7e3f"
+REFERENCE_APP = f"""
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+class Bare(App[None]):
+    BINDINGS = [("q", "quit", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("{REFERENCE_MARK}")
+
+Bare().run()
+"""
+
+
+def strip_ansi(text: str) -> str:
+    return ANSI.sub("", text)
+
+
+def _drain(master: int, seconds: float) -> bytes:
+    """Read what the child writes for up to `seconds` (so it never blocks on a full pty)."""
+    out = bytearray()
+    end = time.perf_counter() + seconds
+    while True:
+        left = end - time.perf_counter()
+        if left <= 0:
+            break
+        ready, _, _ = select.select([master], [], [], min(left, 0.05))
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+    return bytes(out)
+
+
+def time_to_text(
+    argv: Sequence[str], env: dict[str, str], needles: Sequence[str], timeout: float = 30.0
+) -> tuple[float | None, str]:
+    """Seconds from spawn until one of `needles` is on screen; None on timeout or exit."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        list(argv), stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    buffer = bytearray()
+    found: float | None = None
+    try:
+        while time.perf_counter() - start < timeout:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            buffer += chunk
+            screen = strip_ansi(buffer.decode("utf-8", "replace"))
+            if any(needle in screen for needle in needles):
+                found = time.perf_counter() - start
+                break
+    finally:
+        _stop(proc, master)
+    return found, strip_ansi(buffer.decode("utf-8", "replace"))
+
+
+def _stop(proc: subprocess.Popen[bytes], master: int) -> None:
+    """q, then ctrl+q, then SIGTERM, then SIGKILL; reaps the child and closes the pty."""
+    for key in (b"q", b"\x11"):
+        if proc.poll() is not None:
+            break
+        try:
+            os.write(master, key)
+        except OSError:
+            break
+        _drain(master, 0.0)
+        try:
+            proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            _drain(master, 0.2)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    os.close(master)
+
+
+def invoicetui_command() -> list[str]:
+    script = Path(sys.executable).with_name("invoicetui")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "invoicetui"]
+
+
+def base_env(cache_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TEXTUAL_THEME")}
+    env.update(
+        TERM="xterm-256color",
+        COLUMNS=str(COLS),
+        LINES=str(ROWS),
+        INVOICETUI_CACHE_DIR=str(cache_dir),
+    )
+    env.pop("INVOICETUI_BENCH_JSON", None)
+    return env
+
+
+def prepare(workdir: Path) -> tuple[Path, list[str], dict[str, str]]:
+    """Write a config for the demo accounts, warm the cache with one export; return the needles."""
+    from invoicetui.demo.runtime import demo_config_text
+    from invoicetui.demo.server import DemoServer, demo_accounts
+
+    config = workdir / "config.toml"
+    env = base_env(workdir / "cache")
+    with DemoServer() as server:
+        accounts = demo_accounts(server)
+        config.write_text(demo_config_text(server, accounts))
+        done = subprocess.run(
+            [*invoicetui_command(), "export", "--config", str(config)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    if done.returncode != 0:
+        raise SystemExit(f"warming the cache failed ({done.returncode}):\n{done.stderr}")
+    invoices = json.loads(done.stdout)
+    first = accounts[0].name
+    labels = [inv.get("number") or inv["id"] for inv in invoices if inv["account"] == first]
+    # A cell may be cut short with an ellipsis: a prefix of 8 is unique enough on screen.
+    needles = sorted({label[:8] for label in labels if len(label) >= 6})
+    if not needles:
+        raise SystemExit(f"no invoice labels for the first account {first!r}")
+    return config, needles, env
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="fewer runs")
+    parser.add_argument("--runs", type=int, default=None, help="runs per program (default 5)")
+    args = parser.parse_args(argv)
+    runs = args.runs or (3 if quick_mode(argv) else 5)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-startup-"))
+    try:
+        config, needles, env = prepare(workdir)
+        log(f"startup: first account's labels {needles[:4]}..., {runs} runs each")
+        app_cmd = [*invoicetui_command(), "--offline", "--config", str(config)]
+        ref_cmd = [sys.executable, "-c", REFERENCE_APP]
+        # One untimed launch each, so both start with the same warm OS file cache.
+        time_to_text(app_cmd, env, needles)
+        time_to_text(ref_cmd, env, [REFERENCE_MARK])
+        app_samples: list[float] = []
+        ref_samples: list[float] = []
+        failures: list[str] = []
+        for _ in range(runs):  # interleaved, so drift on the machine hits both alike
+            seconds, screen = time_to_text(ref_cmd, env, [REFERENCE_MARK])
+            if seconds is None:
+                failures.append("reference: " + screen[-300:])
+            else:
+                ref_samples.append(seconds * 1000)
+            seconds, screen = time_to_text(app_cmd, env, needles)
+            if seconds is None:
+                failures.append("invoicetui: " + screen[-500:])
+            else:
+                app_samples.append(seconds * 1000)
+        for failure in failures:
+            log(f"startup: no needle on screen: {failure!r}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    app, ref = median(app_samples), median(ref_samples)
+    ratio = app / ref if app is not None and ref else None
+    measures = [
+        Measure(
+            "1. warm start",
+            "start to first painted invoices (--offline, warm cache)",
+            app,
+            "ms",
+            reference="bare Textual app, first frame",
+            reference_value=ref,
+            target="<= 1.5x reference",
+            met=None if ratio is None else ratio <= 1.5,
+            runs=len(app_samples),
+            note=f"{ratio:.2f}x" if ratio is not None else f"{len(failures)} failed",
+            samples=app_samples,
+        ),
+    ]
+    emit(measures, title="Warm start")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
