@@ -71,7 +71,7 @@ class Config:
 def parse_duration(value: object) -> float:
     """Seconds from a number or a string such as "90s", "15m", "2h", "1h30m" or "1d"."""
     if isinstance(value, bool):
-        raise ValueError("expected seconds or a duration such as \"15m\"")
+        raise ValueError('expected seconds or a duration such as "15m"')
     if isinstance(value, int | float):
         seconds = float(value)
     elif isinstance(value, str):
@@ -81,15 +81,14 @@ def parse_duration(value: object) -> float:
         except ValueError:
             if not _DURATION_FULL.match(text):
                 raise ValueError(
-                    f"{value!r} is not a duration; use seconds or e.g. \"90s\", \"15m\", \"2h\", "
-                    "\"1h30m\""
+                    f'{value!r} is not a duration; use seconds or e.g. "90s", "15m", "2h", "1h30m"'
                 ) from None
             seconds = sum(
                 float(num) * _UNIT_SECONDS[unit.lower()]
                 for num, unit in _DURATION_PART.findall(text)
             )
     else:
-        raise ValueError("expected seconds or a duration such as \"15m\"")
+        raise ValueError('expected seconds or a duration such as "15m"')
     if not math.isfinite(seconds) or seconds < 0:
         raise ValueError("must be zero or more seconds")
     return seconds
@@ -191,9 +190,7 @@ class _Loader:
         raw_accounts = data.get("accounts")
         if raw_accounts is None:
             raise self.fail("no [[accounts]] defined; add at least one account", None)
-        if not isinstance(raw_accounts, list) or not all(
-            isinstance(a, dict) for a in raw_accounts
-        ):
+        if not isinstance(raw_accounts, list) or not all(isinstance(a, dict) for a in raw_accounts):
             raise self.fail(
                 "'accounts' must be an array of tables, written [[accounts]]",
                 self.top_line("accounts"),
@@ -257,7 +254,7 @@ class _Loader:
                 )
             if not isinstance(value, str) or not value.strip():
                 raise self.fail(
-                    f"[keys]: key {binding!r} must be a key name such as \"ctrl+r\" "
+                    f'[keys]: key {binding!r} must be a key name such as "ctrl+r" '
                     "(several separated by commas)",
                     line,
                 )
@@ -265,7 +262,7 @@ class _Loader:
             if any(not p or " " in p for p in parts):
                 raise self.fail(
                     f"[keys]: key {binding!r}: {value!r} is not a key list; "
-                    "write keys like \"ctrl+r\" or \"j,down\"",
+                    'write keys like "ctrl+r" or "j,down"',
                     line,
                 )
             keys[binding] = ",".join(parts)
@@ -328,7 +325,7 @@ class _AccountLoader:
         elif provider == "waldur":
             role = self.string("role") or "customer"
             if role not in WALDUR_ROLES:
-                raise self.fail("role", f"must be \"customer\" or \"provider\", not {role!r}")
+                raise self.fail("role", f'must be "customer" or "provider", not {role!r}')
             values["role"] = role
             values["currency"] = self.currency()
             values["customer_uuid"] = self.string("customer_uuid")
@@ -356,10 +353,8 @@ class _AccountLoader:
         value = self.raw.get(key)
         if value is None:
             return ()
-        if not isinstance(value, list) or not all(
-            isinstance(v, str) and v.strip() for v in value
-        ):
-            raise self.fail(key, "must be a list of non-empty strings, e.g. [\"6650b1f3...\"]")
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(key, 'must be a list of non-empty strings, e.g. ["6650b1f3..."]')
         return tuple(v.strip() for v in value)
 
     def base_url(self, provider: str) -> str | None:
@@ -369,7 +364,7 @@ class _AccountLoader:
                 raise self.fail(
                     "base_url",
                     f"missing (required for {provider}: it is always self-hosted, "
-                    "e.g. base_url = \"https://waldur.example.org\")",
+                    'e.g. base_url = "https://waldur.example.org")',
                 )
             return None
         parts = urlsplit(value)
@@ -410,9 +405,7 @@ class _AccountLoader:
         if isinstance(value, bool):
             return value
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(
-                "verify_tls", "must be true, false or the path of a CA bundle file"
-            )
+            raise self.fail("verify_tls", "must be true, false or the path of a CA bundle file")
         bundle = Path(value.strip()).expanduser()
         if not bundle.is_absolute():
             bundle = self.loader.path.parent / bundle
@@ -442,9 +435,7 @@ class _AccountLoader:
     def currency(self) -> str:
         value = self.string("currency") or "EUR"
         if not re.fullmatch(r"[A-Za-z]{3}", value):
-            raise self.fail(
-                "currency", f"must be a 3-letter ISO code such as \"EUR\", not {value!r}"
-            )
+            raise self.fail("currency", f'must be a 3-letter ISO code such as "EUR", not {value!r}')
         return value.upper()
 
 

@@ -223,8 +223,10 @@ def test_unknown_provider_suggests(tmp_path: Path) -> None:
 
 
 def test_error_in_second_account_points_into_its_block(tmp_path: Path) -> None:
-    text = account('token_env = "K"\ntimeout = 5\n', name="one") + "\n" + account(
-        'token_env = "K"\ntimeout = -5\n', name="two"
+    text = (
+        account('token_env = "K"\ntimeout = 5\n', name="one")
+        + "\n"
+        + account('token_env = "K"\ntimeout = -5\n', name="two")
     )
     exc = error_for(tmp_path, text)
     assert exc.line == 11 and "account 'two': key 'timeout'" in str(exc)
@@ -238,7 +240,7 @@ def test_duplicate_names(tmp_path: Path) -> None:
 
 def test_no_accounts_and_unknown_top_level(tmp_path: Path) -> None:
     assert "no [[accounts]]" in str(error_for(tmp_path, '[ui]\ntheme = "nord"\n'))
-    exc = error_for(tmp_path, account('token_env = "K"\n') + '\n[account]\nx = 1\n')
+    exc = error_for(tmp_path, account('token_env = "K"\n') + "\n[account]\nx = 1\n")
     assert "unknown key or table 'account' (did you mean 'accounts'?)" in str(exc)
     assert exc.line == 6
     exc = error_for(tmp_path, 'accounts = "x"\n')
@@ -250,7 +252,7 @@ def test_waldur_currency_and_role_values(tmp_path: Path) -> None:
     exc = error_for(tmp_path, account(base + 'currency = "euro"\n', "waldur"))
     assert "key 'currency': must be a 3-letter ISO code" in str(exc) and exc.line == 6
     exc = error_for(tmp_path, account(base + 'role = "admin"\n', "waldur"))
-    assert "key 'role': must be \"customer\" or \"provider\"" in str(exc)
+    assert 'key \'role\': must be "customer" or "provider"' in str(exc)
 
 
 def test_invoice_uids_must_be_strings(tmp_path: Path) -> None:
