@@ -1,0 +1,428 @@
+"""The disk cache: per account, the invoice list and each invoice's details, with fetch times.
+
+See files.py for why SQLite (one WAL file per account). This module holds the operations;
+each opens its own short-lived connection, so the cache is safe to use from several threads
+and processes at once, and a file another process set aside or cleared is noticed at once.
+A broken file never stops the app: it is set aside with one warning naming the account and
+the account reads as empty, so the caller fetches again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from invoicetui import locations
+from invoicetui.cache import files
+from invoicetui.cache.codec import (
+    SUMMARY_COLUMNS,
+    CacheFormatError,
+    check_text,
+    decode_detail,
+    encode_detail,
+    fingerprint_values,
+    summaries_from_rows,
+    summary_values,
+    suspect_sql,
+)
+from invoicetui.errors import CacheError
+from invoicetui.model import AccountSnapshot, Invoice, utcnow
+
+log = logging.getLogger("invoicetui.cache")
+T = TypeVar("T")
+
+SQLITE_READONLY_DBMOVED = 8 | (4 << 8)
+_SUMMARY_SELECT = ", ".join(f"i.{c}" for c in SUMMARY_COLUMNS) + ", " + suspect_sql("i.")
+_INSERT_INVOICE = (
+    f"INSERT INTO invoices (pos, {', '.join(SUMMARY_COLUMNS)}, fp) "
+    f"VALUES ({', '.join('?' * (len(SUMMARY_COLUMNS) + 2))})"
+)
+_UPDATE_SUMMARY = (
+    f"UPDATE invoices SET {', '.join(f'{c} = ?' for c in SUMMARY_COLUMNS[1:])} WHERE id = ?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountCacheInfo:
+    """What `invoicetui cache info` prints for one account."""
+
+    name: str
+    provider: str | None
+    invoices: int
+    details: int  # invoices whose details are cached
+    fetched_at: datetime | None
+    size: int  # bytes, the database and its WAL/shm files
+    path: Path
+    error: str | None = None  # the file could not be read (it is set aside on next use)
+
+
+@dataclass
+class _Handle:
+    con: sqlite3.Connection
+    db: Path
+    ident: tuple[int, int] | None
+
+
+class Cache:
+    """The on-disk cache under `directory` (default: locations.cache_dir())."""
+
+    def __init__(
+        self, directory: Path | None = None, *, warn: Callable[[str], None] | None = None
+    ) -> None:
+        self.directory = Path(directory) if directory is not None else locations.cache_dir()
+        self.accounts_dir = self.directory / "accounts"
+        self._warn = warn
+        self._warned: set[tuple[str, str]] = set()
+
+    # ------------------------------------------------------------------ public API
+
+    def path_for(self, account: str) -> Path:
+        return files.account_file(self.accounts_dir, account)
+
+    def warn(self, message: str, *, account: str = "", kind: str = "") -> None:
+        """Report a problem once per (account, kind) for this Cache's lifetime."""
+        key = (account, kind or message)
+        if key in self._warned:
+            return
+        self._warned.add(key)
+        if self._warn is not None:
+            self._warn(message)
+        else:
+            log.warning("%s", message)
+
+    def load(self, account: str, *, details: bool = False) -> AccountSnapshot | None:
+        """The cached snapshot in saved order, or None; details=False gives summaries only."""
+
+        def read(con: sqlite3.Connection) -> AccountSnapshot | None:
+            meta = _meta(con)
+            if "fetched_at" not in meta or meta.get("account") != account:
+                return None
+            provider = check_text(meta.get("provider"), "provider")
+            fetched_at = _parse_time(meta["fetched_at"])
+            if details:
+                rows = con.execute(
+                    f"SELECT {_SUMMARY_SELECT}, d.data FROM invoices i "
+                    "LEFT JOIN details d ON d.id = i.id ORDER BY i.pos"
+                ).fetchall()
+                invoices = summaries_from_rows((r[:-1] for r in rows), account, provider)
+                for index, row in enumerate(rows):
+                    if row[-1] is not None:
+                        invoices[index] = decode_detail(row[-1])
+            else:
+                cursor = con.execute(f"SELECT {_SUMMARY_SELECT} FROM invoices i ORDER BY i.pos")
+                invoices = summaries_from_rows(cursor, account, provider)
+            return AccountSnapshot(
+                account=account,
+                provider=provider,
+                invoices=tuple(invoices),
+                fetched_at=fetched_at,
+                from_cache=True,
+            )
+
+        return self._read(account, read, None)
+
+    def load_invoice(self, account: str, invoice_id: str) -> Invoice | None:
+        """The full invoice if its details are cached, else None."""
+
+        def read(con: sqlite3.Connection) -> Invoice | None:
+            row = con.execute("SELECT data FROM details WHERE id = ?", (invoice_id,)).fetchone()
+            return None if row is None else decode_detail(row[0])
+
+        return self._read(account, read, None)
+
+    def load_details(self, account: str, ids: Collection[str]) -> dict[str, Invoice]:
+        """Cached full invoices for these ids (those without cached details are absent)."""
+        wanted = set(ids)
+
+        def read(con: sqlite3.Connection) -> dict[str, Invoice]:
+            found: dict[str, Invoice] = {}
+            for ident, blob in con.execute("SELECT id, data FROM details"):
+                if ident in wanted:
+                    found[ident] = decode_detail(blob)
+            return found
+
+        return self._read(account, read, {}) if wanted else {}
+
+    def detail_fingerprints(self, account: str) -> dict[str, str]:
+        """invoice id -> fingerprint of the list summary its cached details belong to."""
+
+        def read(con: sqlite3.Connection) -> dict[str, str]:
+            return {str(i): str(fp) for i, fp in con.execute("SELECT id, fp FROM details")}
+
+        return self._read(account, read, {})
+
+    def save(
+        self, snapshot: AccountSnapshot, *, list_fingerprints: Mapping[str, str] | None = None
+    ) -> None:
+        """Replace the account's list in one transaction; store details of detailed invoices.
+
+        Cached details are kept for invoices that arrive as summaries with an unchanged
+        fingerprint. list_fingerprints (id -> fingerprint of the summary the list call gave)
+        lets a caller that fetched details tie them to the list summary rather than to the
+        detailed invoice, so an unchanged list next time does not look like a change.
+        """
+        fetched = _format_time(snapshot.fetched_at or utcnow())
+        fps = list_fingerprints or {}
+        rows = []
+        detail_rows = []
+        summaries = []
+        for pos, inv in enumerate(snapshot.invoices):
+            values = summary_values(inv)
+            fp = fps.get(inv.id) or fingerprint_values(values)
+            rows.append((pos, *values, fp))
+            if inv.detailed:
+                detail_rows.append((inv.id, fp, fetched, encode_detail(inv)))
+            else:
+                summaries.append((inv.id, fp))
+
+        def write(con: sqlite3.Connection) -> None:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("DELETE FROM invoices")
+            con.executemany(_INSERT_INVOICE, rows)
+            con.executemany("DELETE FROM details WHERE id = ? AND fp <> ?", summaries)
+            con.executemany(
+                "INSERT OR REPLACE INTO details (id, fp, fetched_at, data) VALUES (?, ?, ?, ?)",
+                detail_rows,
+            )
+            con.execute("DELETE FROM details WHERE id NOT IN (SELECT id FROM invoices)")
+            _set_meta(
+                con,
+                {"account": snapshot.account, "provider": snapshot.provider, "fetched_at": fetched},
+            )
+            con.execute("COMMIT")
+
+        self._write(snapshot.account, write)
+
+    def save_invoice(
+        self, account: str, invoice: Invoice, *, fetched_at: datetime | None = None
+    ) -> None:
+        """Store one invoice's details (and refresh its row's summary columns)."""
+        values = summary_values(invoice)
+        blob = encode_detail(invoice)
+        fetched = _format_time(fetched_at or utcnow())
+
+        def write(con: sqlite3.Connection) -> None:
+            con.execute("BEGIN IMMEDIATE")
+            row = con.execute(
+                "SELECT fp FROM invoices WHERE id = ? LIMIT 1", (invoice.id,)
+            ).fetchone()
+            fp = str(row[0]) if row is not None else fingerprint_values(values)
+            con.execute(
+                "INSERT OR REPLACE INTO details (id, fp, fetched_at, data) VALUES (?, ?, ?, ?)",
+                (invoice.id, fp, fetched, blob),
+            )
+            if row is not None:
+                con.execute(_UPDATE_SUMMARY, (*values[1:], invoice.id))
+            con.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('account', ?), ('provider', ?)",
+                (account, invoice.provider),
+            )
+            con.execute("COMMIT")
+
+        self._write(account, write)
+
+    def info(self) -> list[AccountCacheInfo]:
+        """Every cached account, sorted by name; unreadable files are listed with the error."""
+        result = [self._info_one(db) for db in self._databases()]
+        return sorted(result, key=lambda i: i.name)
+
+    def size(self) -> int:
+        """Bytes used by every file under the cache directory."""
+        total = 0
+        for root, _dirs, names in os.walk(self.directory):
+            for name in names:
+                with contextlib.suppress(OSError):
+                    total += os.lstat(os.path.join(root, name)).st_size
+        return total
+
+    def clear(self, account: str | None = None) -> list[str]:
+        """Remove one account's cache (or all); returns the names of removed accounts."""
+        if not self.accounts_dir.is_dir():
+            return []
+        removed: list[str] = []
+        with files.dir_lock(self.accounts_dir):
+            if account is not None:
+                if files.remove(self.path_for(account)):
+                    removed.append(account)
+                return removed
+            for db in self._databases():
+                name = self._info_one(db).name
+                if files.remove(db):
+                    removed.append(name)
+            for leftover in self.accounts_dir.iterdir():  # set-aside files of removed dbs
+                if leftover.name != ".lock" and leftover.is_file():
+                    with contextlib.suppress(FileNotFoundError):
+                        leftover.unlink()
+        return sorted(removed)
+
+    # ------------------------------------------------------------------ internals
+
+    def _databases(self) -> list[Path]:
+        if not self.accounts_dir.is_dir():
+            return []
+        return sorted(p for p in self.accounts_dir.glob(f"*{files.SUFFIX}") if p.is_file())
+
+    def _info_one(self, db: Path) -> AccountCacheInfo:
+        size = sum(
+            p.stat().st_size
+            for p in (db, *(Path(f"{db}{s}") for s in files.SIDE_FILES))
+            if p.exists()
+        )
+        name = db.name.removesuffix(files.SUFFIX)
+        try:
+            con = files.connect(db)
+            try:
+                files.check_header(con)
+                meta = _meta(con)
+                name = check_text(meta.get("account"), "account name")
+                fetched = meta.get("fetched_at")
+                return AccountCacheInfo(
+                    name=name,
+                    provider=meta.get("provider"),
+                    invoices=int(con.execute("SELECT count(*) FROM invoices").fetchone()[0]),
+                    details=int(con.execute("SELECT count(*) FROM details").fetchone()[0]),
+                    fetched_at=_parse_time(fetched) if fetched else None,
+                    size=size,
+                    path=db,
+                )
+            finally:
+                con.close()
+        except (sqlite3.Error, files.BrokenFile, CacheFormatError) as exc:
+            return AccountCacheInfo(name, None, 0, 0, None, size, db, error=str(exc))
+
+    def _open(self, account: str, *, create: bool) -> _Handle | None:
+        """A checked connection to the account's file; broken files are set aside."""
+        db = self.path_for(account)
+        for _attempt in range(3):
+            if not db.exists():
+                if not create:
+                    return None
+                self._create(db)
+            try:
+                con = files.connect(db)
+            except sqlite3.OperationalError:
+                if not db.exists():  # removed between the check and the open: try again
+                    continue
+                raise
+            handle = _Handle(con, db, files.file_id(db))
+            try:
+                files.check_header(con)
+            except files.BrokenFile as exc:
+                con.close()
+                self._set_aside(account, handle, exc.reason, exc)
+                continue
+            except sqlite3.DatabaseError as exc:
+                con.close()
+                if not files.is_corruption(exc):
+                    raise
+                self._set_aside(account, handle, str(exc), None)
+                continue
+            files.tighten_files(db)
+            return handle
+        raise CacheError(f"cache for account '{account}' keeps changing under us")
+
+    def _create(self, db: Path) -> None:
+        files.ensure_dir(self.directory, tighten=False)
+        files.ensure_dir(self.accounts_dir, tighten=True)
+        with files.dir_lock(self.accounts_dir):
+            if not db.exists():
+                files.create(db)
+
+    def _set_aside(
+        self, account: str, handle: _Handle, reason: str, error: files.BrokenFile | None
+    ) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            handle.con.close()
+        with files.dir_lock(self.accounts_dir):
+            if handle.ident is None or files.file_id(handle.db) != handle.ident:
+                return  # another process already replaced it
+            aside = files.set_aside(handle.db, files.aside_suffix(error))
+        what = "has an old format" if error and error.old_version is not None else "is unreadable"
+        self.warn(
+            f"cache for account '{account}' {what} ({reason}); "
+            f"moved aside to {aside.name}, fetching again",
+            account=account,
+            kind="broken",
+        )
+
+    def _read(self, account: str, func: Callable[[sqlite3.Connection], T], default: T) -> T:
+        try:
+            handle = self._open(account, create=False)
+        except (sqlite3.Error, OSError, CacheError) as exc:
+            self.warn(f"cache for account '{account}' could not be read: {exc}", account=account)
+            return default
+        if handle is None:
+            return default
+        try:
+            return func(handle.con)
+        except CacheFormatError as exc:
+            self._set_aside(account, handle, str(exc), None)
+        except sqlite3.DatabaseError as exc:
+            if files.is_corruption(exc):
+                self._set_aside(account, handle, str(exc), None)
+            else:
+                self.warn(
+                    f"cache for account '{account}' could not be read: {exc}", account=account
+                )
+        finally:
+            handle.con.close()
+        return default
+
+    def _write(self, account: str, func: Callable[[sqlite3.Connection], None]) -> None:
+        """Run a write transaction; a broken file is set aside and the write retried once."""
+        last: Exception | None = None
+        for _attempt in range(2):
+            try:
+                handle = self._open(account, create=True)
+            except (sqlite3.Error, OSError) as exc:
+                raise CacheError(
+                    f"cache for account '{account}' could not be opened: {exc}"
+                ) from exc
+            assert handle is not None
+            try:
+                func(handle.con)
+                return
+            except CacheFormatError as exc:
+                self._set_aside(account, handle, str(exc), None)
+                last = exc
+            except sqlite3.DatabaseError as exc:
+                last = exc
+                if files.is_corruption(exc):
+                    self._set_aside(account, handle, str(exc), None)
+                elif getattr(exc, "sqlite_errorcode", None) != SQLITE_READONLY_DBMOVED:
+                    break
+            except OSError as exc:
+                last = exc
+                break
+            finally:
+                handle.con.close()
+        raise CacheError(f"cache for account '{account}' could not be written: {last}") from last
+
+
+def _meta(con: sqlite3.Connection) -> dict[str, str]:
+    return {str(k): str(v) for k, v in con.execute("SELECT key, value FROM meta")}
+
+
+def _set_meta(con: sqlite3.Connection, values: Mapping[str, str]) -> None:
+    con.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", list(values.items()))
+
+
+def _format_time(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
+
+
+def _parse_time(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except (TypeError, ValueError) as exc:
+        raise CacheFormatError("fetch time is unreadable") from exc
+    if value.tzinfo is None:
+        raise CacheFormatError("fetch time has no time zone")
+    return value.astimezone(UTC)

@@ -1,0 +1,281 @@
+"""Getting one account's invoices: from the cache when fresh, else from the provider.
+
+The one place that decides between cache and network (CONTRACT.md, "Export and the cache"),
+shared by export and the TUI so both behave the same. No Textual here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from invoicetui.accounts import AccountConfig
+from invoicetui.cache import Cache, fingerprint
+from invoicetui.errors import CacheError, OfflineNoData, ProviderError
+from invoicetui.model import SETTLED, AccountSnapshot, Invoice, utcnow
+from invoicetui.options import FetchMode
+from invoicetui.providers import make_client
+from invoicetui.providers.base import PageCallback, ProgressCallback, ProviderClient
+from invoicetui.providers.limits import Clock
+from invoicetui.tokens import resolve_token
+
+# Details of invoices in these states do not change: cached details are reused as long as the
+# list summary is unchanged. Others (open, draft...) are fetched again on every refresh.
+FINAL = SETTLED
+
+
+def is_fresh(snapshot: AccountSnapshot, ttl: float, now: datetime) -> bool:
+    """Fetched less than ttl seconds before now (a fetch time in the future is not fresh)."""
+    if snapshot.fetched_at is None or ttl <= 0:
+        return False
+    age = (now - snapshot.fetched_at).total_seconds()
+    return 0 <= age < ttl
+
+
+def offline_error(account: AccountConfig) -> OfflineNoData:
+    # The account is named in the message itself (CONTRACT.md wording), not as a prefix.
+    return OfflineNoData(
+        f"no cached data for account '{account.name}'; run without --offline",
+        provider=account.provider,
+    )
+
+
+def read_cached(
+    account: AccountConfig, cache: Cache, *, now: datetime | None = None
+) -> AccountSnapshot | None:
+    """Summaries from the cache for a first paint; stale when older than the account's TTL."""
+    snapshot = _cached(account, cache, details=False)
+    if snapshot is None:
+        return None
+    stale = not is_fresh(snapshot, account.cache_ttl, now or utcnow())
+    return _replace(snapshot, stale=stale)
+
+
+async def load_account(
+    account: AccountConfig,
+    cache: Cache | None,
+    mode: FetchMode = FetchMode.AUTO,
+    *,
+    with_details: bool = True,
+    on_progress: ProgressCallback | None = None,
+    on_page: PageCallback | None = None,
+    wallclock: Callable[[], datetime] | None = None,
+    http: httpx.AsyncClient | None = None,
+    clock: Clock | None = None,
+) -> AccountSnapshot:
+    """The account's invoices per mode; a failed fetch falls back to cached data, marked stale.
+
+    Raises ProviderError (account attached) only when the fetch failed and nothing is cached,
+    and OfflineNoData in OFFLINE mode with nothing cached.
+    """
+    now_fn = wallclock or utcnow
+    cached = _cached(account, cache, details=with_details) if cache is not None else None
+    if mode is FetchMode.OFFLINE:
+        if cached is None:
+            raise offline_error(account)
+        return _replace(cached, stale=not is_fresh(cached, account.cache_ttl, now_fn()))
+    if (
+        mode is FetchMode.AUTO
+        and cached is not None
+        and is_fresh(cached, account.cache_ttl, now_fn())
+    ):
+        missing = [inv for inv in cached.invoices if not inv.detailed] if with_details else []
+        if not missing:
+            return cached
+        return await _complete_details(
+            account, cache, cached, missing, now_fn, http=http, clock=clock
+        )
+    try:
+        return await _fetch(
+            account,
+            cache,
+            with_details=with_details,
+            now_fn=now_fn,
+            http=http,
+            clock=clock,
+            on_progress=on_progress,
+            on_page=on_page,
+        )
+    except ProviderError as exc:
+        exc.with_account(account.provider, account.name)
+        if cached is None:
+            raise
+        return _replace(cached, stale=True, error=str(exc))
+
+
+async def load_invoice_detail(
+    account: AccountConfig,
+    cache: Cache | None,
+    summary: Invoice,
+    *,
+    offline: bool = False,
+    http: httpx.AsyncClient | None = None,
+) -> Invoice:
+    """One invoice's details: from the cache, else fetched (and cached)."""
+    if summary.detailed:
+        return summary
+    if cache is not None:
+        found = cache.load_invoice(account.name, summary.id)
+        if found is not None:
+            return found
+    if offline:
+        raise OfflineNoData(
+            f"details of invoice {summary.label} are not cached; run without --offline",
+            provider=account.provider,
+            account=account.name,
+        )
+    try:
+        async with _client(account, http=http) as client:
+            invoice = await client.fetch_invoice(summary)
+    except ProviderError as exc:
+        raise exc.with_account(account.provider, account.name) from None
+    if cache is not None:
+        _save_invoice(cache, account, invoice)
+    return invoice
+
+
+async def check_account(account: AccountConfig, *, http: httpx.AsyncClient | None = None) -> None:
+    """Resolve the token and make one cheap authenticated call; raises ProviderError."""
+    try:
+        async with _client(account, http=http) as client:
+            await client.check()
+    except ProviderError as exc:
+        raise exc.with_account(account.provider, account.name) from None
+
+
+# ---------------------------------------------------------------------- internals
+
+
+def _client(account: AccountConfig, **kwargs: object) -> ProviderClient:
+    token = resolve_token(account)
+    return make_client(account, token, **kwargs)
+
+
+def _cached(
+    account: AccountConfig, cache: Cache | None, *, details: bool
+) -> AccountSnapshot | None:
+    if cache is None:
+        return None
+    snapshot = cache.load(account.name, details=details)
+    if snapshot is None or snapshot.provider != account.provider:
+        return None  # the account now points at another provider: its old data is not its
+    return snapshot
+
+
+async def _fetch(
+    account: AccountConfig,
+    cache: Cache | None,
+    *,
+    with_details: bool,
+    now_fn: Callable[[], datetime],
+    http: httpx.AsyncClient | None,
+    clock: Clock | None,
+    on_progress: ProgressCallback | None,
+    on_page: PageCallback | None,
+) -> AccountSnapshot:
+    started = now_fn()
+    async with _client(
+        account,
+        http=http,
+        clock=clock,
+        on_progress=on_progress,
+        on_page=on_page,
+        wallclock=now_fn,
+    ) as client:
+        summaries = await client.list_invoices()
+        list_fps = {inv.id: fingerprint(inv) for inv in summaries}
+        cached_fps = cache.detail_fingerprints(account.name) if cache is not None else {}
+        reusable = {
+            inv.id
+            for inv in summaries
+            if not inv.detailed
+            and inv.status in FINAL
+            and cached_fps.get(inv.id) == list_fps[inv.id]
+        }
+        need = [inv for inv in summaries if not inv.detailed and inv.id not in reusable]
+        errors: list[ProviderError] = []
+        fetched: dict[str, Invoice] = {}
+        if with_details and need:
+            fetched = await _fetch_details(client, need, errors)
+    if with_details and cache is not None and reusable:
+        reused = cache.load_details(account.name, reusable)
+    else:
+        reused = {}
+    invoices = tuple(fetched.get(s.id) or reused.get(s.id) or s for s in summaries)
+    snapshot = AccountSnapshot(
+        account=account.name,
+        provider=account.provider,
+        invoices=invoices,
+        fetched_at=started,
+        error=_details_error(errors, len(need)),
+    )
+    if cache is not None:
+        _save(cache, account, lambda: cache.save(snapshot, list_fingerprints=list_fps))
+    return snapshot
+
+
+async def _complete_details(
+    account: AccountConfig,
+    cache: Cache | None,
+    cached: AccountSnapshot,
+    missing: list[Invoice],
+    now_fn: Callable[[], datetime],
+    *,
+    http: httpx.AsyncClient | None,
+    clock: Clock | None,
+) -> AccountSnapshot:
+    """A fresh cached list whose details are partly missing: fetch only those details."""
+    errors: list[ProviderError] = []
+    try:
+        async with _client(account, http=http, clock=clock, wallclock=now_fn) as client:
+            fetched = await _fetch_details(client, missing, errors)
+    except ProviderError as exc:
+        exc.with_account(account.provider, account.name)
+        return _replace(cached, stale=True, error=str(exc))
+    if cache is not None:
+        for invoice in fetched.values():
+            _save_invoice(cache, account, invoice)
+    invoices = tuple(fetched.get(inv.id, inv) for inv in cached.invoices)
+    return _replace(cached, invoices=invoices, error=_details_error(errors, len(missing)))
+
+
+async def _fetch_details(
+    client: ProviderClient, summaries: list[Invoice], errors: list[ProviderError]
+) -> dict[str, Invoice]:
+    """fetch_invoice for each summary, bounded; one failure does not lose the others."""
+
+    async def one(summary: Invoice) -> Invoice | None:
+        try:
+            return await client.fetch_invoice(summary)
+        except ProviderError as exc:
+            errors.append(exc)
+            return None
+
+    results = await client.gather_limited(summaries, one)
+    return {s.id: r for s, r in zip(summaries, results, strict=True) if r is not None}
+
+
+def _details_error(errors: list[ProviderError], asked: int) -> str | None:
+    if not errors:
+        return None
+    return f"details of {len(errors)} of {asked} invoices could not be fetched: {errors[0]}"
+
+
+def _save(cache: Cache, account: AccountConfig, write: Callable[[], None]) -> None:
+    """A cache that cannot be written costs the offline copy, never the fetched data."""
+    try:
+        write()
+    except CacheError as exc:
+        cache.warn(str(exc), account=account.name, kind="write")
+
+
+def _save_invoice(cache: Cache, account: AccountConfig, invoice: Invoice) -> None:
+    _save(cache, account, lambda: cache.save_invoice(account.name, invoice))
+
+
+def _replace(snapshot: AccountSnapshot, **changes: Any) -> AccountSnapshot:
+    return replace(snapshot, **changes)
