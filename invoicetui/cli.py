@@ -419,23 +419,36 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
     if args.action is None:
         raise UsageError("cache needs an action: `invoicetui cache info` or `cache clear`")
-    cache = _make_cache(cache_location(bool(getattr(args, "demo", False))))
+    demo = bool(getattr(args, "demo", False))
+    cache = _make_cache(cache_location(demo))
+    label = "demo cache" if demo else "cache"
     if args.action == "clear":
         removed = cache.clear(args.account) if args.account else cache.clear()
-        what = f"account {args.account!r}" if args.account else "all accounts"
-        count = f" ({removed} entries)" if isinstance(removed, int) else ""
-        print(f"cleared the cache for {what}{count}: {cache.directory}")
+        if args.account and not removed:
+            print(f"nothing cached for account {args.account!r} in the {label}")
+        elif args.account:
+            print(f"cleared the {label} of account {args.account!r}")
+        else:
+            print(f"cleared the {label} ({len(removed)} accounts): {cache.directory}")
         return EXIT_OK
-    info = cache.info()
-    print(f"path: {info.path}")
-    print(f"size: {_human_size(info.size)}")
-    if not info.accounts:
+    entries = cache.info()
+    print(f"path: {cache.directory}")
+    print(f"size: {_human_size(sum(e.size for e in entries))}")
+    if not entries:
         print("accounts: none cached")
         return EXIT_OK
-    rows = [["ACCOUNT", "PROVIDER", "INVOICES", "FETCHED"]]
-    for entry in info.accounts:
+    rows = [["ACCOUNT", "PROVIDER", "INVOICES", "DETAILS", "FETCHED", "SIZE"]]
+    for e in entries:
+        fetched = f"unreadable: {e.error}" if e.error else describe_age(e.fetched_at)
         rows.append(
-            [entry.account, entry.provider, str(entry.invoices), describe_age(entry.fetched_at)]
+            [
+                e.name,
+                e.provider or "?",
+                str(e.invoices),
+                str(e.details),
+                fetched,
+                _human_size(e.size),
+            ]
         )
     sys.stdout.write(_table(rows))
     return EXIT_OK
