@@ -1,0 +1,184 @@
+"""Column definitions and cell formatting for invoices and line items (money, status, days).
+
+Cells are rich Text built from plain strings (never markup) with control characters removed,
+so provider text such as "[bold]x[/]" or "Plan [Pro]" shows exactly as typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from rich.text import Text
+
+from invoicetui.model import PROVIDER_LABELS, Invoice, LineItem, Status
+from invoicetui.sanitize import clean_text
+from invoicetui.tui.widgets.table import Column
+
+MISSING = "—"
+MISSING_STYLE = "dim"
+
+# Colours from the 16-colour palette so they read on any terminal; the word carries the meaning.
+STATUS_STYLES: dict[Status, str] = {
+    Status.PAID: "green",
+    Status.OPEN: "yellow",
+    Status.OVERDUE: "bold red",
+    Status.FAILED: "bold red",
+    Status.PROCESSING: "cyan",
+    Status.DRAFT: "dim",
+    Status.ISSUED: "blue",
+    Status.VOID: "dim",
+    Status.DISPUTED: "magenta",
+    Status.UNKNOWN: "dim italic",
+}
+
+
+def plain(value: object) -> Text:
+    """Untrusted text as one literal line: no markup, no control characters."""
+    if value is None or value == "":
+        return Text(MISSING, style=MISSING_STYLE)
+    return Text(clean_text(str(value), one_line=True))
+
+
+def status_word(status: Status) -> str:
+    return status.value.upper()
+
+
+def status_text(status: Status) -> Text:
+    """PAID, OVERDUE, ... as a word plus colour, never colour alone."""
+    return Text(status_word(status), style=STATUS_STYLES.get(status, "dim"))
+
+
+def money_str(amount: Decimal | None) -> str:
+    """'1,600.22': grouped, at least two places, never rounded (all the value's places)."""
+    if amount is None:
+        return MISSING
+    if not amount.is_finite():
+        return str(amount)
+    exponent = amount.as_tuple().exponent
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
+    if amount == 0:
+        amount = abs(amount)
+    return format(amount, f",.{places}f")
+
+
+def money_text(amount: Decimal | None, currency: str | None) -> Text:
+    """'1,600.22 EUR' (right-aligned by its column); a missing amount shows as a dim dash."""
+    if amount is None:
+        return Text(MISSING, style=MISSING_STYLE)
+    code = clean_text(currency, one_line=True) if currency else "?"
+    text = Text(money_str(amount), style="green" if amount < 0 else "")
+    text.append(f" {code:<3}", style="dim")
+    return text
+
+
+def as_date(value: date | None) -> date | None:
+    """The UTC calendar day of a date or aware datetime."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).date()
+    return value
+
+
+def day_str(value: date | None) -> str:
+    day = as_date(value)
+    return day.isoformat() if day else MISSING
+
+
+def day_text(value: date | None) -> Text:
+    day = as_date(value)
+    return Text(day.isoformat()) if day else Text(MISSING, style=MISSING_STYLE)
+
+
+def day_key(value: date | None) -> datetime | None:
+    """Sort key comparing dates and datetimes alike (a date sorts as its UTC midnight)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
+def text_key(value: str | None) -> str | None:
+    return value.casefold() if value else None
+
+
+def _due_text(inv: Invoice) -> Text:
+    text = day_text(inv.due)
+    if inv.status is Status.OVERDUE:
+        text.stylize("bold")
+    return text
+
+
+def _provider_text(inv: Invoice) -> Text:
+    return plain(PROVIDER_LABELS.get(inv.provider, inv.provider))
+
+
+def invoice_columns() -> list[Column[Invoice]]:
+    """account, provider, number/id, period, issued, due, status, total, amount due."""
+    return [
+        Column("account", "Account", 12, lambda i: plain(i.account),
+               lambda i: text_key(i.account), flex=True, priority=3, min_width=8),
+        Column("provider", "Provider", 8, _provider_text, lambda i: i.provider, priority=5),
+        Column("number", "Number", 14, lambda i: plain(i.label),
+               lambda i: text_key(i.label), flex=True, min_width=8),
+        Column("period", "Period", 7, lambda i: plain(i.month),
+               lambda i: day_key(i.period_start or i.issued), priority=4),
+        Column("issued", "Issued", 10, lambda i: day_text(i.issued),
+               lambda i: day_key(i.issued), priority=6),
+        Column("due", "Due", 10, _due_text, lambda i: day_key(i.due), priority=2),
+        Column("status", "Status", 10, lambda i: status_text(i.status),
+               lambda i: i.status.value),
+        Column("total", "Total", 14, lambda i: money_text(i.total, i.currency),
+               lambda i: i.total, align="right", priority=1),
+        Column("amount_due", "Amount due", 14, lambda i: money_text(i.amount_due, i.currency),
+               lambda i: i.amount_due, align="right"),
+    ]  # fmt: skip
+
+
+def line_item_columns(currency: str | None = None) -> list[Column[LineItem]]:
+    """description, project, kind, quantity, unit, unit price, amount, tax, start, end."""
+
+    def cur(item: LineItem) -> str | None:
+        return item.currency or currency
+
+    def number(value: Decimal | None) -> Text:
+        return Text(format(value, "f")) if value is not None else Text(MISSING, MISSING_STYLE)
+
+    return [
+        Column("description", "Description", 20, lambda i: plain(i.description),
+               lambda i: text_key(i.description), flex=True, min_width=10),
+        Column("project", "Project", 14, lambda i: plain(i.project),
+               lambda i: text_key(i.project), flex=True, priority=2, min_width=8),
+        Column("kind", "Kind", 8, lambda i: plain(i.kind), lambda i: text_key(i.kind), priority=6),
+        Column("quantity", "Qty", 9, lambda i: number(i.quantity), lambda i: i.quantity,
+               align="right", priority=4),
+        Column("unit", "Unit", 8, lambda i: plain(i.unit), lambda i: text_key(i.unit), priority=5),
+        Column("unit_price", "Unit price", 12, lambda i: money_text(i.unit_price, cur(i)),
+               lambda i: i.unit_price, align="right", priority=4),
+        Column("amount", "Amount", 14, lambda i: money_text(i.amount, cur(i)),
+               lambda i: i.amount, align="right"),
+        Column("tax", "Tax", 12, lambda i: money_text(i.tax, cur(i)), lambda i: i.tax,
+               align="right", priority=3),
+        Column("start", "Start", 10, lambda i: day_text(i.start), lambda i: day_key(i.start),
+               priority=1),
+        Column("end", "End", 10, lambda i: day_text(i.end), lambda i: day_key(i.end), priority=7),
+    ]  # fmt: skip
+
+
+def invoice_search_text(inv: Invoice) -> str:
+    """What the filter matches for an invoice: ids, account, provider, status word, month."""
+    return (
+        f"{inv.id}\x00{inv.number or ''}\x00{inv.account}\x00{inv.provider}\x00"
+        f"{inv.status.value}\x00{inv.status_raw or ''}\x00{inv.currency or ''}\x00"
+        f"{inv.month or ''}\x00{inv.customer or ''}"
+    )
+
+
+def line_item_search_text(item: LineItem) -> str:
+    return f"{item.description}\x00{item.project or ''}\x00{item.kind or ''}\x00{item.unit or ''}"
+
+
+def invoice_key(inv: Invoice) -> Hashable:
+    """Identity of an invoice across refreshes (VirtualTable row_key)."""
+    return (inv.account, inv.id)

@@ -1,0 +1,610 @@
+"""A virtual table on Textual's Line API: only on-screen rows are rendered; 100k rows stay instant.
+
+Data lives in plain lists of row indices (arrival order, sorted order, filtered view); sorting and
+filtering rearrange integers, never widgets. Cells are rich Text (never markup) rendered per line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from invoicetui.keys import DEFAULT_KEYS
+
+R = TypeVar("R")
+
+GUTTER = 1  # the cursor marker column
+SEP = 1  # blank cells between columns
+CURSOR_MARK = "▶"
+MAX_GROW = 28  # right-aligned (numeric) columns widen to fit what was shown, up to this
+HAY_CHUNK = 20_000  # search haystacks built per idle step after data arrives
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    """One column: how to show a row's cell and what typed value it sorts on."""
+
+    key: str
+    label: str
+    width: int
+    render: Callable[[R], Text]  # rich Text, never markup
+    sort_key: Callable[[R], Any] | None = None  # None values sort last in both directions
+    align: Literal["left", "right"] = "left"
+    flex: bool = False  # takes leftover width; shrinks to min_width when narrow
+    priority: int = 0  # 0 = always shown; narrow tables drop the highest priority first
+    min_width: int = 6
+
+
+def layout_columns(
+    columns: Sequence[Column[Any]], width: int, grown: dict[str, int] | None = None
+) -> list[tuple[Column[Any], int, int]]:
+    """(column, x, width) for the columns that fit `width`, dropping low-priority ones first."""
+    grown = grown or {}
+
+    def natural(col: Column[Any]) -> int:
+        return max(col.width, grown.get(col.key, 0))
+
+    def minimum(col: Column[Any]) -> int:
+        return min(col.min_width, col.width) if col.flex else natural(col)
+
+    def need(cols: list[Column[Any]], size: Callable[[Column[Any]], int]) -> int:
+        return GUTTER + sum(size(c) for c in cols) + SEP * max(0, len(cols) - 1)
+
+    chosen = list(columns)
+    while need(chosen, minimum) > width:
+        droppable = [c for c in chosen if c.priority > 0]
+        if not droppable:
+            break
+        worst = max(droppable, key=lambda c: c.priority)
+        chosen = [c for c in chosen if c is not worst]
+    widths = {c.key: natural(c) for c in chosen}
+    flex = [c for c in chosen if c.flex]
+    slack = width - need(chosen, natural)
+    for n, col in enumerate(flex):
+        share = slack // len(flex) + (1 if n < slack % len(flex) else 0)
+        widths[col.key] = max(minimum(col), widths[col.key] + share)
+    out: list[tuple[Column[Any], int, int]] = []
+    x = GUTTER
+    for col in chosen:
+        out.append((col, x, widths[col.key]))
+        x += widths[col.key] + SEP
+    return out
+
+
+class _RowsView(Sequence[R]):
+    """The visible rows in display order, without copying 100k references."""
+
+    def __init__(self, rows: list[R], order: list[int]) -> None:
+        self._rows, self._order = rows, order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[R]: ...
+    def __getitem__(self, index: int | slice) -> R | list[R]:
+        if isinstance(index, slice):
+            return [self._rows[i] for i in self._order[index]]
+        return self._rows[self._order[index]]
+
+    def __iter__(self) -> Iterator[R]:
+        rows = self._rows
+        return (rows[i] for i in self._order)
+
+
+def _binding(binding_id: str, action: str, description: str) -> Binding:
+    return Binding(DEFAULT_KEYS[binding_id], action, description, show=False, id=binding_id)
+
+
+class VirtualTable(ScrollView, Generic[R], can_focus=True):
+    """Scrollable, sortable, filterable rows; renders only what is on screen (Line API)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _binding("cursor-down", "cursor_down", "Down"),
+        _binding("cursor-up", "cursor_up", "Up"),
+        _binding("top", "cursor_top", "Top"),
+        _binding("bottom", "cursor_bottom", "Bottom"),
+        _binding("page-up", "page_up", "Page up"),
+        _binding("page-down", "page_down", "Page down"),
+        Binding(DEFAULT_KEYS["select"], "select_cursor", "Open", id="select"),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "virtual-table--header",
+        "virtual-table--cursor",
+        "virtual-table--even",
+        "virtual-table--empty",
+    }
+    DEFAULT_CSS = """
+    VirtualTable {
+        background: $surface;
+        color: $foreground;
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        & > .virtual-table--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .virtual-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: bold;
+        }
+        &:focus > .virtual-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .virtual-table--even { background: $surface-darken-1 40%; }
+        & > .virtual-table--empty { color: $text-muted; text-style: italic; }
+        &:ansi > .virtual-table--header { background: ansi_bright_blue; color: ansi_default; }
+        &:ansi > .virtual-table--even { background: ansi_default; }
+    }
+    """
+
+    class Highlighted(Message):
+        """The cursor row changed (also after set_rows, filter and sort)."""
+
+        def __init__(self, table: VirtualTable[Any], row: Any, index: int) -> None:
+            super().__init__()
+            self.table, self.row, self.index = table, row, index
+
+        @property
+        def control(self) -> VirtualTable[Any]:
+            return self.table
+
+    class Selected(Message):
+        """A row was chosen (Enter, or a mouse click)."""
+
+        def __init__(self, table: VirtualTable[Any], row: Any) -> None:
+            super().__init__()
+            self.table, self.row = table, row
+
+        @property
+        def control(self) -> VirtualTable[Any]:
+            return self.table
+
+    class Changed(Message):
+        """Counts, filter or sort changed: the screen updates its border title."""
+
+        def __init__(self, table: VirtualTable[Any]) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> VirtualTable[Any]:
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[Column[R]],
+        *,
+        search_text: Callable[[R], str],
+        row_key: Callable[[R], Hashable] | None = None,
+        empty_text: str = "No rows",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._columns: tuple[Column[R], ...] = tuple(columns)
+        self._by_key = {c.key: c for c in self._columns}
+        self._search_text = search_text
+        self._row_key = row_key
+        self.empty_text = empty_text
+        self._rows: list[R] = []
+        self._hay: list[str] = []  # lower-cased search text, built lazily / when idle
+        self._keys: dict[str, list[Any]] = {}  # sort keys per column, aligned with _rows
+        self._order: list[int] | None = None  # all rows in sort order (None: arrival order)
+        self._visible: list[int] = []  # what is shown, in display order
+        self._filter_text = ""
+        self._needle = ""
+        self._sort_column: str | None = None
+        self._sort_reverse = False
+        self._cursor = 0
+        self._last_highlight: tuple[int, int] | None = None
+        self._generation = 0
+        self._grown: dict[str, int] = {}
+        self._layout: list[tuple[Column[R], int, int]] = []
+        self._layout_key: tuple[int, tuple[tuple[str, int], ...]] | None = None
+        self._styles: tuple[Style, ...] = ()
+        self._strips: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(512)
+        self._header: Strip | None = None
+
+    # ------------------------------------------------------------------ public state
+
+    @property
+    def columns(self) -> tuple[Column[R], ...]:
+        return self._columns
+
+    @property
+    def rows_visible(self) -> Sequence[R]:
+        return _RowsView(self._rows, self._visible)
+
+    @property
+    def total_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def visible_count(self) -> int:
+        return len(self._visible)
+
+    @property
+    def cursor_index(self) -> int:
+        """Position of the cursor among the visible rows; -1 when nothing is visible."""
+        return self._cursor if self._visible else -1
+
+    @property
+    def cursor_row(self) -> R | None:
+        return self._rows[self._visible[self._cursor]] if self._visible else None
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter_text
+
+    @property
+    def sort_column(self) -> str | None:
+        return self._sort_column
+
+    @property
+    def sort_reverse(self) -> bool:
+        return self._sort_reverse
+
+    @property
+    def shown_columns(self) -> list[str]:
+        """Keys of the columns that fit the current width."""
+        return [c.key for c, _, _ in self._layout] if self._layout else list(self._by_key)
+
+    def counts_text(self, noun: str = "rows") -> Text:
+        """'12 of 340 invoices · filter: acme' for a border title (Text: never markup)."""
+        total = f"{self.total_count:,}"
+        text = f"{self.visible_count:,} of {total} {noun}" if self._needle else f"{total} {noun}"
+        if self._filter_text:
+            text += f" · filter: {self._filter_text}"
+        return Text(text)
+
+    # ------------------------------------------------------------------ data
+
+    def set_rows(self, rows: Sequence[R], *, keep_cursor: bool = True) -> None:
+        """Replace all rows, re-applying the current sort and filter; O(n), no widget rebuilds."""
+        old_row, old_pos = self.cursor_row, self._cursor
+        self._rows = list(rows)
+        self._hay, self._keys = [], {}
+        self._generation += 1
+        self._strips.clear()
+        base = list(range(len(self._rows)))
+        self._order = self._sorted(base) if self._sort_column else None
+        self._visible = self._filtered(self._order if self._order is not None else base)
+        position = 0
+        if keep_cursor:
+            position = old_pos
+            if old_row is not None and self._row_key is not None:
+                wanted = self._row_key(old_row)
+                rows_ = self._rows
+                found = next(
+                    (n for n, i in enumerate(self._visible) if self._row_key(rows_[i]) == wanted),
+                    None,
+                )
+                position = old_pos if found is None else found
+        if not keep_cursor:
+            self.scroll_to(y=0, animate=False)
+        self._changed(position)
+        if self._rows:
+            self.call_later(self._warm_haystacks, self._generation)
+
+    def append_rows(self, rows: Sequence[R]) -> None:
+        """Add a page of rows (streaming); sorted and filtered views take them in place."""
+        if not rows:
+            return
+        follow = self._cursor > 0 and bool(self._visible)
+        follow_index = self._visible[self._cursor] if follow else None
+        start = len(self._rows)
+        self._rows.extend(rows)
+        new = list(range(start, len(self._rows)))
+        matches = self._filtered(new)
+        if self._order is not None:
+            self._order = self._sorted(self._order + new)
+            self._visible = self._sorted(self._visible + matches) if self._needle else self._order
+        else:
+            self._visible = self._visible + matches
+        position = self._position_of(follow_index) if follow_index is not None else 0
+        self._changed(position if position is not None else self._cursor)
+
+    def set_filter(self, text: str) -> None:
+        """Case-insensitive substring filter; a narrowing filter refines the previous result."""
+        needle = text.lower()
+        old = self._needle
+        self._filter_text = text
+        if needle == old:
+            self.post_message(self.Changed(self))
+            return
+        self._needle = needle
+        widening = needle in old
+        follow = self._visible[self._cursor] if widening and self._visible else None
+        if old and old in needle:
+            self._visible = self._filtered(self._visible)
+        else:
+            self._visible = self._filtered(self._base())
+        position = self._position_of(follow) if follow is not None else None
+        self._changed(position or 0)
+
+    def sort(self, column_key: str | None, reverse: bool = False) -> None:
+        """Sort on the column's typed value (None last either way); ties keep arrival order."""
+        if column_key is not None:
+            column = self._by_key.get(column_key)
+            if column is None or column.sort_key is None:
+                raise ValueError(f"column {column_key!r} cannot be sorted")
+        self._sort_column, self._sort_reverse = column_key, reverse
+        self._header = None
+        self._order = self._sorted(list(range(len(self._rows)))) if column_key else None
+        self._visible = self._filtered(self._base())
+        self.scroll_to(y=0, animate=False)
+        self._changed(0)
+
+    def cycle_sort(self) -> None:
+        """Sort by the next sortable shown column (key `s`)."""
+        keys = [k for k in self.shown_columns if self._by_key[k].sort_key is not None]
+        if not keys:
+            return
+        at = keys.index(self._sort_column) + 1 if self._sort_column in keys else 0
+        self.sort(keys[at % len(keys)], self._sort_reverse)
+
+    def toggle_sort_direction(self) -> None:
+        """Flip ascending/descending (key `S`); sorts by the first sortable column if unsorted."""
+        if self._sort_column is None:
+            sortable = [k for k in self.shown_columns if self._by_key[k].sort_key is not None]
+            if sortable:
+                self.sort(sortable[0], True)
+            return
+        self.sort(self._sort_column, not self._sort_reverse)
+
+    # ------------------------------------------------------------------ cursor
+
+    def move_cursor(self, index: int) -> None:
+        """Put the cursor on visible row `index` (clamped) and scroll it into view."""
+        if not self._visible:
+            return
+        old = self._cursor
+        self._cursor = max(0, min(index, len(self._visible) - 1))
+        self.refresh_line(old + 1)
+        self.refresh_line(self._cursor + 1)
+        self._scroll_to_cursor()
+        self._post_highlight()
+
+    def select_row(self, predicate: Callable[[R], bool]) -> bool:
+        """Move the cursor to the first visible row matching predicate."""
+        rows = self._rows
+        for n, i in enumerate(self._visible):
+            if predicate(rows[i]):
+                self.move_cursor(n)
+                return True
+        return False
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self._cursor - 1)
+
+    def action_cursor_top(self) -> None:
+        self.move_cursor(0)
+
+    def action_cursor_bottom(self) -> None:
+        self.move_cursor(len(self._visible) - 1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self._cursor + self._page_height())
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self._cursor - self._page_height())
+
+    def action_select_cursor(self) -> None:
+        row = self.cursor_row
+        if row is not None:
+            self.post_message(self.Selected(self, row))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            for col, x, width in self._layout:
+                if x <= offset.x < x + width and col.sort_key is not None:
+                    same = col.key == self._sort_column
+                    self.sort(col.key, not self._sort_reverse if same else False)
+                    break
+            return
+        position = round(self.scroll_y) + offset.y - 1
+        if 0 <= position < len(self._visible):
+            self.move_cursor(position)
+            self.action_select_cursor()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self._visible) + 1)
+        self._scroll_to_cursor()
+
+    # ------------------------------------------------------------------ rendering
+
+    def render_lines(self, crop: Any) -> list[Strip]:
+        self._prepare()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y == 0:
+            if self._header is None:
+                self._header = self._render_header(width)
+            return self._header
+        position = round(self.scroll_y) + y - 1
+        base = self._styles[0]
+        if not self._visible:
+            if y == 1:
+                empty = Segment(" " * GUTTER + self.empty_text, base + self._styles[4])
+                return Strip([empty]).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        if position >= len(self._visible):
+            return Strip.blank(width, base)
+        index = self._visible[position]
+        key = (index, position == self._cursor, position % 2 == 1)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(index, key[1], key[2], width)
+            self._strips[key] = strip
+        return strip
+
+    def _prepare(self) -> None:
+        """Refresh styles and column layout; drop cached strips when either changed."""
+        styles = (
+            self.rich_style,
+            self.get_component_rich_style("virtual-table--header"),
+            self.get_component_rich_style("virtual-table--cursor"),
+            self.get_component_rich_style("virtual-table--even"),
+            self.get_component_rich_style("virtual-table--empty"),
+        )
+        layout_key = (self.size.width, tuple(sorted(self._grown.items())))
+        if styles != self._styles or layout_key != self._layout_key:
+            self._styles, self._layout_key = styles, layout_key
+            self._layout = layout_columns(self._columns, self.size.width, self._grown)
+            self._strips.clear()
+            self._header = None
+
+    def _render_header(self, width: int) -> Strip:
+        base = self._styles[0] + self._styles[1]
+        segments = [Segment(" " * GUTTER, base)]
+        for n, (col, _x, w) in enumerate(self._layout):
+            label = col.label
+            if col.key == self._sort_column:
+                label = f"{label}{'▼' if self._sort_reverse else '▲'}"
+            label = label[:w]
+            label = label.rjust(w) if col.align == "right" else label.ljust(w)
+            segments.append(Segment(label + (" " * SEP if n < len(self._layout) - 1 else ""), base))
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _render_row(self, index: int, cursor: bool, even: bool, width: int) -> Strip:
+        row = self._rows[index]
+        console = self.app.console
+        base = self._styles[0] + self._styles[3] if even else self._styles[0]
+        segments: list[Segment] = [Segment(CURSOR_MARK if cursor else " ", None)]
+        for n, (col, _x, w) in enumerate(self._layout):
+            if n:
+                segments.append(Segment(" " * SEP))
+            text = col.render(row)
+            length = text.cell_len
+            if length > w:
+                if col.align == "right" and w < MAX_GROW:
+                    self._grow(col.key, length)
+                text = text.copy()
+                text.truncate(w, overflow="ellipsis")
+                length = text.cell_len
+            pad = Segment(" " * (w - length)) if length < w else None
+            if pad and col.align == "right":
+                segments.append(pad)
+            segments.extend(text.render(console))
+            if pad and col.align == "left":
+                segments.append(pad)
+        post = self._styles[2] if cursor else None
+        styled = Segment.apply_style(segments, base, post)
+        return Strip(styled).crop_extend(0, width, base + post if post else base)
+
+    def _grow(self, key: str, length: int) -> None:
+        if length > self._grown.get(key, 0):
+            self._grown[key] = min(length, MAX_GROW)
+            self.call_later(self.refresh)
+
+    # ------------------------------------------------------------------ internals
+
+    def _page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _base(self) -> list[int]:
+        return self._order if self._order is not None else list(range(len(self._rows)))
+
+    def _sort_keys(self, column: Column[R]) -> list[Any]:
+        keys = self._keys.setdefault(column.key, [])
+        if len(keys) < len(self._rows) and column.sort_key is not None:
+            keys.extend(map(column.sort_key, islice(self._rows, len(keys), None)))
+        return keys
+
+    def _sorted(self, indices: list[int]) -> list[int]:
+        """Indices ordered by the sort column; None keys last; stable (timsort: merges are O(n))."""
+        if self._sort_column is None:
+            return indices
+        keys = self._sort_keys(self._by_key[self._sort_column])
+        values = [i for i in indices if keys[i] is not None]
+        if len(values) == len(indices):
+            nulls: list[int] = []
+        else:
+            nulls = [i for i in indices if keys[i] is None]
+        values.sort(key=keys.__getitem__, reverse=self._sort_reverse)
+        return values + nulls if nulls else values
+
+    def _ensure_haystacks(self, upto: int | None = None) -> None:
+        hay, end = self._hay, len(self._rows) if upto is None else upto
+        if len(hay) < end:
+            search = self._search_text
+            hay.extend(search(r).lower() for r in islice(self._rows, len(hay), end))
+
+    def _warm_haystacks(self, generation: int) -> None:
+        """Build search text in idle steps so the first filter keystroke is cheap."""
+        if generation != self._generation or len(self._hay) >= len(self._rows):
+            return
+        self._ensure_haystacks(min(len(self._rows), len(self._hay) + HAY_CHUNK))
+        self.call_later(self._warm_haystacks, generation)
+
+    def _filtered(self, indices: list[int]) -> list[int]:
+        needle = self._needle
+        if not needle:
+            return indices
+        self._ensure_haystacks()
+        hay = self._hay
+        return [i for i in indices if needle in hay[i]]
+
+    def _position_of(self, index: int) -> int | None:
+        try:
+            return self._visible.index(index)
+        except ValueError:
+            return None
+
+    def _changed(self, position: int) -> None:
+        """After any data/filter/sort change: size, cursor, repaint, messages."""
+        self._cursor = max(0, min(position, len(self._visible) - 1))
+        self.virtual_size = Size(self.size.width, len(self._visible) + 1)
+        self._header = None
+        self.refresh()
+        self._scroll_to_cursor()
+        self._post_highlight()
+        self.post_message(self.Changed(self))
+
+    def _scroll_to_cursor(self) -> None:
+        if not self._visible:
+            return
+        page, top = self._page_height(), round(self.scroll_y)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False)
+        elif self._cursor >= top + page:
+            self.scroll_to(y=self._cursor - page + 1, animate=False)
+
+    def _post_highlight(self) -> None:
+        row = self.cursor_row
+        state = (id(row), self.cursor_index)
+        if state != self._last_highlight:
+            self._last_highlight = state
+            self.post_message(self.Highlighted(self, row, self.cursor_index))
