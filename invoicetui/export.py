@@ -198,7 +198,7 @@ def describe_age(when: datetime | None, now: datetime | None = None) -> str:
 
 
 def _stale_warning(account: AccountConfig, snapshot: AccountSnapshot) -> str:
-    error = snapshot.error or "refresh failed"
+    error = " ".join((snapshot.error or "refresh failed").split())
     if f"'{account.name}'" not in error:
         error = f"{account_prefix(account)}: {error}"
     stamp = format_day(snapshot.fetched_at) if snapshot.fetched_at else "an unknown time"
@@ -225,18 +225,19 @@ async def load_one(
             service.load_account, account, cache, mode, with_details=with_details
         )
     except InvoiceTuiError as exc:
-        message = str(exc)
+        message = " ".join(str(exc).split())  # always one line
         if f"'{account.name}'" not in message:
             message = f"{account_prefix(account)}: {message}"
         return Outcome(account, None, message)
-    if snapshot.error is not None:
-        if snapshot.stale or snapshot.invoices:
-            return Outcome(account, snapshot, _stale_warning(account, snapshot))
-        message = snapshot.error
-        if f"'{account.name}'" not in message:
-            message = f"{account_prefix(account)}: {message}"
-        return Outcome(account, snapshot, message)
-    return Outcome(account, snapshot, None)
+    if snapshot.error is None:
+        return Outcome(account, snapshot, None)
+    if snapshot.stale:  # the refresh failed; what is printed comes from the cache
+        return Outcome(account, snapshot, _stale_warning(account, snapshot))
+    # Fetched, but partly (e.g. some invoices' details failed): print it, still a failure.
+    message = " ".join(snapshot.error.split())
+    if f"'{account.name}'" not in message:
+        message = f"{account_prefix(account)}: {message}"
+    return Outcome(account, snapshot, message)
 
 
 async def load_all(

@@ -13,7 +13,7 @@ import sys
 import threading
 import tomllib
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -458,3 +458,205 @@ def test_demo_server_refuses_remote_host_and_bad_port(capsys: Capture) -> None:
     assert cli.main(["demo-server", "--host", "0.0.0.0"]) == 2
     assert "--allow-remote" in capsys.readouterr().err
     assert cli.main(["demo-server", "--port", "70000"]) == 2
+
+
+# ---------------------------------------------------------------------- against the demo APIs
+
+
+@pytest.fixture
+def real_stack() -> None:
+    """Skip until the four clients, the four demo fakes and the service exist."""
+    for provider in ("palette", "waldur", "doit", "zilliz"):
+        pytest.importorskip(f"invoicetui.providers.{provider}")
+        pytest.importorskip(f"invoicetui.demo.{provider}")
+    pytest.importorskip("invoicetui.service")
+
+
+@pytest.fixture
+def live_server(real_stack: None, request: pytest.FixtureRequest) -> Any:
+    return request.getfixturevalue("demo_server")
+
+
+def _normalized(text: str) -> list[dict[str, Any]]:
+    """Export JSON with the demo server's address (a random port) taken out."""
+    data: list[dict[str, Any]] = json.loads(re.sub(r"http://127\.0\.0\.1:\d+", "http://demo", text))
+    return data
+
+
+def _demo_config(tmp_path: Path, server: Any, **changes: dict[str, Any]) -> Path:
+    from dataclasses import replace
+
+    from invoicetui.demo.server import demo_accounts
+
+    accounts = [replace(a, **changes.get(a.name, {})) for a in demo_accounts(server)]
+    return write_config(tmp_path, accounts)
+
+
+def test_export_demo_equals_config_at_demo_server(
+    live_server: Any, tmp_path: Path, capsys: Capture
+) -> None:
+    from invoicetui.demo.server import demo_accounts
+
+    names = [a.name for a in demo_accounts(live_server)]
+    assert cli.main(["export", "--demo"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    demo = _normalized(captured.out)
+    assert [n for n in names if n not in {d["account"] for d in demo}] == []
+    assert {d["provider"] for d in demo} == {"palette", "waldur", "doit", "zilliz"}
+    assert [d["account"] for d in demo] == sorted(
+        (d["account"] for d in demo), key=names.index
+    )  # configured order
+    # demo data has its own cache, apart from real data
+    assert Cache(cache_root() / "demo").info() and not Cache(cache_root()).info()
+
+    path = _demo_config(tmp_path, live_server)
+    assert cli.main(["export", "--config", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert _normalized(captured.out) == demo
+
+
+def test_export_offline_wrong_token_and_cache(
+    live_server: Any, tmp_path: Path, capsys: Capture
+) -> None:
+    from invoicetui.demo.server import demo_accounts
+
+    accounts = demo_accounts(live_server)
+    victim = next(a for a in accounts if a.provider == "doit")
+    path = _demo_config(tmp_path, live_server)
+    base = ["export", "--config", str(path)]
+
+    # --offline with nothing cached: every account fails, one line each, exit 1.
+    assert cli.main([*base, "--offline"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == []
+    lines = captured.err.splitlines()
+    assert len(lines) == len(accounts)
+    assert f"no cached data for account '{victim.name}'; run without --offline" in lines
+
+    # Fill the cache, then --offline prints the same without the network.
+    assert cli.main(base) == 0
+    online = capsys.readouterr().out
+    before = sum(live_server.stats.requests.values())
+    assert cli.main([*base, "--offline"]) == 0
+    assert capsys.readouterr().out == online
+    assert sum(live_server.stats.requests.values()) == before
+
+    # A wrong token, refreshed: the account has cached data, so it is printed (stale) and warned.
+    bad = _demo_config(tmp_path, live_server, **{victim.name: {"token": "wrong-token"}})
+    assert cli.main(["export", "--config", str(bad), "--refresh"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == online
+    (line,) = captured.err.splitlines()
+    assert line.startswith(f"DoiT account '{victim.name}': ") and "showing cached data" in line
+    assert "wrong-token" not in captured.err
+
+    # Without a cache, the wrong-token account is missing from the output and fails alone.
+    assert cli.main(["cache", "clear", "--account", victim.name]) == 0
+    capsys.readouterr()
+    assert cli.main(["export", "--config", str(bad), "--format", "csv"]) == 1
+    captured = capsys.readouterr()
+    (line,) = captured.err.splitlines()
+    assert line.startswith(f"DoiT account '{victim.name}': ") and "(401)" in line
+    assert f",{victim.name}," not in captured.out and f"\n{victim.name}," not in captured.out
+    assert len(captured.out.splitlines()) > 1
+
+
+def test_accounts_check_against_demo_server(
+    live_server: Any, tmp_path: Path, capsys: Capture
+) -> None:
+    from invoicetui.demo.server import demo_accounts
+
+    accounts = demo_accounts(live_server)
+    victim = next(a for a in accounts if a.provider == "zilliz")
+    path = _demo_config(tmp_path, live_server, **{victim.name: {"token": "nope"}})
+    assert cli.main(["accounts", "--config", str(path), "--check"]) == 1
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert set(rows) == {a.name for a in accounts}
+    assert "(401)" in rows[victim.name] or "token" in rows[victim.name].lower()
+    assert all(rows[a.name].split()[2] == "ok" for a in accounts if a is not victim)
+    assert cli.main(["accounts", "--demo", "--check"]) == 0
+
+
+def test_demo_server_prints_working_config(real_stack: None, tmp_path: Path) -> None:
+    from invoicetui.demo.runtime import serve_demo
+    from invoicetui.demo.server import DemoServer
+
+    class Out(io.StringIO):
+        def __init__(self) -> None:
+            super().__init__()
+            self.ready = threading.Event()
+
+        def flush(self) -> None:
+            self.ready.set()
+
+    out, stop = Out(), threading.Event()
+    server = DemoServer("127.0.0.1", 0)
+    thread = threading.Thread(target=serve_demo, args=(server, out, stop))
+    thread.start()
+    try:
+        assert out.ready.wait(10)
+        text = out.getvalue()
+        config = tomllib.loads(text)
+        assert {a["provider"] for a in config["accounts"]} == {
+            "palette",
+            "waldur",
+            "doit",
+            "zilliz",
+        }
+        assert f"http://127.0.0.1:{server.port}/doit" in text
+        path = tmp_path / "demo.toml"
+        path.write_text(text)
+        assert cli.main(["accounts", "--config", str(path), "--check"]) == 0
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
+
+
+# ---------------------------------------------------------------------- real processes (few: slow)
+
+
+def _run(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "invoicetui", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_module_help_and_exit_codes(tmp_path: Path) -> None:
+    done = _run("--help")
+    assert done.returncode == 0 and "examples:" in done.stdout
+    done = _run("export", "--config", str(tmp_path / "missing.toml"))
+    assert done.returncode == 2 and "missing.toml: config file not found" in done.stderr
+    done = _run("export", "--since", "2026-5")
+    assert done.returncode == 2 and done.stdout == ""
+
+
+def test_demo_server_process_stops_on_sigterm(real_stack: None) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "invoicetui", "demo-server", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("# Serving"):
+                break
+        config = tomllib.loads("".join(lines))
+        assert len(config["accounts"]) >= 4
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
