@@ -467,6 +467,8 @@ def _toml_value(value: object) -> str:
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list | tuple):
+        if len(value) > 2:  # one per line: long uid lists stay readable
+            return "[\n" + "".join(f"    {_toml_value(v)},\n" for v in value) + "]"
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
 
