@@ -251,8 +251,14 @@ class Resolved:
         return cache_location(self.demo)
 
 
-def resolve(args: argparse.Namespace, stack: ExitStack, *, auto_demo: bool) -> Resolved:
-    """Accounts from --demo (server started on `stack`) or from the config file."""
+def resolve(
+    args: argparse.Namespace, stack: ExitStack, *, auto_demo: bool, ui: bool = False
+) -> Resolved:
+    """Accounts from --demo (server started on `stack`) or from the config file.
+
+    auto_demo: a missing default config means demo mode (the TUI) rather than an error.
+    ui: in demo mode, still read an existing config for its [ui] and [keys] tables.
+    """
     path, explicit = config_location(args)
     demo = bool(getattr(args, "demo", False))
     if not demo and not path.exists():
@@ -269,7 +275,7 @@ def resolve(args: argparse.Namespace, stack: ExitStack, *, auto_demo: bool) -> R
     if not demo:
         config = load_config(path)
         return Resolved(config.accounts, config, path, False)
-    if path.exists():
+    if ui and path.exists():
         try:
             config = load_config(path)  # only for [ui] and [keys]
         except ConfigError as exc:
@@ -297,7 +303,7 @@ def _strip_prefix(account: AccountConfig, message: str) -> str:
 
 def cmd_tui(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
-        resolved = resolve(args, stack, auto_demo=True)
+        resolved = resolve(args, stack, auto_demo=True, ui=True)
         config = resolved.config
         setup = AppSetup(
             accounts=resolved.accounts,
@@ -521,6 +527,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         _err(f"{PROG}: error: {exc}")
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        _err(f"{PROG}: interrupted")
+        return 130
     except BrokenPipeError:
         # The reader went away (`| head`); do not print a traceback.
         devnull = os.open(os.devnull, os.O_WRONLY)
