@@ -117,17 +117,13 @@ def connect(db: Path) -> sqlite3.Connection:
         timeout=BUSY_TIMEOUT_MS / 1000,
         check_same_thread=False,
     )
-    try:
-        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        con.execute("PRAGMA synchronous = FULL")
-    except sqlite3.Error:
-        con.close()
-        raise
     return con
 
 
 def check_header(con: sqlite3.Connection) -> None:
-    """Raise BrokenFile unless this is our format, current version, in WAL mode."""
+    """Configure the connection; raise BrokenFile unless this is our format and version."""
+    con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    con.execute("PRAGMA synchronous = FULL")
     app_id = con.execute("PRAGMA application_id").fetchone()[0]
     version = con.execute("PRAGMA user_version").fetchone()[0]
     if app_id == 0 and version == 0:
