@@ -23,7 +23,7 @@ from invoicetui.cache.files import FORMAT_VERSION
 from invoicetui.model import AccountSnapshot, Credit, Invoice, LineItem, Payment, Status
 
 sys.path.insert(0, str(Path(__file__).parent))
-from cache_writer import FETCHED, make_invoice, make_snapshot, whole_tag  # noqa: E402
+from cache_writer import FETCHED, make_invoice, make_snapshot, whole_tag
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITER = Path(__file__).with_name("cache_writer.py")
@@ -431,7 +431,7 @@ def test_kill_9_during_writes_leaves_old_or_new_data(
         # vary the moment: after save K began, or after it ended, with a short extra delay
         target = f"{'begin' if round_no % 3 else 'end'} {1 + round_no % 4}\n"
         _wait_for(
-            lambda p=progress, t=target: p.exists() and t in p.read_text(),  # type: ignore[misc]
+            lambda p=progress, t=target: p.exists() and t in p.read_text(),
             time.monotonic() + 60,
             target.strip(),
         )
