@@ -1,0 +1,310 @@
+"""The Textual app: setup, clock, workers (network and disk), and run(setup) for the CLI.
+
+Workers only compute and post messages (tui/messages.py) to the main screen; they never
+touch widgets, so a slow or failing account cannot freeze or break the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual import events, on
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.widgets import Static
+
+from invoicetui import locations, service
+from invoicetui.accounts import AccountConfig
+from invoicetui.cache import Cache
+from invoicetui.errors import ProviderError
+from invoicetui.export import render_csv
+from invoicetui.model import Invoice, utcnow
+from invoicetui.options import AppSetup, FetchMode
+from invoicetui.tui import messages as msg
+from invoicetui.tui.commands import InvoiceCommands
+from invoicetui.tui.keymap import apply_keymap, bind
+
+log = logging.getLogger(__name__)
+
+HANGUP_EXIT = 129  # 128 + SIGHUP, what a shell reports for a hung-up job
+HANGUP_GRACE = 3.0  # seconds the app gets to shut down after its terminal went away
+
+
+class CacheWarning(Message):
+    """The cache had something to say (corrupt file skipped, disk full...)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class InvoiceApp(App[int]):
+    """invoicetui: invoices across providers, keyboard first."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "invoicetui"
+    COMMANDS: ClassVar = App.COMMANDS | {InvoiceCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("quit", "quit", "Quit", show=True),
+        bind("help", "help", "Keys", show=True),
+        bind("command-palette", "command_palette", "Commands", priority=True),
+    ]
+
+    def __init__(
+        self,
+        setup: AppSetup,
+        *,
+        now: Callable[[], datetime] | None = None,
+        export_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.setup = setup
+        self.now: Callable[[], datetime] = now or utcnow
+        self.export_dir = export_dir
+        self.accounts: dict[str, AccountConfig] = {a.name: a for a in setup.accounts}
+        self.cache = Cache(setup.cache_dir, warn=self._cache_warn)
+        self.hung_up = False
+        self.catch_hangup = False  # run() sets it; tests leave the test runner's signals alone
+        if setup.demo:
+            self.sub_title = "DEMO"
+
+    def demo_hint(self) -> str:
+        path = self.setup.config_path or locations.config_file()
+        return f"DEMO data · add a real account in {path} (see README)"
+
+    def compose(self) -> ComposeResult:
+        yield Static("")  # the default screen is only a backdrop for MainScreen
+
+    def on_mount(self) -> None:
+        from invoicetui.tui.screens.main import MainScreen
+
+        if self.catch_hangup:
+            self._catch_hangup()
+        self._apply_theme()
+        apply_keymap(self, self.setup.keys)
+        self.push_screen(MainScreen())
+
+    def _apply_theme(self) -> None:
+        name = self.setup.theme
+        if not name:
+            return
+        if name in self.available_themes:
+            self.theme = name
+        else:
+            choices = ", ".join(sorted(self.available_themes))
+            self.notify(
+                f"Unknown theme {name!r}; using {self.theme}. Themes: {choices}",
+                severity="warning",
+                markup=False,
+            )
+
+    # ------------------------------------------------------------------ actions
+
+    def action_help(self) -> None:
+        from invoicetui.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def open_detail_screen(self, main: MessagePump) -> None:
+        """Narrow terminals: the highlighted invoice full screen."""
+        import importlib
+
+        from invoicetui.tui.screens.main import MainScreen
+
+        if not isinstance(main, MainScreen):
+            return
+        detail = importlib.import_module("invoicetui.tui.widgets.detail")
+        screen_class = getattr(detail, "DetailScreen", None)
+        if screen_class is None:  # no full-screen view: show the pane below the table
+            main.action_toggle_detail()
+            return
+        self.push_screen(screen_class(main.shown_invoice(), main.position()))
+
+    # ------------------------------------------------------------------ workers
+
+    def load_account(
+        self, name: str, mode: FetchMode, target: MessagePump, generation: int
+    ) -> None:
+        """Paint the cache, then fetch; a newer load of the same account cancels this one."""
+        account = self.accounts[name]
+        self.run_worker(
+            self._load_account(account, mode, target, generation),
+            name=f"load {name}",
+            group=f"account:{name}",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def _load_account(
+        self, account: AccountConfig, mode: FetchMode, target: MessagePump, generation: int
+    ) -> None:
+        name = account.name
+        try:
+            cached = await asyncio.to_thread(service.read_cached, account, self.cache)
+            target.post_message(msg.CacheLoaded(name, cached, generation))
+
+            def progress(done: int, total: int | None) -> None:
+                target.post_message(msg.AccountProgress(name, done, total, generation))
+
+            def page(invoices: Sequence[Invoice]) -> None:
+                target.post_message(msg.InvoicesArrived(name, tuple(invoices), generation))
+
+            snapshot = await service.load_account(
+                account, self.cache, mode, on_progress=progress, on_page=page
+            )
+            target.post_message(msg.InvoicesLoaded(name, snapshot, generation))
+        except ProviderError as error:
+            target.post_message(
+                msg.AccountFailed(name, error.with_account(account.provider, name), generation)
+            )
+        except Exception as error:
+            # A bug in one client must not take the whole app down: show it on the account.
+            log.exception("loading account %s failed", name)
+            wrapped = ProviderError(
+                f"unexpected error: {type(error).__name__}: {error}",
+                hint="please report this",
+            ).with_account(account.provider, name)
+            target.post_message(msg.AccountFailed(name, wrapped, generation))
+
+    def load_detail(self, summary: Invoice, target: MessagePump) -> None:
+        """Fetch one invoice's line items, credits and payments (latest request wins)."""
+        account = self.accounts.get(summary.account)
+        if account is None:
+            return
+        self.run_worker(
+            self._load_detail(account, summary, target),
+            name=f"detail {summary.id}",
+            group="detail",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def _load_detail(
+        self, account: AccountConfig, summary: Invoice, target: MessagePump
+    ) -> None:
+        offline = self.setup.mode is FetchMode.OFFLINE
+        try:
+            invoice = await service.load_invoice_detail(
+                account, self.cache, summary, offline=offline
+            )
+            target.post_message(msg.DetailsLoaded(invoice))
+        except ProviderError as error:
+            error = error.with_account(account.provider, account.name)
+            target.post_message(msg.DetailsFailed(summary, error))
+        except Exception as error:
+            log.exception("loading invoice %s failed", summary.id)
+            wrapped = ProviderError(f"unexpected error: {type(error).__name__}: {error}")
+            target.post_message(msg.DetailsFailed(summary, wrapped))
+
+    def export_csv(self, rows: Sequence[Invoice], target: MessagePump) -> None:
+        """Build the CSV off the event loop, then deliver it (see on_export_ready)."""
+        stamp = self.now().strftime("%Y%m%d-%H%M%S")
+        filename = f"invoices-{stamp}.csv"
+        rows = tuple(rows)
+
+        def build() -> None:
+            target.post_message(msg.ExportReady(render_csv(rows), len(rows), filename))
+
+        self.run_worker(build, name="export", group="export", thread=True)
+
+    def deliver_export(self, event: msg.ExportReady) -> str | None:
+        directory = self.export_dir or _downloads_dir()
+        return self.deliver_text(
+            io.StringIO(event.text),
+            save_directory=directory,
+            save_filename=event.filename,
+            mime_type="text/csv",
+            name=f"export:{event.rows}",
+        )
+
+    @on(events.DeliveryComplete)
+    def _export_delivered(self, event: events.DeliveryComplete) -> None:
+        if not (event.name or "").startswith("export:"):
+            return
+        rows = (event.name or "").split(":", 1)[1]
+        where = str(event.path) if event.path else "the browser"
+        self._say(f"Exported {rows} rows to {where}", "success")
+
+    @on(events.DeliveryFailed)
+    def _export_failed(self, event: events.DeliveryFailed) -> None:
+        if (event.name or "").startswith("export:"):
+            self._say(f"Export failed: {event.exception}", "error")
+
+    def _say(self, text: str, tone: str) -> None:
+        from invoicetui.tui.widgets.statusbar import StatusBar
+
+        for screen in self.screen_stack:
+            for bar in screen.query(StatusBar):
+                bar.say(text, "error" if tone == "error" else "success")
+
+    # ------------------------------------------------------------------ cache warnings
+
+    def _cache_warn(self, text: str) -> None:
+        # Called from worker threads too: post_message is thread-safe.
+        self.post_message(CacheWarning(text))
+
+    @on(CacheWarning)
+    def _cache_warning(self, event: CacheWarning) -> None:
+        self.notify(event.text, title="Cache", severity="warning", markup=False)
+
+    # ------------------------------------------------------------------ terminal loss
+
+    def hang_up(self) -> None:
+        """The terminal went away (SSH dropped): stop every worker and leave."""
+        if self.hung_up:
+            return
+        self.hung_up = True
+        self.workers.cancel_all()
+        self.exit(HANGUP_EXIT)
+        _exit_after(HANGUP_GRACE, HANGUP_EXIT)
+
+    def _catch_hangup(self) -> None:
+        """SIGHUP (terminal closed, SSH dropped) leaves through hang_up, not mid-write."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
+        except (NotImplementedError, RuntimeError, ValueError) as error:
+            log.warning("SIGHUP handler not installed: %s", error)
+
+
+def _downloads_dir() -> Path:
+    """The user's downloads folder where one exists (a server often has none), else cwd."""
+    from platformdirs import user_downloads_path
+
+    path = user_downloads_path()
+    return path if path.is_dir() else Path.cwd()
+
+
+def _exit_after(seconds: float, code: int) -> None:
+    """If a clean shutdown hangs on a dead terminal, leave anyway (no spinning process)."""
+
+    def force() -> None:
+        os._exit(code)
+
+    timer = threading.Timer(seconds, force)
+    timer.daemon = True
+    timer.start()
+
+
+def run(setup: AppSetup) -> int:
+    """Run the TUI until the user quits; the exit code for the CLI."""
+    app = InvoiceApp(setup)
+    app.catch_hangup = True
+    result = app.run(mouse=setup.mouse)
+    if app.return_code is not None:
+        return app.return_code
+    return result or 0

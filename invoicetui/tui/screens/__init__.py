@@ -1,0 +1,1 @@
+"""Screens of the TUI: the main screen, its actions, and the keys help."""

@@ -1,0 +1,426 @@
+"""The main screen: sidebar, summary, invoice table and detail; it owns the UI state.
+
+Workers (started by the app) post messages here; this is the one place that turns them,
+failures included, into what the widgets show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.widgets import Footer, Header, Input, Static
+
+from invoicetui.model import Invoice
+from invoicetui.options import FetchMode
+from invoicetui.sanitize import clean_text
+from invoicetui.tui import messages as msg
+from invoicetui.tui.keymap import bind
+from invoicetui.tui.rows import invoice_columns, invoice_key, invoice_search_text
+from invoicetui.tui.screens.actions import MainActions
+from invoicetui.tui.widgets.detail import DetailPane
+from invoicetui.tui.widgets.sidebar import ALL, AccountState, Sidebar
+from invoicetui.tui.widgets.statusbar import StatusBar, ago_text
+from invoicetui.tui.widgets.summary import SummaryStrip
+from invoicetui.tui.widgets.table import VirtualTable
+
+if TYPE_CHECKING:
+    from invoicetui.tui.app import InvoiceApp
+
+NARROW_WIDTH = 140  # below this the detail pane leaves the side of the table
+
+
+class FilterInput(Input):
+    """The "/" filter: Enter applies and hides, Esc clears and hides."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("back", "clear_filter", "Clear the filter", keys="escape"),
+    ]
+
+    def action_clear_filter(self) -> None:
+        self.value = ""
+        self.post_message(self.Submitted(self, ""))
+
+
+class InvoiceTable(VirtualTable[Invoice]):
+    """The invoice table; Esc/h backs out to the sidebar (or clears the filter first)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("back", "screen.back_from_table", "Back to the accounts"),
+    ]
+
+
+class MainScreen(MainActions):
+    """Layout plus state: invoices per account, account states, scope, filter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("focus-next", "app.focus_next", "Next pane"),
+        bind("focus-previous", "app.focus_previous", "Previous pane"),
+        bind("filter", "filter", "Filter", show=True),
+        bind("sort", "sort", "Sort column", show=True),
+        bind("sort-reverse", "sort_reverse", "Reverse sort"),
+        bind("refresh", "refresh", "Refresh account", show=True),
+        bind("refresh-all", "refresh_all", "Refresh all"),
+        bind("copy-id", "copy_id", "Copy id", show=True),
+        bind("copy-url", "copy_url", "Copy URL"),
+        bind("open-url", "open_url", "Open URL"),
+        bind("toggle-detail", "toggle_detail", "Detail pane"),
+        bind("export", "export", "Export CSV"),
+        bind("back", "back", "Back out"),
+        bind("select", "drill_in", "Drill in"),
+        bind("next-invoice", "step(1)", "Next invoice"),
+        bind("previous-invoice", "step(-1)", "Previous invoice"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="main")
+        self.invoices: dict[str, tuple[Invoice, ...]] = {}
+        self.fresh_pages: dict[str, list[Invoice]] = {}
+        self.states: dict[str, AccountState] = {}
+        self.generations: dict[str, int] = {}
+        self.details: dict[tuple[str, str], Invoice] = {}
+        self.scope = ALL
+        self.current: Invoice | None = None
+        self.detail_hidden = False
+        self._rows_pending = False
+
+    @property
+    def invoice_app(self) -> InvoiceApp:
+        return cast("InvoiceApp", self.app)
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        setup = self.invoice_app.setup
+        yield Header(show_clock=False)
+        if setup.demo:
+            yield Static(Content(self.invoice_app.demo_hint()), id="demo-hint")
+        yield SummaryStrip(id="summary")
+        with Horizontal(id="body"):
+            yield Sidebar(id="sidebar")
+            with Horizontal(id="content"):
+                with Vertical(id="table-area"):
+                    yield FilterInput(
+                        placeholder="filter: id, account, description, status", id="filter"
+                    )
+                    yield Static("", id="notice", markup=False)
+                    yield InvoiceTable(
+                        invoice_columns(),
+                        search_text=invoice_search_text,
+                        row_key=invoice_key,
+                        empty_text="No invoices",
+                        id="invoices",
+                    )
+                yield DetailPane(id="detail")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.invoice_app
+        for account in app.setup.accounts:
+            self.states[account.name] = AccountState(account.name, account.provider)
+        self.sidebar.set_accounts(list(self.states.values()), app.now())
+        self.query_one("#filter", FilterInput).display = False
+        self.query_one("#notice", Static).display = False
+        self._apply_width(self.size.width)
+        self.table.focus()
+        self._update_title()
+        if not app.setup.accounts:
+            self.status.say("No accounts configured; add one to the config file (see README)")
+        for account in app.setup.accounts:
+            self.start_load(account.name, app.setup.mode)
+        self.set_interval(30, self._tick)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one("#sidebar", Sidebar)
+
+    @property
+    def table(self) -> InvoiceTable:
+        return self.query_one("#invoices", InvoiceTable)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one("#detail", DetailPane)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one("#status", StatusBar)
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        narrow = width < NARROW_WIDTH
+        self.set_class(narrow, "-narrow")
+        self._apply_detail_visibility()
+
+    def _apply_detail_visibility(self) -> None:
+        # Narrow: the pane is hidden until asked for (p), Enter opens it full screen.
+        narrow = self.has_class("-narrow")
+        hidden = self.detail_hidden if not narrow else not self.has_class("-show-detail")
+        self.detail.display = not hidden
+
+    # ------------------------------------------------------------------ loading
+
+    def start_load(self, account: str, mode: FetchMode) -> None:
+        generation = self.generations.get(account, 0) + 1
+        self.generations[account] = generation
+        self.fresh_pages[account] = []
+        state = self.states[account]
+        state.phase = "loading"
+        state.done, state.total = 0, None
+        self._state_changed(state)
+        self.invoice_app.load_account(account, mode, self, generation)
+
+    def _current_generation(self, account: str, generation: int) -> bool:
+        return self.generations.get(account) == generation and account in self.states
+
+    @on(msg.CacheLoaded)
+    def _cache_loaded(self, event: msg.CacheLoaded) -> None:
+        if not self._current_generation(event.account, event.generation):
+            return
+        snapshot = event.snapshot
+        if snapshot is None or self.fresh_pages.get(event.account):
+            return
+        state = self.states[event.account]
+        state.fetched_at = snapshot.fetched_at
+        state.count = len(snapshot.invoices)
+        self._set_invoices(event.account, snapshot.invoices)
+        self._state_changed(state)
+
+    @on(msg.AccountProgress)
+    def _progress(self, event: msg.AccountProgress) -> None:
+        if not self._current_generation(event.account, event.generation):
+            return
+        state = self.states[event.account]
+        state.done, state.total = event.done, event.total
+        self._state_changed(state)
+
+    @on(msg.InvoicesArrived)
+    def _page(self, event: msg.InvoicesArrived) -> None:
+        if not self._current_generation(event.account, event.generation):
+            return
+        fresh = self.fresh_pages.setdefault(event.account, [])
+        fresh.extend(event.invoices)
+        seen = {inv.id for inv in fresh}
+        older = [inv for inv in self.invoices.get(event.account, ()) if inv.id not in seen]
+        self._set_invoices(event.account, (*fresh, *older))
+
+    @on(msg.InvoicesLoaded)
+    def _loaded(self, event: msg.InvoicesLoaded) -> None:
+        if not self._current_generation(event.account, event.generation):
+            return
+        snapshot = event.snapshot
+        state = self.states[event.account]
+        state.count = len(snapshot.invoices)
+        state.fetched_at = snapshot.fetched_at
+        state.error = snapshot.error
+        state.short_error = None
+        if snapshot.stale or snapshot.error:
+            state.phase = "stale"
+        elif self.invoice_app.setup.mode is FetchMode.OFFLINE:
+            state.phase = "offline"
+        else:
+            state.phase = "ok"
+        self.fresh_pages.pop(event.account, None)
+        self._set_invoices(event.account, snapshot.invoices)
+        self._state_changed(state)
+
+    @on(msg.AccountFailed)
+    def _failed(self, event: msg.AccountFailed) -> None:
+        if not self._current_generation(event.account, event.generation):
+            return
+        state = self.states[event.account]
+        state.phase = "failed"
+        state.short_error = event.error.short
+        state.error = str(event.error)
+        self._state_changed(state)
+        self.status.say(str(event.error), "error")
+
+    @on(msg.DetailsLoaded)
+    def _details_loaded(self, event: msg.DetailsLoaded) -> None:
+        invoice = event.invoice
+        self.details[(invoice.account, invoice.id)] = invoice
+        current = self.current
+        if current and (current.account, current.id) == (invoice.account, invoice.id):
+            self._show_detail()
+
+    @on(msg.DetailsFailed)
+    def _details_failed(self, event: msg.DetailsFailed) -> None:
+        self.status.say(f"details not loaded: {event.error}", "error")
+        current = self.current
+        if current and (current.account, current.id) == (event.invoice.account, event.invoice.id):
+            self.detail.show_error(f"{event.error} (r retries)")
+
+    @on(msg.ExportReady)
+    def _export_ready(self, event: msg.ExportReady) -> None:
+        self.invoice_app.deliver_export(event)
+
+    @on(DetailPane.DetailsWanted)
+    def _details_wanted(self, event: DetailPane.DetailsWanted) -> None:
+        event.stop()
+        key = (event.invoice.account, event.invoice.id)
+        if key not in self.details:
+            self.invoice_app.load_detail(event.invoice, self)
+
+    # ------------------------------------------------------------------ rows
+
+    def _set_invoices(self, account: str, invoices: tuple[Invoice, ...]) -> None:
+        self.invoices[account] = invoices
+        if self._rows_pending:
+            return
+        # Coalesce bursts of pages into one table update per refresh.
+        self._rows_pending = True
+        self.call_after_refresh(self._flush_rows)
+
+    def scoped_invoices(self) -> list[Invoice]:
+        scope = self.scope
+        rows: list[Invoice] = []
+        for name, invoices in self.invoices.items():
+            state = self.states.get(name)
+            if state is None:
+                continue
+            if scope == ALL or scope == f"account:{name}" or scope == f"provider:{state.provider}":
+                rows.extend(invoices)
+        return rows
+
+    def _flush_rows(self) -> None:
+        self._rows_pending = False
+        self.table.set_rows(self.scoped_invoices())
+        self._after_rows_changed()
+
+    def _after_rows_changed(self) -> None:
+        self._update_title()
+        self._update_notice()
+        self.query_one(SummaryStrip).update_data(
+            [inv for invoices in self.invoices.values() for inv in invoices],
+            list(self.states),
+            today=self.invoice_app.now().date(),
+        )
+        if self.table.visible_count == 0:
+            self.current = None
+            self._show_detail()
+
+    def _update_title(self) -> None:
+        table = self.table
+        total = sum(len(v) for v in self.invoices.values())
+        parts = [f"Invoices {table.visible_count} of {total}"]
+        if self.scope != ALL:
+            parts.append(self.scope.replace(":", ": ", 1))
+        if table.filter_text:
+            parts.append(f"filter: {clean_text(table.filter_text, one_line=True)}")
+        table.border_title = Content(" · ".join(parts))
+        label = self.sort_label()
+        table.border_subtitle = Content(f"sort: {label}") if label else None
+
+    def _scope_states(self) -> list[AccountState]:
+        scope = self.scope
+        return [
+            s
+            for s in self.states.values()
+            if scope == ALL or scope in (f"account:{s.name}", f"provider:{s.provider}")
+        ]
+
+    def _update_notice(self) -> None:
+        lines: list[str] = []
+        states = self._scope_states()
+        for state in states:
+            if state.phase == "failed" and state.error:
+                lines.append(f"✗ {state.error} (r retries)")
+            elif state.phase == "stale" and state.error:
+                lines.append(f"! showing cached data: {state.error} (r retries)")
+        if not lines and self.table.visible_count == 0:
+            if self.table.filter_text:
+                lines.append("No invoices match the filter (Esc clears it)")
+            elif any(s.phase == "loading" for s in states):
+                lines.append("Loading…")
+            elif states:
+                lines.append("No invoices here")
+        notice = self.query_one("#notice", Static)
+        notice.update(Content("\n".join(lines[:4])))
+        notice.display = bool(lines)
+        notice.set_class(any(s.phase == "failed" for s in states), "-error")
+
+    def _state_changed(self, state: AccountState) -> None:
+        self.sidebar.update_state(state, self.invoice_app.now())
+        self._update_notice()
+        self._update_freshness()
+
+    def _update_freshness(self) -> None:
+        states = [s for s in self._scope_states() if s.fetched_at is not None]
+        if not states:
+            self.status.set_freshness("")
+            return
+        oldest = min(s.fetched_at for s in states if s.fetched_at is not None)
+        self.status.set_freshness(ago_text(oldest, self.invoice_app.now()))
+
+    def _tick(self) -> None:
+        self.sidebar.refresh_ages(self.invoice_app.now())
+        self._update_freshness()
+
+    # ------------------------------------------------------------------ events
+
+    @on(Sidebar.ScopeChanged)
+    def _scope_changed(self, event: Sidebar.ScopeChanged) -> None:
+        self.scope = event.scope
+        self._flush_rows()
+        self._update_freshness()
+
+    @on(Sidebar.Chosen)
+    def _scope_chosen(self, event: Sidebar.Chosen) -> None:
+        self.table.focus()
+
+    @on(VirtualTable.Highlighted)
+    def _highlighted(self, event: VirtualTable.Highlighted) -> None:
+        if event.table is not self.table:
+            return
+        self.current = event.row
+        self._show_detail()
+
+    @on(VirtualTable.Selected)
+    def _selected(self, event: VirtualTable.Selected) -> None:
+        if event.table is not self.table:
+            return
+        event.stop()
+        self.current = event.row
+        self.action_drill_in()
+
+    @on(VirtualTable.Changed, "#invoices")
+    def _table_changed(self, event: VirtualTable.Changed) -> None:
+        self._update_title()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+        self._after_rows_changed()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.table.set_filter(event.value)
+        self.query_one("#filter", FilterInput).display = False
+        self.table.focus()
+        self._after_rows_changed()
+
+    def position(self) -> tuple[int, int] | None:
+        if self.current is None:
+            return None
+        return (self.table.cursor_index + 1, self.table.visible_count)
+
+    def shown_invoice(self) -> Invoice | None:
+        current = self.current
+        if current is None:
+            return None
+        return self.details.get((current.account, current.id), current)
+
+    def _show_detail(self) -> None:
+        self.detail.show_invoice(self.shown_invoice(), self.position())
+
+    def visible_rows(self) -> Sequence[Invoice]:
+        return self.table.rows_visible
