@@ -367,7 +367,9 @@ class DetailPane(Vertical):
             self._items_for = invoice.line_items
             self.line_items_table.set_rows(invoice.line_items, keep_cursor=False)
         self.line_items_table.empty_text = (
-            "Line items are not available from Zilliz's API."
+            "Loading line items…"
+            if not invoice.detailed
+            else "Zilliz's API gives no line items."
             if invoice.provider == "zilliz"
             else "No line items."
         )
