@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 
 from invoicetui import service
 from invoicetui.accounts import AccountConfig
@@ -36,7 +38,7 @@ def invoice(
     url: str | None = "https://billing.example/inv",
     **extra: Any,
 ) -> Invoice:
-    month = 10 - (n % 10)
+    month = 11 - (n % 10)
     return Invoice(
         account=account,
         provider=provider,
@@ -185,3 +187,37 @@ def make_app(
 ) -> InvoiceApp:
     app_setup = AppSetup(accounts=list(accounts), cache_dir=tmp_path / "cache", **setup)
     return InvoiceApp(app_setup, now=lambda: NOW, export_dir=tmp_path)
+
+
+async def settle(pilot: Any) -> None:
+    """Let workers finish and every posted message (and refresh callback) be handled."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def main_screen(app: InvoiceApp) -> Any:
+    from invoicetui.tui.screens.main import MainScreen
+
+    for screen in app.screen_stack:
+        if isinstance(screen, MainScreen):
+            return screen
+    raise AssertionError("no MainScreen on the stack")
+
+
+def screen_text(app: InvoiceApp) -> str:
+    """Everything visible, as plain text (for "is it on screen" assertions)."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        record=True,
+        force_terminal=True,
+        color_system="truecolor",
+        legacy_windows=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text()

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import App, ComposeResult
@@ -34,6 +34,9 @@ from invoicetui.options import AppSetup, FetchMode
 from invoicetui.tui import messages as msg
 from invoicetui.tui.commands import InvoiceCommands
 from invoicetui.tui.keymap import apply_keymap, bind
+
+if TYPE_CHECKING:
+    from invoicetui.tui.screens.main import MainScreen
 
 log = logging.getLogger(__name__)
 
@@ -118,20 +121,22 @@ class InvoiceApp(App[int]):
             return
         self.push_screen(HelpScreen.for_screen(self.screen))
 
-    def open_detail_screen(self, main: MessagePump) -> None:
-        """Narrow terminals: the highlighted invoice full screen."""
-        import importlib
+    def open_detail_screen(self, main: MainScreen) -> None:
+        """Narrow terminals: the highlighted invoice full screen, n/N stepping the table's rows."""
+        from invoicetui.tui.screens.detail import DetailScreen
 
-        from invoicetui.tui.screens.main import MainScreen
+        table = main.table
 
-        if not isinstance(main, MainScreen):
-            return
-        detail = importlib.import_module("invoicetui.tui.widgets.detail")
-        screen_class = getattr(detail, "DetailScreen", None)
-        if screen_class is None:  # no full-screen view: show the pane below the table
-            main.action_toggle_detail()
-            return
-        self.push_screen(screen_class(main.shown_invoice(), main.position()))
+        def back(invoice: Invoice | None) -> None:
+            if invoice is not None:
+                table.select_row(lambda row: (row.account, row.id) == (invoice.account, invoice.id))
+
+        screen = DetailScreen(
+            lambda: table.rows_visible,
+            max(0, table.cursor_index),
+            details_wanted=main.want_details,
+        )
+        self.push_screen(screen, back)
 
     # ------------------------------------------------------------------ workers
 
@@ -268,7 +273,7 @@ class InvoiceApp(App[int]):
             return
         self.hung_up = True
         self.workers.cancel_all()
-        self.exit(HANGUP_EXIT)
+        self.exit(HANGUP_EXIT, return_code=HANGUP_EXIT)
         _exit_after(HANGUP_GRACE, HANGUP_EXIT)
 
     def _catch_hangup(self) -> None:

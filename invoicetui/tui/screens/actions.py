@@ -14,7 +14,7 @@ from invoicetui.tui.widgets.sidebar import ALL, AccountState
 
 if TYPE_CHECKING:
     from invoicetui.tui.app import InvoiceApp
-    from invoicetui.tui.screens.main import FilterInput, InvoiceTable
+    from invoicetui.tui.screens.main import FilterInput, InvoiceTable, MainScreen
     from invoicetui.tui.widgets.detail import DetailPane
     from invoicetui.tui.widgets.sidebar import Sidebar
     from invoicetui.tui.widgets.statusbar import StatusBar
@@ -96,7 +96,7 @@ class MainActions(Screen[None]):
         if self.current is None:
             return
         if self.has_class("-narrow") and not self.detail.display:
-            self._app.open_detail_screen(self)
+            self._app.open_detail_screen(cast("MainScreen", self))
             return
         if not self.detail.display:
             self.detail_hidden = False
@@ -107,8 +107,10 @@ class MainActions(Screen[None]):
                 return
 
     def action_back(self) -> None:
-        """Esc/h: out of the detail to the table, out of the table to the sidebar; never quits."""
-        if self._within(self.detail):
+        """Esc/h: line items -> detail tabs -> table -> sidebar; never quits."""
+        if self.focused is self.detail.line_items_table:
+            self.detail.query_one("#detail-tabs").query_one("Tabs").focus()
+        elif self._within(self.detail):
             self.table.focus()
         elif self._within(self.table):
             self.action_back_from_table()

@@ -24,6 +24,7 @@ from invoicetui.tui import messages as msg
 from invoicetui.tui.keymap import bind
 from invoicetui.tui.rows import invoice_columns, invoice_key, invoice_search_text
 from invoicetui.tui.screens.actions import MainActions
+from invoicetui.tui.screens.detail import DetailScreen
 from invoicetui.tui.widgets.detail import DetailPane
 from invoicetui.tui.widgets.sidebar import ALL, AccountState, Sidebar
 from invoicetui.tui.widgets.statusbar import StatusBar, ago_text
@@ -244,10 +245,23 @@ class MainScreen(MainActions):
         self._state_changed(state)
         self.status.say(str(event.error), "error")
 
+    def want_details(self, invoice: Invoice) -> None:
+        """Someone shows a summary: load its details (or hand over those already loaded)."""
+        known = self.details.get((invoice.account, invoice.id))
+        if known is not None:
+            self.post_message(msg.DetailsLoaded(known))
+        else:
+            self.invoice_app.load_detail(invoice, self)
+
+    def _detail_screens(self) -> list[DetailScreen]:
+        return [s for s in self.app.screen_stack if isinstance(s, DetailScreen)]
+
     @on(msg.DetailsLoaded)
     def _details_loaded(self, event: msg.DetailsLoaded) -> None:
         invoice = event.invoice
         self.details[(invoice.account, invoice.id)] = invoice
+        for screen in self._detail_screens():
+            screen.update_invoice(invoice)
         current = self.current
         if current and (current.account, current.id) == (invoice.account, invoice.id):
             self._show_detail()
@@ -255,6 +269,8 @@ class MainScreen(MainActions):
     @on(msg.DetailsFailed)
     def _details_failed(self, event: msg.DetailsFailed) -> None:
         self.status.say(f"details not loaded: {event.error}", "error")
+        for screen in self._detail_screens():
+            screen.show_error(event.invoice, f"{event.error} (r retries)")
         current = self.current
         if current and (current.account, current.id) == (event.invoice.account, event.invoice.id):
             self.detail.show_error(f"{event.error} (r retries)")
@@ -266,9 +282,7 @@ class MainScreen(MainActions):
     @on(DetailPane.DetailsWanted)
     def _details_wanted(self, event: DetailPane.DetailsWanted) -> None:
         event.stop()
-        key = (event.invoice.account, event.invoice.id)
-        if key not in self.details:
-            self.invoice_app.load_detail(event.invoice, self)
+        self.want_details(event.invoice)
 
     # ------------------------------------------------------------------ rows
 
@@ -344,7 +358,7 @@ class MainScreen(MainActions):
             elif states:
                 lines.append("No invoices here")
         notice = self.query_one("#notice", Static)
-        notice.update(Content("\n".join(lines[:4])))
+        notice.update(Content(clean_text("\n".join(lines[:4]))))
         notice.display = bool(lines)
         notice.set_class(any(s.phase == "failed" for s in states), "-error")
 

@@ -16,6 +16,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from invoicetui.model import PROVIDER_LABELS, PROVIDERS
+from invoicetui.sanitize import clean_text
 from invoicetui.tui.keymap import bind
 
 Phase = Literal["loading", "ok", "stale", "offline", "failed"]
@@ -180,7 +181,7 @@ class Sidebar(OptionList):
         return _row(label, badge)
 
     def _account_prompt(self, state: AccountState, now: datetime) -> Table | Group:
-        row = _row(Text("  ") + Text(state.name), state_text(state, now))
+        row = _row(Text("  ") + Text(clean_text(state.name, one_line=True)), state_text(state, now))
         if state.phase != "failed":
             return row
         # The reason gets a line of its own so a narrow sidebar never hides it.
