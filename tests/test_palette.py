@@ -7,10 +7,11 @@ import importlib.util
 import json
 import threading
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import httpx
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -61,7 +62,8 @@ def _recording_server() -> Iterator[tuple[DemoServer, Recording]]:
     # One server per module (stopping one costs 0.5 s); state is reset for each test below.
     # Server-side rate limits off: with a FakeClock the client does not pace in real time.
     recording = Recording(DEMO)
-    with DemoServer(providers={"palette": recording}, rate_limits=False) as srv:  # type: ignore[dict-item]
+    providers: dict[str, Any] = {"palette": recording}
+    with DemoServer(providers=providers, rate_limits=False) as srv:
         yield srv, recording
 
 
@@ -561,7 +563,7 @@ def test_no_states_means_unknown_and_open_amount_due() -> None:
     assert (inv.status, inv.status_raw, inv.amount_due, inv.currency) == (
         Status.UNKNOWN,
         None,
-        12,
+        Decimal(12),
         None,
     )
 
@@ -578,7 +580,7 @@ def test_sla_credit_is_marked() -> None:
         },
     }
     (credit,) = normalize_invoice(payload, "a").credits_detail
-    assert (credit.name, credit.kind, credit.amount) == ("SLA credit: Outage", "Alloy", 40)
+    assert (credit.name, credit.kind, credit.amount) == ("SLA credit: Outage", "Alloy", Decimal(40))
 
 
 def test_malformed_fields_keep_the_rest() -> None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -61,8 +61,8 @@ class Recording:
 def _recording_server() -> Iterator[tuple[DemoServer, Recording]]:
     # One server per module (stopping one costs 0.5 s); state is reset for each test below.
     recording = Recording(DEMO)
-    providers = {"zilliz": recording}
-    with DemoServer(providers=providers, rate_limits=False) as srv:  # type: ignore[arg-type]
+    providers: dict[str, Any] = {"zilliz": recording}
+    with DemoServer(providers=providers, rate_limits=False) as srv:
         yield srv, recording
 
 
@@ -124,7 +124,7 @@ async def test_lists_every_page_in_order(server: DemoServer, rec: Recording) -> 
     assert len(invoices) == 20
     requested = [(r.arg("pageSize"), r.arg("currentPage")) for r, _ in rec.seen]
     assert requested[0] == ("3", "1")
-    assert sorted(int(p) for _, p in requested) == list(range(1, 8))
+    assert sorted(int(p or 0) for _, p in requested) == list(range(1, 8))
     assert {s for s, _ in requested} == {"3"}
     assert sorted(pages) == [2, 3, 3, 3, 3, 3, 3]
     assert progress[0] == (1, 7) and progress[-1] == (7, 7) and len(progress) == 7
@@ -430,7 +430,7 @@ EXAMPLE_DETAIL = json.loads("""
 }
 """)
 
-GOLDEN_UNPAID = {
+GOLDEN_UNPAID: dict[str, Any] = {
     "account": "vector-db", "provider": "zilliz", "id": "inv-8f3k2m1q9z7x4c6v", "number": None,
     "status": "open", "status_raw": "unpaid",
     "issued": "2024-07-01T00:00:00Z", "due": "2024-07-01T00:00:00Z",
@@ -444,7 +444,7 @@ GOLDEN_UNPAID = {
     "payments": [],
 }  # fmt: skip
 
-GOLDEN_PAID = {
+GOLDEN_PAID: dict[str, Any] = {
     "account": "vector-db", "provider": "zilliz", "id": "inv-2w9r5t8y1u3i6o0p", "number": None,
     "status": "paid", "status_raw": "paid",
     "issued": "2024-06-01T00:00:00Z", "due": "2024-06-01T00:00:00Z",
