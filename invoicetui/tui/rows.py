@@ -90,13 +90,18 @@ def day_text(value: date | None) -> Text:
     return Text(day.isoformat()) if day else Text(MISSING, style=MISSING_STYLE)
 
 
-def day_key(value: date | None) -> datetime | None:
-    """Sort key comparing dates and datetimes alike (a date sorts as its UTC midnight)."""
+def day_key(value: date | None) -> int | None:
+    """Sort key for dates and datetimes alike: UTC seconds (a date sorts as its midnight).
+
+    An int, because 100k aware-datetime comparisons are three times slower.
+    """
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime(value.year, value.month, value.day, tzinfo=UTC)
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.toordinal() * 86400 + value.hour * 3600 + value.minute * 60 + value.second
+    return value.toordinal() * 86400
 
 
 def text_key(value: str | None) -> str | None:
