@@ -254,15 +254,11 @@ def _statement(
         status = Status.DRAFT if key >= current else Status.ISSUED
         period = month_period(key[0], key[1])
     compensations = [item for item in items if is_compensation(item)]
-    customers = {text(_dict(item.get("details")).get("customer_name")) for item in items}
     projects = {text(item.get("project_name")) for item in items} - {None}
     extra = [("items", str(len(items))), ("projects", str(len(projects)))]
     offerings = _offerings(items)
     if offerings:
         extra.append(("offerings", ", ".join(offerings)))
-    named = sorted(c for c in customers if c)
-    if named:
-        extra.append(("customers", ", ".join(named)))
     return Invoice(
         account=account,
         provider=PROVIDER,
