@@ -175,7 +175,10 @@ class DemoServer:
         return None
 
     def start(self) -> DemoServer:
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name="demo-server")
+        # A short poll interval: stop() (shutdown) waits up to one interval, per test.
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="demo-server"
+        )
         self.thread.daemon = True
         self.thread.start()
         return self
