@@ -350,7 +350,7 @@ class MainScreen(MainActions):
                 lines.append(f"✗ {state.error} (r retries)")
             elif state.phase == "stale" and state.error:
                 lines.append(f"! showing cached data: {state.error} (r retries)")
-        if not lines and self.table.visible_count == 0:
+        if self.table.visible_count == 0:
             if self.table.filter_text:
                 lines.append("No invoices match the filter (Esc clears it)")
             elif any(s.phase == "loading" for s in states):
