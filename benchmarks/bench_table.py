@@ -254,7 +254,7 @@ def run_child(variant: str, args: argparse.Namespace) -> dict[str, float]:
 def fmt_time(seconds: float | None) -> str:
     if seconds is None:
         return "—"
-    return f"{seconds * 1000:,.1f} ms" if seconds < 10 else f"{seconds:,.2f} s"
+    return f"{seconds * 1000:,.1f} ms" if seconds < 1 else f"{seconds:,.2f} s"
 
 
 def report(args: argparse.Namespace, ours: list[dict[str, float]],

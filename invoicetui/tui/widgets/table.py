@@ -208,6 +208,7 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         self._hay: list[str] = []  # lower-cased search text, built lazily / when idle
         self._keys: dict[str, list[Any]] = {}  # sort keys per column, aligned with _rows
         self._order: list[int] | None = None  # all rows in sort order (None: arrival order)
+        self._orders: dict[tuple[str, bool], list[int]] = {}  # sorts done on this data
         self._visible: list[int] = []  # what is shown, in display order
         self._filter_text = ""
         self._needle = ""
@@ -281,7 +282,7 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         """Replace all rows, re-applying the current sort and filter; O(n), no widget rebuilds."""
         old_row, old_pos = self.cursor_row, self._cursor
         self._rows = list(rows)
-        self._hay, self._keys = [], {}
+        self._hay, self._keys, self._orders = [], {}, {}
         self._generation += 1
         self._strips.clear()
         base = list(range(len(self._rows)))
@@ -312,6 +313,7 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         follow_index = self._visible[self._cursor] if follow else None
         start = len(self._rows)
         self._rows.extend(rows)
+        self._orders.clear()
         new = list(range(start, len(self._rows)))
         matches = self._filtered(new)
         if self._order is not None:
@@ -348,7 +350,13 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
                 raise ValueError(f"column {column_key!r} cannot be sorted")
         self._sort_column, self._sort_reverse = column_key, reverse
         self._header = None
-        self._order = self._sorted(list(range(len(self._rows)))) if column_key else None
+        self._order = None
+        if column_key is not None:
+            cached = self._orders.get((column_key, reverse))
+            self._order = (
+                cached if cached is not None else self._sorted(list(range(len(self._rows))))
+            )
+            self._orders[(column_key, reverse)] = self._order
         self._visible = self._filtered(self._base())
         self.scroll_to(y=0, animate=False)
         self._changed(0)
