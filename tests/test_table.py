@@ -8,6 +8,8 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.text import Text
 from textual.app import App, ComposeResult
 
@@ -23,6 +25,7 @@ from invoicetui.tui.rows import (
     money_text,
     status_text,
 )
+from invoicetui.tui.widgets.rowindex import RowIndex
 from invoicetui.tui.widgets.table import Column, VirtualTable, layout_columns
 
 ACCOUNTS = ("acme-palette", "hpc-centre", "doit-reseller", "vector-db")
@@ -416,3 +419,50 @@ def test_column_layout_flex_absorbs_slack() -> None:
     cols = [Column("a", "A", 5, cell), Column("b", "B", 5, cell, flex=True)]
     placed = layout_columns(cols, 30)
     assert [(c.key, x, w) for c, x, w in placed] == [("a", 1, 5), ("b", 7, 23)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    keys=st.lists(st.one_of(st.none(), st.integers(0, 6)), max_size=120),
+    initial=st.integers(0, 120),
+    page=st.integers(1, 7),
+    reverse=st.booleans(),
+    needle=st.sampled_from(["", "1", "x"]),
+)
+def test_row_index_streaming_matches_a_fresh_sort(
+    keys: list[int | None], initial: int, page: int, reverse: bool, needle: str
+) -> None:
+    """Pages merged into a sorted, filtered index give exactly what sorting everything gives."""
+    rows = list(enumerate(keys))
+    index: RowIndex[tuple[int, int | None]] = RowIndex(lambda r: f"x{r[0]}", {"k": lambda r: r[1]})
+    index.sort("k", reverse)
+    index.set_filter(needle)
+    index.set_rows(rows[:initial])
+    for start in range(initial, len(rows), page):
+        index.append(rows[start : start + page])
+    fresh: RowIndex[tuple[int, int | None]] = RowIndex(lambda r: f"x{r[0]}", {"k": lambda r: r[1]})
+    fresh.set_rows(rows)
+    fresh.sort("k", reverse)
+    fresh.set_filter(needle)
+    assert index.visible == fresh.visible
+    expected = [n for n, k in rows if k is not None]
+    expected.sort(key=lambda n: keys[n], reverse=reverse)  # type: ignore[arg-type, return-value]
+    expected += [n for n, k in rows if k is None]
+    assert index.visible == [n for n in expected if needle in f"x{n}"]
+    index.set_filter("")
+    assert index.visible == expected
+
+
+async def test_streaming_small_pages_into_a_large_sorted_table() -> None:
+    rows = make_invoices(8_000, seed=11)
+    async with TableApp().run_test(size=(100, 30)) as pilot:
+        table = table_of(pilot.app)
+        table.sort("issued", reverse=True)
+        table.set_rows(rows[:4_000])
+        table.set_filter("eur")
+        for start in range(4_000, 8_000, 50):
+            table.append_rows(rows[start : start + 50])
+        eur = [r for r in rows if r.currency == "EUR"]
+        assert ids(table) == expected_order(eur, lambda r: day_key(r.issued), True)
+        table.set_filter("")
+        assert ids(table) == expected_order(rows, lambda r: day_key(r.issued), True)

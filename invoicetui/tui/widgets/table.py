@@ -1,14 +1,13 @@
 """A virtual table on Textual's Line API: only on-screen rows are rendered; 100k rows stay instant.
 
-Data lives in plain lists of row indices (arrival order, sorted order, filtered view); sorting and
-filtering rearrange integers, never widgets. Cells are rich Text (never markup) rendered per line.
+Data lives in a RowIndex (integer orderings for sort and filter: rearranging them never touches
+a widget); cells are rich Text (never markup) rendered per visible line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from rich.segment import Segment
@@ -23,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from invoicetui.keys import DEFAULT_KEYS
+from invoicetui.tui.widgets.rowindex import RowIndex
 
 R = TypeVar("R")
 
@@ -201,19 +201,12 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._columns: tuple[Column[R], ...] = tuple(columns)
         self._by_key = {c.key: c for c in self._columns}
-        self._search_text = search_text
+        self._data: RowIndex[R] = RowIndex(
+            search_text, {c.key: c.sort_key for c in self._columns if c.sort_key is not None}
+        )
         self._row_key = row_key
         self.empty_text = empty_text
-        self._rows: list[R] = []
-        self._hay: list[str] = []  # lower-cased search text, built lazily / when idle
-        self._keys: dict[str, list[Any]] = {}  # sort keys per column, aligned with _rows
-        self._order: list[int] | None = None  # all rows in sort order (None: arrival order)
-        self._orders: dict[tuple[str, bool], list[int]] = {}  # sorts done on this data
-        self._visible: list[int] = []  # what is shown, in display order
         self._filter_text = ""
-        self._needle = ""
-        self._sort_column: str | None = None
-        self._sort_reverse = False
         self._cursor = 0
         self._last_highlight: tuple[int, int] | None = None
         self._generation = 0
@@ -232,24 +225,25 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
 
     @property
     def rows_visible(self) -> Sequence[R]:
-        return _RowsView(self._rows, self._visible)
+        return _RowsView(self._data.rows, self._data.visible)
 
     @property
     def total_count(self) -> int:
-        return len(self._rows)
+        return len(self._data.rows)
 
     @property
     def visible_count(self) -> int:
-        return len(self._visible)
+        return len(self._data.visible)
 
     @property
     def cursor_index(self) -> int:
         """Position of the cursor among the visible rows; -1 when nothing is visible."""
-        return self._cursor if self._visible else -1
+        return self._cursor if self._data.visible else -1
 
     @property
     def cursor_row(self) -> R | None:
-        return self._rows[self._visible[self._cursor]] if self._visible else None
+        visible = self._data.visible
+        return self._data.rows[visible[self._cursor]] if visible else None
 
     @property
     def filter_text(self) -> str:
@@ -257,11 +251,11 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
 
     @property
     def sort_column(self) -> str | None:
-        return self._sort_column
+        return self._data.sort_column
 
     @property
     def sort_reverse(self) -> bool:
-        return self._sort_reverse
+        return self._data.sort_reverse
 
     @property
     def shown_columns(self) -> list[str]:
@@ -271,7 +265,8 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
     def counts_text(self, noun: str = "rows") -> Text:
         """'12 of 340 invoices · filter: acme' for a border title (Text: never markup)."""
         total = f"{self.total_count:,}"
-        text = f"{self.visible_count:,} of {total} {noun}" if self._needle else f"{total} {noun}"
+        filtered = bool(self._data.needle)
+        text = f"{self.visible_count:,} of {total} {noun}" if filtered else f"{total} {noun}"
         if self._filter_text:
             text += f" · filter: {self._filter_text}"
         return Text(text)
@@ -280,84 +275,49 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
 
     def set_rows(self, rows: Sequence[R], *, keep_cursor: bool = True) -> None:
         """Replace all rows, re-applying the current sort and filter; O(n), no widget rebuilds."""
-        old_row, old_pos = self.cursor_row, self._cursor
-        self._rows = list(rows)
-        self._hay, self._keys, self._orders = [], {}, {}
+        old_row, position = self.cursor_row, self._cursor
+        self._data.set_rows(rows)
         self._generation += 1
         self._strips.clear()
-        base = list(range(len(self._rows)))
-        self._order = self._sorted(base) if self._sort_column else None
-        self._visible = self._filtered(self._order if self._order is not None else base)
-        position = 0
-        if keep_cursor:
-            position = old_pos
-            if old_row is not None and self._row_key is not None:
-                wanted = self._row_key(old_row)
-                rows_ = self._rows
-                found = next(
-                    (n for n, i in enumerate(self._visible) if self._row_key(rows_[i]) == wanted),
-                    None,
-                )
-                position = old_pos if found is None else found
         if not keep_cursor:
+            position = 0
             self.scroll_to(y=0, animate=False)
+        elif old_row is not None and self._row_key is not None:
+            position = self._find_key(self._row_key(old_row), position)
         self._changed(position)
-        if self._rows:  # after the first paint, so it never delays it
+        if self._data.rows:  # after the first paint, so it never delays it
             self.call_after_refresh(self._warm_haystacks, self._generation)
 
     def append_rows(self, rows: Sequence[R]) -> None:
         """Add a page of rows (streaming); sorted and filtered views take them in place."""
         if not rows:
             return
-        follow = self._cursor > 0 and bool(self._visible)
-        follow_index = self._visible[self._cursor] if follow else None
-        start = len(self._rows)
-        self._rows.extend(rows)
-        self._orders.clear()
-        new = list(range(start, len(self._rows)))
-        matches = self._filtered(new)
-        if self._order is not None:
-            self._order = self._sorted(self._order + new)
-            self._visible = self._sorted(self._visible + matches) if self._needle else self._order
-        else:
-            self._visible = self._visible + matches
-        position = self._position_of(follow_index) if follow_index is not None else 0
-        self._changed(position if position is not None else self._cursor)
+        visible = self._data.visible
+        follow = visible[self._cursor] if self._cursor > 0 and visible else None
+        self._data.append(rows)
+        position = self._data.position_of(follow) if follow is not None else 0
+        self._changed(self._cursor if position is None else position)
 
     def set_filter(self, text: str) -> None:
-        """Case-insensitive substring filter; a narrowing filter refines the previous result."""
-        needle = text.lower()
-        old = self._needle
+        """Case-insensitive substring filter; a narrowing filter refines the previous result.
+
+        The cursor goes to the first match, except when the filter widens (or is cleared):
+        then it stays on the row it was on.
+        """
         self._filter_text = text
-        if needle == old:
+        if text.lower() == self._data.needle:
             self.post_message(self.Changed(self))
             return
-        self._needle = needle
-        widening = needle in old
-        follow = self._visible[self._cursor] if widening and self._visible else None
-        if old and old in needle:
-            self._visible = self._filtered(self._visible)
-        else:
-            self._visible = self._filtered(self._base())
-        position = self._position_of(follow) if follow is not None else None
+        visible = self._data.visible
+        current = visible[self._cursor] if visible else None
+        widened = self._data.set_filter(text)
+        position = self._data.position_of(current) if widened and current is not None else None
         self._changed(position or 0)
 
     def sort(self, column_key: str | None, reverse: bool = False) -> None:
         """Sort on the column's typed value (None last either way); ties keep arrival order."""
-        if column_key is not None:
-            column = self._by_key.get(column_key)
-            if column is None or column.sort_key is None:
-                raise ValueError(f"column {column_key!r} cannot be sorted")
-        self._sort_column, self._sort_reverse = column_key, reverse
+        self._data.sort(column_key, reverse)
         self._header = None
-        self._order = None
-        if column_key is not None:
-            cached = self._orders.get((column_key, reverse))
-            self._order = (
-                cached if cached is not None else self._sorted(list(range(len(self._rows))))
-            )
-            self._orders[(column_key, reverse)] = self._order
-        self._visible = self._filtered(self._base())
         self.scroll_to(y=0, animate=False)
         self._changed(0)
 
@@ -366,26 +326,26 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         keys = [k for k in self.shown_columns if self._by_key[k].sort_key is not None]
         if not keys:
             return
-        at = keys.index(self._sort_column) + 1 if self._sort_column in keys else 0
-        self.sort(keys[at % len(keys)], self._sort_reverse)
+        at = keys.index(self.sort_column) + 1 if self.sort_column in keys else 0
+        self.sort(keys[at % len(keys)], self.sort_reverse)
 
     def toggle_sort_direction(self) -> None:
         """Flip ascending/descending (key `S`); sorts by the first sortable column if unsorted."""
-        if self._sort_column is None:
+        if self.sort_column is None:
             sortable = [k for k in self.shown_columns if self._by_key[k].sort_key is not None]
             if sortable:
                 self.sort(sortable[0], True)
             return
-        self.sort(self._sort_column, not self._sort_reverse)
+        self.sort(self.sort_column, not self.sort_reverse)
 
     # ------------------------------------------------------------------ cursor
 
     def move_cursor(self, index: int) -> None:
         """Put the cursor on visible row `index` (clamped) and scroll it into view."""
-        if not self._visible:
+        if not self._data.visible:
             return
         old = self._cursor
-        self._cursor = max(0, min(index, len(self._visible) - 1))
+        self._cursor = max(0, min(index, len(self._data.visible) - 1))
         self.refresh_line(old + 1)
         self.refresh_line(self._cursor + 1)
         self._scroll_to_cursor()
@@ -393,8 +353,8 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
 
     def select_row(self, predicate: Callable[[R], bool]) -> bool:
         """Move the cursor to the first visible row matching predicate."""
-        rows = self._rows
-        for n, i in enumerate(self._visible):
+        rows = self._data.rows
+        for n, i in enumerate(self._data.visible):
             if predicate(rows[i]):
                 self.move_cursor(n)
                 return True
@@ -410,7 +370,7 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         self.move_cursor(0)
 
     def action_cursor_bottom(self) -> None:
-        self.move_cursor(len(self._visible) - 1)
+        self.move_cursor(len(self._data.visible) - 1)
 
     def action_page_down(self) -> None:
         self.move_cursor(self._cursor + self._page_height())
@@ -430,12 +390,12 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         if offset.y == 0:
             for col, x, width in self._layout:
                 if x <= offset.x < x + width and col.sort_key is not None:
-                    same = col.key == self._sort_column
-                    self.sort(col.key, not self._sort_reverse if same else False)
+                    same = col.key == self.sort_column
+                    self.sort(col.key, not self.sort_reverse if same else False)
                     break
             return
         position = round(self.scroll_y) + offset.y - 1
-        if 0 <= position < len(self._visible):
+        if 0 <= position < self.visible_count:
             self.move_cursor(position)
             self.action_select_cursor()
 
@@ -446,7 +406,7 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self._visible) + 1)
+        self.virtual_size = Size(self.size.width, self.visible_count + 1)
         self._scroll_to_cursor()
 
     # ------------------------------------------------------------------ rendering
@@ -463,14 +423,15 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
             return self._header
         position = round(self.scroll_y) + y - 1
         base = self._styles[0]
-        if not self._visible:
+        visible = self._data.visible
+        if not visible:
             if y == 1:
                 empty = Segment(" " * GUTTER + self.empty_text, base + self._styles[4])
                 return Strip([empty]).crop_extend(0, width, base)
             return Strip.blank(width, base)
-        if position >= len(self._visible):
+        if position >= len(visible):
             return Strip.blank(width, base)
-        index = self._visible[position]
+        index = visible[position]
         key = (index, position == self._cursor, position % 2 == 1)
         strip = self._strips.get(key)
         if strip is None:
@@ -499,15 +460,15 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         segments = [Segment(" " * GUTTER, base)]
         for n, (col, _x, w) in enumerate(self._layout):
             label = col.label
-            if col.key == self._sort_column:
-                label = f"{label}{'▼' if self._sort_reverse else '▲'}"
+            if col.key == self.sort_column:
+                label = f"{label}{'▼' if self.sort_reverse else '▲'}"
             label = label[:w]
             label = label.rjust(w) if col.align == "right" else label.ljust(w)
             segments.append(Segment(label + (" " * SEP if n < len(self._layout) - 1 else ""), base))
         return Strip(segments).crop_extend(0, width, base)
 
     def _render_row(self, index: int, cursor: bool, even: bool, width: int) -> Strip:
-        row = self._rows[index]
+        row = self._data.rows[index]
         console = self.app.console
         base = self._styles[0] + self._styles[3] if even else self._styles[0]
         segments: list[Segment] = [Segment(CURSOR_MARK if cursor else " ", None)]
@@ -542,66 +503,26 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
     def _page_height(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
 
-    def _base(self) -> list[int]:
-        return self._order if self._order is not None else list(range(len(self._rows)))
-
-    def _sort_keys(self, column: Column[R]) -> list[Any]:
-        keys = self._keys.setdefault(column.key, [])
-        if len(keys) < len(self._rows) and column.sort_key is not None:
-            keys.extend(map(column.sort_key, islice(self._rows, len(keys), None)))
-        return keys
-
-    def _sorted(self, indices: list[int]) -> list[int]:
-        """Indices ordered by the sort column; None keys last; stable (timsort: merges are O(n))."""
-        if self._sort_column is None:
-            return indices
-        keys = self._sort_keys(self._by_key[self._sort_column])
-        values = [i for i in indices if keys[i] is not None]
-        if len(values) == len(indices):
-            nulls: list[int] = []
-        else:
-            nulls = [i for i in indices if keys[i] is None]
-        values.sort(key=keys.__getitem__, reverse=self._sort_reverse)
-        return values + nulls if nulls else values
-
-    def _ensure_haystacks(self, upto: int | None = None) -> None:
-        hay, end = self._hay, len(self._rows) if upto is None else upto
-        if len(hay) < end:
-            search = self._search_text
-            hay.extend(search(r).lower() for r in islice(self._rows, len(hay), end))
+    def _find_key(self, wanted: Hashable, near: int) -> int:
+        """Position of the visible row with this row_key (checked at `near` first)."""
+        assert self._row_key is not None
+        rows, visible, row_key = self._data.rows, self._data.visible, self._row_key
+        if 0 <= near < len(visible) and row_key(rows[visible[near]]) == wanted:
+            return near
+        found = next((n for n, i in enumerate(visible) if row_key(rows[i]) == wanted), None)
+        return near if found is None else found
 
     def _warm_haystacks(self, generation: int) -> None:
         """Build search text in idle steps so the first filter keystroke is cheap."""
-        if generation != self._generation or len(self._hay) >= len(self._rows):
+        if generation != self._generation or not self._data.haystacks_pending:
             return
-        self._ensure_haystacks(min(len(self._rows), len(self._hay) + HAY_CHUNK))
+        self._data.ensure_haystacks(min(len(self._data.rows), len(self._data.hay) + HAY_CHUNK))
         self.call_later(self._warm_haystacks, generation)
-
-    def _filtered(self, indices: list[int]) -> list[int]:
-        needle = self._needle
-        if not needle:
-            return indices
-        self._ensure_haystacks()
-        hay = self._hay
-        if self._order is None or len(indices) < len(hay) // 2:
-            return [i for i in indices if needle in hay[i]]
-        # Most rows in sorted order: scan the haystacks in memory order (cache friendly),
-        # then keep the sorted order through a compact mask.
-        mask = bytearray(len(hay))
-        for i in [i for i, text in enumerate(hay) if needle in text]:
-            mask[i] = 1
-        return [i for i in indices if mask[i]]
-
-    def _position_of(self, index: int) -> int | None:
-        try:
-            return self._visible.index(index)
-        except ValueError:
-            return None
 
     def _changed(self, position: int) -> None:
         """After any data/filter/sort change: size, cursor, repaint, messages."""
-        self._cursor = max(0, min(position, len(self._visible) - 1))
-        self.virtual_size = Size(self.size.width, len(self._visible) + 1)
+        self._cursor = max(0, min(position, self.visible_count - 1))
+        self.virtual_size = Size(self.size.width, self.visible_count + 1)
         self._header = None
         self.refresh()
         self._scroll_to_cursor()
@@ -609,7 +530,7 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         self.post_message(self.Changed(self))
 
     def _scroll_to_cursor(self) -> None:
-        if not self._visible:
+        if not self._data.visible:
             return
         page, top = self._page_height(), round(self.scroll_y)
         if self._cursor < top:

@@ -1,0 +1,173 @@
+"""The data behind VirtualTable: rows plus integer orderings for sort and filter (no Textual).
+
+Sorting and filtering rearrange lists of row numbers, never row objects or widgets; sort keys
+and lower-cased search text are computed once per row and kept alongside the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from itertools import islice
+from typing import Any, Generic, TypeVar
+
+R = TypeVar("R")
+
+# Appending more than 1/MERGE_FRACTION of the current rows re-sorts (timsort merges the two
+# sorted runs in O(n)); smaller pages are placed by binary search, O(k log n) + one copy.
+MERGE_FRACTION = 32
+
+
+class RowIndex(Generic[R]):
+    """All rows in arrival order, the sorted order and the filtered (visible) order."""
+
+    def __init__(
+        self, search_text: Callable[[R], str], sort_keys: Mapping[str, Callable[[R], Any]]
+    ) -> None:
+        self._search_text = search_text
+        self._sort_keys = dict(sort_keys)
+        self.rows: list[R] = []
+        self.visible: list[int] = []  # row numbers shown, in display order
+        self.hay: list[str] = []  # lower-cased search text per row, built lazily
+        self.needle = ""  # lower-cased filter
+        self.sort_column: str | None = None
+        self.sort_reverse = False
+        self._keys: dict[str, list[Any]] = {}  # sort keys per column, aligned with rows
+        self._order: list[int] | None = None  # all rows in sort order (None: arrival)
+        self._orders: dict[tuple[str, bool], list[int]] = {}  # sorts done on this data
+
+    # ------------------------------------------------------------------ changes
+
+    def set_rows(self, rows: Sequence[R]) -> None:
+        self.rows = list(rows)
+        self.hay, self._keys, self._orders = [], {}, {}
+        base = list(range(len(self.rows)))
+        self._order = self._sorted(base) if self.sort_column else None
+        self.visible = self._filtered(self._base())
+
+    def append(self, rows: Sequence[R]) -> None:
+        """Add rows at the end of arrival order; sorted and filtered views take them in place."""
+        start = len(self.rows)
+        self.rows.extend(rows)
+        self._orders.clear()
+        new = list(range(start, len(self.rows)))
+        matches = self._filtered(new)
+        if self._order is None:
+            self.visible = self.visible + matches
+            return
+        self._order = self._merged(self._order, new)
+        self.visible = self._merged(self.visible, matches) if self.needle else self._order
+
+    def set_filter(self, text: str) -> bool:
+        """Filter on a case-insensitive substring; True when the filter widened (or cleared)."""
+        needle = text.lower()
+        old, self.needle = self.needle, needle
+        if old and old in needle:  # narrowing: refine the previous result
+            self.visible = self._filtered(self.visible)
+        else:
+            self.visible = self._filtered(self._base())
+        return needle in old
+
+    def sort(self, column: str | None, reverse: bool = False) -> None:
+        if column is not None and column not in self._sort_keys:
+            raise ValueError(f"column {column!r} cannot be sorted")
+        self.sort_column, self.sort_reverse = column, reverse
+        self._order = None
+        if column is not None:
+            order = self._orders.get((column, reverse))
+            if order is None:
+                order = self._sorted(list(range(len(self.rows))))
+                self._orders[(column, reverse)] = order
+            self._order = order
+        self.visible = self._filtered(self._base())
+
+    # ------------------------------------------------------------------ search text
+
+    def ensure_haystacks(self, upto: int | None = None) -> None:
+        hay, end = self.hay, len(self.rows) if upto is None else upto
+        if len(hay) < end:
+            search = self._search_text
+            hay.extend(search(r).lower() for r in islice(self.rows, len(hay), end))
+
+    @property
+    def haystacks_pending(self) -> bool:
+        return len(self.hay) < len(self.rows)
+
+    # ------------------------------------------------------------------ internals
+
+    def position_of(self, row_number: int) -> int | None:
+        try:
+            return self.visible.index(row_number)
+        except ValueError:
+            return None
+
+    def _base(self) -> list[int]:
+        return self._order if self._order is not None else list(range(len(self.rows)))
+
+    def _column_keys(self) -> list[Any]:
+        assert self.sort_column is not None
+        keys = self._keys.setdefault(self.sort_column, [])
+        if len(keys) < len(self.rows):
+            keys.extend(map(self._sort_keys[self.sort_column], islice(self.rows, len(keys), None)))
+        return keys
+
+    def _sorted(self, indices: list[int]) -> list[int]:
+        """Indices in sort order; None keys last in both directions; ties keep their order."""
+        if self.sort_column is None:
+            return indices
+        keys = self._column_keys()
+        values = [i for i in indices if keys[i] is not None]
+        nulls = [i for i in indices if keys[i] is None] if len(values) < len(indices) else []
+        values.sort(key=keys.__getitem__, reverse=self.sort_reverse)
+        return values + nulls if nulls else values
+
+    def _merged(self, existing: list[int], new: list[int]) -> list[int]:
+        """`existing` (sorted) with `new` (later rows) placed after their equals."""
+        if len(new) * MERGE_FRACTION > len(existing):
+            return self._sorted(existing + new)
+        keys, reverse = self._column_keys(), self.sort_reverse
+        incoming = self._sorted(new)
+        lo, hi = 0, len(existing)
+        while lo < hi:  # start of the None block at the end
+            mid = (lo + hi) // 2
+            if keys[existing[mid]] is None:
+                hi = mid
+            else:
+                lo = mid + 1
+        end = lo
+        out: list[int] = []
+        done = 0
+        for n, row in enumerate(incoming):
+            key = keys[row]
+            if key is None:
+                out += existing[done:end]
+                out += existing[end:]
+                out += incoming[n:]
+                return out
+            lo, hi = done, end
+            while lo < hi:  # first existing row that sorts strictly after `key`
+                mid = (lo + hi) // 2
+                other = keys[existing[mid]]
+                if (other < key) if reverse else (other > key):
+                    hi = mid
+                else:
+                    lo = mid + 1
+            out += existing[done:lo]
+            out.append(row)
+            done = lo
+        out += existing[done:]
+        return out
+
+    def _filtered(self, indices: list[int]) -> list[int]:
+        needle = self.needle
+        if not needle:
+            return indices
+        self.ensure_haystacks()
+        hay = self.hay
+        if self._order is None or len(indices) < len(hay) // 2:
+            return [i for i in indices if needle in hay[i]]
+        # Most rows in sorted order: scan the haystacks in memory order (cache friendly),
+        # then keep the sorted order through a compact mask.
+        mask = bytearray(len(hay))
+        for i in [i for i, text in enumerate(hay) if needle in text]:
+            mask[i] = 1
+        return [i for i in indices if mask[i]]
