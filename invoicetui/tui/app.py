@@ -168,7 +168,12 @@ class InvoiceApp(App[int]):
                 target.post_message(msg.InvoicesArrived(name, tuple(invoices), generation))
 
             snapshot = await service.load_account(
-                account, self.cache, mode, on_progress=progress, on_page=page
+                account,
+                self.cache,
+                mode,
+                with_details=False,  # details load on demand, for the invoice on screen
+                on_progress=progress,
+                on_page=page,
             )
             target.post_message(msg.InvoicesLoaded(name, snapshot, generation))
         except ProviderError as error:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from invoicetui.tui.app import InvoiceApp
 
 NARROW_WIDTH = 140  # below this the detail pane leaves the side of the table
+SHORT_HEIGHT = 32  # below this the summary strip is capped, so the table keeps its rows
 
 
 class FilterInput(Input):
@@ -160,6 +161,7 @@ class MainScreen(MainActions):
     def _apply_width(self, width: int) -> None:
         narrow = width < NARROW_WIDTH
         self.set_class(narrow, "-narrow")
+        self.set_class(self.size.height < SHORT_HEIGHT, "-short")
         self._apply_detail_visibility()
 
     def _apply_detail_visibility(self) -> None:
@@ -213,6 +215,9 @@ class MainScreen(MainActions):
         seen = {inv.id for inv in fresh}
         older = [inv for inv in self.invoices.get(event.account, ()) if inv.id not in seen]
         self._set_invoices(event.account, (*fresh, *older))
+        state = self.states[event.account]
+        state.count = len(self.invoices[event.account])
+        self._state_changed(state)
 
     @on(msg.InvoicesLoaded)
     def _loaded(self, event: msg.InvoicesLoaded) -> None:
