@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING
 
 from invoicetui import __version__, locations
 from invoicetui.accounts import AccountConfig
@@ -21,6 +21,9 @@ from invoicetui.config import DEFAULT_BASE_URLS, Config, load_config
 from invoicetui.errors import ConfigError, InvoiceTuiError, ProviderError
 from invoicetui.model import PROVIDER_LABELS
 from invoicetui.options import AppSetup, FetchMode
+
+if TYPE_CHECKING:
+    from invoicetui.cache import Cache
 
 PROG = "invoicetui"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -286,7 +289,7 @@ def resolve(
     return Resolved(accounts, config, path, True)
 
 
-def _make_cache(directory: Path) -> Any:
+def _make_cache(directory: Path) -> Cache:
     from invoicetui.cache import Cache
 
     return Cache(directory=directory, warn=_warn)
