@@ -186,7 +186,7 @@ def make_app(
     **setup: Any,
 ) -> InvoiceApp:
     app_setup = AppSetup(accounts=list(accounts), cache_dir=tmp_path / "cache", **setup)
-    return InvoiceApp(app_setup, now=lambda: NOW, export_dir=tmp_path)
+    return InvoiceApp(app_setup, now=lambda: NOW, tz=UTC, export_dir=tmp_path)
 
 
 async def settle(pilot: Any) -> None:

@@ -13,7 +13,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -69,11 +69,13 @@ class InvoiceApp(App[int]):
         setup: AppSetup,
         *,
         now: Callable[[], datetime] | None = None,
+        tz: tzinfo | None = None,
         export_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.setup = setup
         self.now: Callable[[], datetime] = now or utcnow
+        self.tz = tz  # where "as of 14:02" is told; None: the local zone
         self.export_dir = export_dir
         self.accounts: dict[str, AccountConfig] = {a.name: a for a in setup.accounts}
         self.cache = Cache(setup.cache_dir, warn=self._cache_warn)

@@ -297,7 +297,7 @@ class MainScreen(MainActions):
             return
         # Coalesce bursts of pages into one table update per refresh.
         self._rows_pending = True
-        self.call_after_refresh(self._flush_rows)
+        self.call_later(self._flush_rows)
 
     def scoped_invoices(self) -> list[Invoice]:
         scope = self.scope
@@ -378,7 +378,8 @@ class MainScreen(MainActions):
             self.status.set_freshness("")
             return
         oldest = min(s.fetched_at for s in states if s.fetched_at is not None)
-        self.status.set_freshness(ago_text(oldest, self.invoice_app.now()))
+        app = self.invoice_app
+        self.status.set_freshness(ago_text(oldest, app.now(), app.tz))
 
     def _tick(self) -> None:
         self.sidebar.refresh_ages(self.invoice_app.now())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Literal
 
 from textual.app import ComposeResult
@@ -15,8 +15,8 @@ from invoicetui.sanitize import clean_text
 Tone = Literal["info", "success", "error"]
 
 
-def ago_text(then: datetime, now: datetime) -> str:
-    """ "as of 14:02, 3 h ago" in the local sense of the data's own clock (UTC shown as is)."""
+def ago_text(then: datetime, now: datetime, tz: tzinfo | None = None) -> str:
+    """ "as of 14:02, 3 h ago": the clock time in `tz` (None: the machine's local zone)."""
     seconds = max(0, int((now - then).total_seconds()))
     if seconds < 60:
         ago = "just now"
@@ -26,7 +26,7 @@ def ago_text(then: datetime, now: datetime) -> str:
         ago = f"{seconds // 3600} h ago"
     else:
         ago = f"{seconds // 86400} d ago"
-    return f"as of {then:%H:%M}, {ago}"
+    return f"as of {then.astimezone(tz):%H:%M}, {ago}"
 
 
 class StatusBar(Horizontal):
