@@ -1,19 +1,26 @@
-"""How invoices become cache rows and back: summary columns, fingerprints, detail blobs.
+"""How invoices become cache rows and back: packed summaries, fingerprints, detail blobs.
 
-Summaries are stored as plain columns (amounts as exact decimal TEXT, dates as ISO TEXT) so
-the list view is built from one narrow table scan; details are compressed JSON in a separate
-table, decoded only when an invoice is opened or exported.
+A summary (the 16 fields the list view and export filters need) is stored as ONE text value,
+the fields joined by US (\x1f) with NUL (\x00) for None: SQLite hands back one string per
+row and str.split cuts it in C, about 4x faster than reading 16 columns (the list of 100k
+invoices must be ready in under half a second). Amounts are exact decimal text, dates ISO
+text. Details are compressed JSON in a separate table, decoded only when an invoice is
+opened or exported.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import gc
 import hashlib
 import json
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 from invoicetui.model import (
@@ -27,147 +34,245 @@ from invoicetui.model import (
 )
 from invoicetui.sanitize import clean_json, clean_text
 
-# Column order of the invoices table after `pos` (the saved order); SELECTs use this list.
-SUMMARY_COLUMNS = (
-    "id",
-    "number",
-    "status",
-    "status_raw",
-    "issued",
-    "due",
-    "period_start",
-    "period_end",
-    "currency",
-    "subtotal",
-    "tax",
-    "credits",
-    "total",
-    "amount_due",
-    "url",
-    "customer",
-)
-TEXT_COLUMNS = ("id", "number", "status_raw", "currency", "url", "customer")
-
-
-# Rows whose text holds anything but printable ASCII are re-sanitized on load (defence in
-# depth: a hand-edited cache must not inject terminal escapes). Computed by SQLite in C so
-# the common all-clean row costs nothing in Python.
-def suspect_sql(prefix: str = "") -> str:
-    """SQL true when a row's text columns hold anything but printable ASCII."""
-    joined = " || ".join(f"coalesce({prefix}{c}, '')" for c in TEXT_COLUMNS)
-    return f"({joined}) GLOB '*[^ -~]*'"
-
-
+SUMMARY_FIELDS = (
+    "id", "number", "status", "status_raw", "issued", "due", "period_start", "period_end",
+    "currency", "subtotal", "tax", "credits", "total", "amount_due", "url", "customer",
+)  # fmt: skip
+SEP = "\x1f"
+NONE = "\x00"
 _STATUS = {s.value: s for s in Status}
+# Control characters other than SEP and NONE: a packed summary holding one was not written
+# by us (a hand-edited file) and is cleaned before use.
+_CONTROL = re.compile(r"[\x01-\x1e\x7f-\x9f]")
+_PLAIN_BYTES = bytes(range(0x20, 0x7F)) + SEP.encode() + NONE.encode()
 # JSON written with ensure_ascii escapes every control character; any of these in a detail
 # blob means the text needs cleaning (or was not written by us).
 _SUSPECT_JSON = re.compile(r"[^\x20-\x7e]|\\u00[01]|\\u007[fF]|\\u00[89]|\\[brf]")
-
-SummaryRow = tuple[Any, ...]
 
 
 class CacheFormatError(ValueError):
     """A row or blob is not what this version writes: the file is treated as corrupt."""
 
 
-def summary_values(inv: Invoice) -> tuple[str | None, ...]:
-    """The SUMMARY_COLUMNS values of an invoice, as stored."""
-    return (
-        inv.id,
-        inv.number,
-        inv.status.value,
-        inv.status_raw,
-        format_day(inv.issued),
-        format_day(inv.due),
-        format_day(inv.period_start),
-        format_day(inv.period_end),
-        inv.currency,
-        format_decimal(inv.subtotal),
-        format_decimal(inv.tax),
-        format_decimal(inv.credits),
-        format_decimal(inv.total),
-        format_decimal(inv.amount_due),
-        inv.url,
-        inv.customer,
+def _text(value: str | None) -> str:
+    if value is None:
+        return NONE
+    return value if value.isprintable() else clean_text(value, one_line=True)
+
+
+def _plain(value: str | None) -> str:
+    return NONE if value is None else value
+
+
+def pack_summary(inv: Invoice) -> str:
+    """The invoice's summary fields as one stored string (see the module docstring)."""
+    return SEP.join(
+        (
+            _text(inv.id),
+            _text(inv.number),
+            inv.status.value,
+            _text(inv.status_raw),
+            _plain(format_day(inv.issued)),
+            _plain(format_day(inv.due)),
+            _plain(format_day(inv.period_start)),
+            _plain(format_day(inv.period_end)),
+            _text(inv.currency),
+            _plain(format_decimal(inv.subtotal)),
+            _plain(format_decimal(inv.tax)),
+            _plain(format_decimal(inv.credits)),
+            _plain(format_decimal(inv.total)),
+            _plain(format_decimal(inv.amount_due)),
+            _text(inv.url),
+            _text(inv.customer),
+        )
     )
 
 
-def fingerprint_values(values: Sequence[str | None]) -> str:
-    """A short digest of summary values: when it changes, cached details are out of date."""
-    text = "\x1f".join("\x00" if v is None else v for v in values)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+def fingerprint_packed(packed: str) -> str:
+    """A short digest of a packed summary: when it changes, cached details are out of date."""
+    return hashlib.blake2b(packed.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
 
 
 def fingerprint(inv: Invoice) -> str:
     """The fingerprint of an invoice's summary fields (what a list call reports)."""
-    return fingerprint_values(summary_values(inv))
+    return fingerprint_packed(pack_summary(inv))
 
 
-def summaries_from_rows(
-    rows: Iterable[Sequence[Any]], account: str, provider: str
-) -> list[Invoice]:
-    """Build summary invoices (detailed=False) from SUMMARY_COLUMNS rows plus a suspect flag.
+class _InvoiceBuilder:
+    """Builds Invoice objects about 3x faster than Invoice(...), for the 100k-row list load.
 
-    The hot path of the list view: 100k rows must turn into Invoice objects well under half a
-    second, so dates are memoized (they repeat heavily) and everything is inlined.
+    A frozen dataclass sets each of its 24 fields through object.__setattr__; this class has
+    the same slots and plain attribute stores, and its instances become real Invoice objects
+    by __class__ assignment (allowed: identical slot layout). The result is indistinguishable
+    from Invoice(...) (equality, hash, frozenness); _builder() verifies that at import and
+    falls back to the plain constructor if the model ever changes shape.
     """
-    days: dict[str, date] = {}
-    status_of = _STATUS
-    dec = Decimal
-    out: list[Invoice] = []
-    append = out.append
 
-    def day(text: str) -> date:
-        value = days.get(text)
-        if value is None:
-            parsed = parse_day(text)
-            assert parsed is not None
-            value = days[text] = parsed
-        return value
+    __slots__ = (  # noqa: RUF023 - this order is the layout Invoice's must match
+        "account", "provider", "id", "number", "status", "status_raw", "issued", "due",
+        "period_start", "period_end", "currency", "subtotal", "tax", "credits", "total",
+        "amount_due", "url", "line_items", "credits_detail", "payments", "customer", "extra",
+        "raw", "detailed",
+    )  # fmt: skip
 
+    def __init__(
+        self, account: str, provider: str, ident: str, number: str | None, status: Status,
+        status_raw: str | None, issued: date | None, due: date | None,
+        period_start: date | None, period_end: date | None, currency: str | None,
+        subtotal: Decimal | None, tax: Decimal | None, credits: Decimal | None,
+        total: Decimal | None, amount_due: Decimal | None, url: str | None,
+        customer: str | None,
+    ) -> None:  # fmt: skip
+        self.account = account
+        self.provider = provider
+        self.id = ident
+        self.number = number
+        self.status = status
+        self.status_raw = status_raw
+        self.issued = issued
+        self.due = due
+        self.period_start = period_start
+        self.period_end = period_end
+        self.currency = currency
+        self.subtotal = subtotal
+        self.tax = tax
+        self.credits = credits
+        self.total = total
+        self.amount_due = amount_due
+        self.url = url
+        self.line_items = ()
+        self.credits_detail = ()
+        self.payments = ()
+        self.customer = customer
+        self.extra = ()
+        self.raw = None
+        self.detailed = False
+        self.__class__ = Invoice  # type: ignore[assignment]  # see the class docstring
+
+
+def _builder() -> type[_InvoiceBuilder] | None:
+    """_InvoiceBuilder if it makes exact Invoice summaries on this Python, else None."""
+    names = tuple(f.name for f in dataclasses.fields(Invoice))
+    if getattr(Invoice, "__slots__", None) != names or _InvoiceBuilder.__slots__ != names:
+        return None
+    args = ("a", "p", "i", "n", Status.OPEN, "r", date(2024, 1, 2), None, None, None, "USD",
+            Decimal("1.5"), None, None, Decimal(2), None, "u", "c")  # fmt: skip
     try:
-        for row in rows:
-            (ident, number, status, status_raw, issued, due, p_start, p_end, currency,
-             subtotal, tax, credits, total, amount_due, url, customer, suspect) = row  # fmt: skip
-            if suspect:
-                ident, number, status_raw, currency, url, customer = _clean_texts(
-                    ident, number, status_raw, currency, url, customer
-                )
-            append(
-                Invoice(
-                    account,
-                    provider,
-                    ident,
-                    number,
-                    status_of[status],
-                    status_raw,
-                    None if issued is None else day(issued),
-                    None if due is None else day(due),
-                    None if p_start is None else day(p_start),
-                    None if p_end is None else day(p_end),
-                    currency,
-                    None if subtotal is None else dec(subtotal),
-                    None if tax is None else dec(tax),
-                    None if credits is None else dec(credits),
-                    None if total is None else dec(total),
-                    None if amount_due is None else dec(amount_due),
-                    url,
-                    customer=customer,
-                    detailed=False,
-                )
+        built: Any = _InvoiceBuilder(*args)
+    except TypeError:  # pragma: no cover - layouts differ on this interpreter
+        return None
+    plain = _plain_summary(*args)
+    same = type(built) is Invoice and built == plain and repr(built) == repr(plain)
+    return _InvoiceBuilder if same else None
+
+
+def _plain_summary(*args: Any) -> Invoice:
+    plain = Invoice(*args[:17])
+    return dataclasses.replace(plain, customer=args[17], detailed=False)
+
+
+_MAKE: Callable[..., Any] = _builder() or _plain_summary
+
+
+def _day_or_none(text: str) -> date | None:
+    return None if text == NONE else parse_day(text)
+
+
+def _by_value(column: Sequence[str], parse: Callable[[str], Any]) -> Iterable[Any]:
+    """parse() applied once per distinct value (days repeat a lot)."""
+    table = {value: parse(value) for value in set(column)}
+    return map(table.__getitem__, column)
+
+
+def _money_column(column: Sequence[str]) -> Sequence[Decimal | None]:
+    distinct = set(column)
+    if len(distinct) * 4 < len(column):  # mostly repeats ("0", a flat fee): parse each once
+        table = {v: None if v == NONE else Decimal(v) for v in distinct}
+        return list(map(table.__getitem__, column))
+    if NONE not in distinct:
+        return list(map(Decimal, column))  # C all the way: the common case
+    return [None if value == NONE else Decimal(value) for value in column]
+
+
+def _has_controls(packed: Sequence[str]) -> bool:
+    """True if any summary holds a control character other than SEP and NONE."""
+    joined = SEP.join(packed)  # raises TypeError for a non-text value
+    if joined.isascii():  # the common case, checked by a fast C byte filter
+        return bool(joined.encode("ascii").translate(None, _PLAIN_BYTES))
+    return _CONTROL.search(joined) is not None
+
+
+def _text_column(column: Sequence[str]) -> Sequence[str | None]:
+    if NONE not in column:
+        return column
+    return [None if value == NONE else value for value in column]
+
+
+def _clean_packed(packed: str) -> str:
+    """A packed summary with control characters (not written by us): clean each field."""
+    return SEP.join(p if p == NONE else clean_text(p, one_line=True) for p in packed.split(SEP))
+
+
+def summaries_from_packed(packed: Sequence[str], account: str, provider: str) -> list[Invoice]:
+    """Summary invoices (detailed=False) from packed summaries, in order.
+
+    The hot path of the list view (100k invoices in well under half a second), so the work is
+    done column by column in C where possible: one control-character scan over all rows,
+    str.split, zip, and each distinct amount or day parsed once; objects come from
+    _InvoiceBuilder. Callers pause the GC around the whole read (gc_paused).
+    """
+    if not packed:
+        return []
+    try:
+        if _has_controls(packed):
+            packed = [_clean_packed(p) for p in packed]
+        rows = [p.split(SEP) for p in packed]
+        (ids, numbers, statuses, status_raws, issued, due, p_start, p_end, currencies,
+         subtotals, taxes, credits, totals, amounts_due, urls, customers
+         ) = zip(*rows, strict=True)  # fmt: skip
+        day = _day_or_none
+        total_values = _money_column(totals)
+        subtotal_values = total_values if subtotals == totals else _money_column(subtotals)
+        return list(
+            map(
+                _MAKE,
+                repeat(account),
+                repeat(provider),
+                ids,
+                _text_column(numbers),
+                map(_STATUS.__getitem__, statuses),
+                _text_column(status_raws),
+                _by_value(issued, day),
+                _by_value(due, day),
+                _by_value(p_start, day),
+                _by_value(p_end, day),
+                _text_column(currencies),
+                subtotal_values,
+                _money_column(taxes),
+                _money_column(credits),
+                total_values,
+                _money_column(amounts_due),
+                _text_column(urls),
+                _text_column(customers),
             )
-    except (KeyError, ValueError, TypeError, ArithmeticError, AssertionError) as exc:
-        raise CacheFormatError(f"unreadable invoice row ({type(exc).__name__})") from exc
-    return out
+        )
+    except (KeyError, ValueError, TypeError, AttributeError, ArithmeticError) as exc:
+        raise CacheFormatError(f"unreadable invoice summary ({type(exc).__name__})") from exc
 
 
-def _clean_texts(*values: Any) -> list[Any]:
-    cleaned: list[Any] = []
-    for value in values:
-        if value is not None and not isinstance(value, str):
-            raise TypeError("text column holds a non-text value")
-        cleaned.append(None if value is None else clean_text(value, one_line=True))
-    return cleaned
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while 100k+ objects are made: it would rescan them repeatedly.
+
+    Nothing made meanwhile is cyclic garbage; the GC runs normally once re-enabled.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def encode_detail(inv: Invoice) -> bytes:

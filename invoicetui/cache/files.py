@@ -44,13 +44,10 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE invoices (
-    pos INTEGER PRIMARY KEY,
+    pos INTEGER PRIMARY KEY,  -- the saved order
     id TEXT NOT NULL,
-    number TEXT, status TEXT NOT NULL, status_raw TEXT,
-    issued TEXT, due TEXT, period_start TEXT, period_end TEXT,
-    currency TEXT, subtotal TEXT, tax TEXT, credits TEXT, total TEXT, amount_due TEXT,
-    url TEXT, customer TEXT,
-    fp TEXT NOT NULL
+    summary TEXT NOT NULL,  -- codec.pack_summary
+    fp TEXT NOT NULL  -- fingerprint of the summary the list call gave
 );
 CREATE INDEX invoices_id ON invoices (id);
 CREATE TABLE details (

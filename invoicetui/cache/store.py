@@ -22,15 +22,14 @@ from typing import TypeVar
 from invoicetui import locations
 from invoicetui.cache import files
 from invoicetui.cache.codec import (
-    SUMMARY_COLUMNS,
     CacheFormatError,
     check_text,
     decode_detail,
     encode_detail,
-    fingerprint_values,
-    summaries_from_rows,
-    summary_values,
-    suspect_sql,
+    fingerprint_packed,
+    gc_paused,
+    pack_summary,
+    summaries_from_packed,
 )
 from invoicetui.errors import CacheError
 from invoicetui.model import AccountSnapshot, Invoice, utcnow
@@ -39,14 +38,6 @@ log = logging.getLogger("invoicetui.cache")
 T = TypeVar("T")
 
 SQLITE_READONLY_DBMOVED = 8 | (4 << 8)
-_SUMMARY_SELECT = ", ".join(f"i.{c}" for c in SUMMARY_COLUMNS) + ", " + suspect_sql("i.")
-_INSERT_INVOICE = (
-    f"INSERT INTO invoices (pos, {', '.join(SUMMARY_COLUMNS)}, fp) "
-    f"VALUES ({', '.join('?' * (len(SUMMARY_COLUMNS) + 2))})"
-)
-_UPDATE_SUMMARY = (
-    f"UPDATE invoices SET {', '.join(f'{c} = ?' for c in SUMMARY_COLUMNS[1:])} WHERE id = ?"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,16 +99,17 @@ class Cache:
             fetched_at = _parse_time(meta["fetched_at"])
             if details:
                 rows = con.execute(
-                    f"SELECT {_SUMMARY_SELECT}, d.data FROM invoices i "
+                    "SELECT i.summary, d.data FROM invoices i "
                     "LEFT JOIN details d ON d.id = i.id ORDER BY i.pos"
                 ).fetchall()
-                invoices = summaries_from_rows((r[:-1] for r in rows), account, provider)
+                invoices = summaries_from_packed([r[0] for r in rows], account, provider)
                 for index, row in enumerate(rows):
-                    if row[-1] is not None:
-                        invoices[index] = decode_detail(row[-1])
+                    if row[1] is not None:
+                        invoices[index] = decode_detail(row[1])
             else:
-                cursor = con.execute(f"SELECT {_SUMMARY_SELECT} FROM invoices i ORDER BY i.pos")
-                invoices = summaries_from_rows(cursor, account, provider)
+                cursor = con.execute("SELECT summary FROM invoices ORDER BY pos")
+                packed = [r[0] for r in cursor]
+                invoices = summaries_from_packed(packed, account, provider)
             return AccountSnapshot(
                 account=account,
                 provider=provider,
@@ -126,7 +118,8 @@ class Cache:
                 from_cache=True,
             )
 
-        return self._read(account, read, None)
+        with gc_paused():
+            return self._read(account, read, None)
 
     def load_invoice(self, account: str, invoice_id: str) -> Invoice | None:
         """The full invoice if its details are cached, else None."""
@@ -174,9 +167,9 @@ class Cache:
         detail_rows = []
         summaries = []
         for pos, inv in enumerate(snapshot.invoices):
-            values = summary_values(inv)
-            fp = fps.get(inv.id) or fingerprint_values(values)
-            rows.append((pos, *values, fp))
+            packed = pack_summary(inv)
+            fp = fps.get(inv.id) or fingerprint_packed(packed)
+            rows.append((pos, inv.id, packed, fp))
             if inv.detailed:
                 detail_rows.append((inv.id, fp, fetched, encode_detail(inv)))
             else:
@@ -185,7 +178,7 @@ class Cache:
         def write(con: sqlite3.Connection) -> None:
             con.execute("BEGIN IMMEDIATE")
             con.execute("DELETE FROM invoices")
-            con.executemany(_INSERT_INVOICE, rows)
+            con.executemany("INSERT INTO invoices (pos, id, summary, fp) VALUES (?, ?, ?, ?)", rows)
             con.executemany("DELETE FROM details WHERE id = ? AND fp <> ?", summaries)
             con.executemany(
                 "INSERT OR REPLACE INTO details (id, fp, fetched_at, data) VALUES (?, ?, ?, ?)",
@@ -204,7 +197,7 @@ class Cache:
         self, account: str, invoice: Invoice, *, fetched_at: datetime | None = None
     ) -> None:
         """Store one invoice's details (and refresh its row's summary columns)."""
-        values = summary_values(invoice)
+        packed = pack_summary(invoice)
         blob = encode_detail(invoice)
         fetched = _format_time(fetched_at or utcnow())
 
@@ -213,13 +206,13 @@ class Cache:
             row = con.execute(
                 "SELECT fp FROM invoices WHERE id = ? LIMIT 1", (invoice.id,)
             ).fetchone()
-            fp = str(row[0]) if row is not None else fingerprint_values(values)
+            fp = str(row[0]) if row is not None else fingerprint_packed(packed)
             con.execute(
                 "INSERT OR REPLACE INTO details (id, fp, fetched_at, data) VALUES (?, ?, ?, ?)",
                 (invoice.id, fp, fetched, blob),
             )
             if row is not None:
-                con.execute(_UPDATE_SUMMARY, (*values[1:], invoice.id))
+                con.execute("UPDATE invoices SET summary = ? WHERE id = ?", (packed, invoice.id))
             con.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('account', ?), ('provider', ?)",
                 (account, invoice.provider),
