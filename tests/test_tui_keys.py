@@ -485,3 +485,25 @@ async def test_sidebar_is_a_sidebar(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         assert len(app.screen.query(Sidebar)) == 1
+
+
+async def test_copy_and_open_work_in_the_full_screen_detail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standard_service().install(monkeypatch)
+    app = make_app(tmp_path)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=NARROW) as pilot:
+        await start(pilot)
+        await pilot.press("enter", "n")
+        await settle(pilot)
+        await pilot.press("y")
+        assert app.clipboard == "acme-palette-inv-002"
+        await pilot.press("Y")
+        assert app.clipboard == "https://billing.example/inv/acme-palette/2"
+        await pilot.press("o")
+        assert opened == ["https://billing.example/inv/acme-palette/2"]
+        messages = [str(n.message) for n in app._notifications]
+        assert "Opened https://billing.example/inv/acme-palette/2" in messages
+        assert "Copied invoice id acme-palette-inv-002" in messages

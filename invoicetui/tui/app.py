@@ -62,6 +62,10 @@ class InvoiceApp(App[int]):
         bind("quit", "quit", "Quit", show=True),
         bind("help", "help", "Keys", show=True),
         bind("command-palette", "command_palette", "Commands", priority=True),
+        # The main screen has its own; these serve the full-screen detail.
+        bind("copy-id", "copy_id", "Copy id"),
+        bind("copy-url", "copy_url", "Copy URL"),
+        bind("open-url", "open_url_of_invoice", "Open URL"),
     ]
 
     def __init__(
@@ -122,6 +126,38 @@ class InvoiceApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def _detail_invoice(self) -> Invoice | None:
+        from invoicetui.tui.screens.detail import DetailScreen
+
+        screen = self.screen
+        return screen.invoice if isinstance(screen, DetailScreen) else None
+
+    def action_copy_id(self) -> None:
+        invoice = self._detail_invoice()
+        if invoice is not None:
+            self.copy_to_clipboard(invoice.id)
+            self.notify(f"Copied invoice id {invoice.id}", markup=False)
+
+    def action_copy_url(self) -> None:
+        invoice = self._detail_invoice()
+        if invoice is None:
+            return
+        if invoice.url:
+            self.copy_to_clipboard(invoice.url)
+            self.notify(f"Copied URL {invoice.url}", markup=False)
+        else:
+            self.notify(f"Invoice {invoice.label} has no URL", markup=False)
+
+    def action_open_url_of_invoice(self) -> None:
+        invoice = self._detail_invoice()
+        if invoice is None:
+            return
+        if invoice.url:
+            self.open_url(invoice.url)
+            self.notify(f"Opened {invoice.url}", markup=False)
+        else:
+            self.notify(f"Invoice {invoice.label} has no URL", markup=False)
 
     def open_detail_screen(self, main: MainScreen) -> None:
         """Narrow terminals: the highlighted invoice full screen, n/N stepping the table's rows."""
