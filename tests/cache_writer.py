@@ -101,6 +101,36 @@ def repeat(cache: Cache, account: str, tag: str, rounds: int) -> None:
     print("ok")
 
 
+def service_rounds(cache: Cache, spec: Path, rounds: int) -> None:
+    import asyncio
+    import json
+
+    from invoicetui import service
+    from invoicetui.accounts import AccountConfig
+    from invoicetui.demo.data import DEMO_NOW
+    from invoicetui.options import FetchMode
+    from invoicetui.providers.limits import FakeClock
+
+    accounts = []
+    for data in json.loads(spec.read_text()):
+        data["invoice_uids"] = tuple(data["invoice_uids"])
+        accounts.append(AccountConfig(**data))
+
+    async def run() -> None:
+        for _ in range(rounds):
+            for account in accounts:
+                snap = await service.load_account(
+                    account, cache, FetchMode.REFRESH, wallclock=lambda: DEMO_NOW, clock=FakeClock()
+                )
+                assert snap.invoices and not snap.error and not snap.stale, snap.error
+        for account in accounts:
+            snap = await service.load_account(account, cache, FetchMode.OFFLINE)
+            assert snap.invoices and all(i.detailed for i in snap.invoices)
+            print("ok")
+
+    asyncio.run(run())
+
+
 def main(argv: list[str]) -> int:
     warnings: list[str] = []
     cache = Cache(Path(argv[1]), warn=warnings.append)
@@ -109,6 +139,8 @@ def main(argv: list[str]) -> int:
         alternate(cache, account, Path(argv[4]))
     elif mode == "repeat":
         repeat(cache, account, argv[4], int(argv[5]))
+    elif mode == "service":
+        service_rounds(cache, Path(argv[4]), int(argv[5]))
     else:
         raise SystemExit(f"unknown mode {mode}")
     if warnings:
