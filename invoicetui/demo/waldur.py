@@ -205,7 +205,7 @@ def _customer_invoices(
             {
                 "url": f"/api/invoices/{ident}/",
                 "uuid": ident,
-                "number": 100000 + len(slug) * 1000 + number,
+                "number": {"hpc-centre": 100400}.get(slug, 200100) + number,
                 "customer": f"/api/customers/{customer_uuid}/",
                 "price": _d2(price),
                 "tax": _d2(tax),

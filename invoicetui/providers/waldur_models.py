@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from invoicetui import parse
@@ -19,6 +19,8 @@ from invoicetui.sanitize import clean_json, clean_optional
 
 PROVIDER = "waldur"
 _CENT = Decimal("0.01")
+# Wide enough that reformatting never rounds (money() accepts up to 64 characters).
+_EXACT = Context(prec=80)
 
 
 def money2(value: Decimal | None) -> Decimal | None:
@@ -26,10 +28,10 @@ def money2(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
     try:
-        normal = value.normalize()
+        normal = value.normalize(_EXACT)
         exponent = normal.as_tuple().exponent
         if isinstance(exponent, int) and exponent >= -2:
-            return value.quantize(_CENT)
+            return value.quantize(_CENT, context=_EXACT)
         return normal
     except InvalidOperation:
         return value
@@ -40,7 +42,7 @@ def plain(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
     try:
-        return parse.normalize_amount(value.normalize())
+        return parse.normalize_amount(value.normalize(_EXACT))
     except InvalidOperation:
         return value
 
