@@ -73,22 +73,23 @@ async def load_account(
     and OfflineNoData in OFFLINE mode with nothing cached.
     """
     now_fn = wallclock or utcnow
-    cached = _cached(account, cache, details=with_details) if cache is not None else None
+    # Decide on the fetch time alone: decoding 100k cached details only to throw them away
+    # after a successful fetch would cost seconds.
+    fetched_at = _cached_at(account, cache)
     if mode is FetchMode.OFFLINE:
+        cached = _cached(account, cache, details=with_details) if fetched_at else None
         if cached is None:
             raise offline_error(account)
         return _replace(cached, stale=not is_fresh(cached, account.cache_ttl, now_fn()))
-    if (
-        mode is FetchMode.AUTO
-        and cached is not None
-        and is_fresh(cached, account.cache_ttl, now_fn())
-    ):
-        missing = [inv for inv in cached.invoices if not inv.detailed] if with_details else []
-        if not missing:
-            return cached
-        return await _complete_details(
-            account, cache, cached, missing, now_fn, http=http, clock=clock
-        )
+    if mode is FetchMode.AUTO and fetched_at is not None:
+        cached = _cached(account, cache, details=with_details)
+        if cached is not None and is_fresh(cached, account.cache_ttl, now_fn()):
+            missing = [inv for inv in cached.invoices if not inv.detailed] if with_details else []
+            if not missing:
+                return cached
+            return await _complete_details(
+                account, cache, cached, missing, now_fn, http=http, clock=clock
+            )
     try:
         return await _fetch(
             account,
@@ -102,6 +103,7 @@ async def load_account(
         )
     except ProviderError as exc:
         exc.with_account(account.provider, account.name)
+        cached = _cached(account, cache, details=with_details) if fetched_at else None
         if cached is None:
             raise
         return _replace(cached, stale=True, error=str(exc))
@@ -134,7 +136,7 @@ async def load_invoice_detail(
     except ProviderError as exc:
         raise exc.with_account(account.provider, account.name) from None
     if cache is not None:
-        _save_invoice(cache, account, invoice)
+        _save(cache, account, lambda: cache.save_invoices(account.name, [invoice]))
     return invoice
 
 
@@ -153,6 +155,15 @@ async def check_account(account: AccountConfig, *, http: httpx.AsyncClient | Non
 def _client(account: AccountConfig, **kwargs: object) -> ProviderClient:
     token = resolve_token(account)
     return make_client(account, token, **kwargs)
+
+
+def _cached_at(account: AccountConfig, cache: Cache | None) -> datetime | None:
+    if cache is None:
+        return None
+    stamp = cache.stamp(account.name)
+    if stamp is None or stamp[0] != account.provider:
+        return None  # the account now points at another provider: its old data is not its
+    return stamp[1]
 
 
 def _cached(
@@ -205,16 +216,21 @@ async def _fetch(
         reused = cache.load_details(account.name, reusable)
     else:
         reused = {}
-    invoices = tuple(fetched.get(s.id) or reused.get(s.id) or s for s in summaries)
     snapshot = AccountSnapshot(
         account=account.name,
         provider=account.provider,
-        invoices=invoices,
+        invoices=tuple(fetched.get(s.id) or s for s in summaries),
         fetched_at=started,
         error=_details_error(errors, len(need)),
     )
     if cache is not None:
+        # Reused details go in as summaries: the cache keeps them (fingerprint unchanged)
+        # without decoding and re-encoding each one.
         _save(cache, account, lambda: cache.save(snapshot, list_fingerprints=list_fps))
+    if reused:
+        snapshot = _replace(
+            snapshot, invoices=tuple(reused.get(i.id, i) for i in snapshot.invoices)
+        )
     return snapshot
 
 
@@ -236,9 +252,9 @@ async def _complete_details(
     except ProviderError as exc:
         exc.with_account(account.provider, account.name)
         return _replace(cached, stale=True, error=str(exc))
-    if cache is not None:
-        for invoice in fetched.values():
-            _save_invoice(cache, account, invoice)
+    if cache is not None and fetched:
+        details = list(fetched.values())
+        _save(cache, account, lambda: cache.save_invoices(account.name, details))
     invoices = tuple(fetched.get(inv.id, inv) for inv in cached.invoices)
     return _replace(cached, invoices=invoices, error=_details_error(errors, len(missing)))
 
@@ -271,10 +287,6 @@ def _save(cache: Cache, account: AccountConfig, write: Callable[[], None]) -> No
         write()
     except CacheError as exc:
         cache.warn(str(exc), account=account.name, kind="write")
-
-
-def _save_invoice(cache: Cache, account: AccountConfig, invoice: Invoice) -> None:
-    _save(cache, account, lambda: cache.save_invoice(account.name, invoice))
 
 
 def _replace(snapshot: AccountSnapshot, **changes: Any) -> AccountSnapshot:

@@ -170,6 +170,17 @@ def test_save_invoice_adds_details_lazily(cache: Cache) -> None:
     assert cache.load_invoice("acct", inv.id) == inv
 
 
+def test_stamp_and_batched_details(cache: Cache) -> None:
+    assert cache.stamp("acct") is None
+    invoices = [make_invoice("acct", "A", i) for i in range(3)]
+    cache.save(snapshot(*(summary_of(i) for i in invoices)))
+    assert cache.stamp("acct") == ("doit", T0)
+    cache.save_invoices("acct", invoices[:2], fetched_at=T0)
+    loaded = cache.load("acct", details=True)
+    assert loaded is not None
+    assert loaded.invoices == (invoices[0], invoices[1], summary_of(invoices[2]))
+
+
 def test_details_without_a_list_do_not_make_a_snapshot(cache: Cache) -> None:
     cache.save_invoice("acct", full_invoice())
     assert cache.load("acct") is None

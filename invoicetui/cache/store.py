@@ -13,7 +13,7 @@ import contextlib
 import logging
 import os
 import sqlite3
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -196,30 +196,53 @@ class Cache:
     def save_invoice(
         self, account: str, invoice: Invoice, *, fetched_at: datetime | None = None
     ) -> None:
-        """Store one invoice's details (and refresh its row's summary columns)."""
-        packed = pack_summary(invoice)
-        blob = encode_detail(invoice)
+        """Store one invoice's details (and refresh its row's summary)."""
+        self.save_invoices(account, [invoice], fetched_at=fetched_at)
+
+    def save_invoices(
+        self, account: str, invoices: Sequence[Invoice], *, fetched_at: datetime | None = None
+    ) -> None:
+        """Store several invoices' details in one transaction.
+
+        Each is tied to its list row's fingerprint, so the next unchanged list keeps it; an
+        invoice not in the cached list is stored under its own fingerprint.
+        """
+        if not invoices:
+            return
         fetched = _format_time(fetched_at or utcnow())
+        prepared = [(inv, pack_summary(inv), encode_detail(inv)) for inv in invoices]
 
         def write(con: sqlite3.Connection) -> None:
             con.execute("BEGIN IMMEDIATE")
-            row = con.execute(
-                "SELECT fp FROM invoices WHERE id = ? LIMIT 1", (invoice.id,)
-            ).fetchone()
-            fp = str(row[0]) if row is not None else fingerprint_packed(packed)
-            con.execute(
-                "INSERT OR REPLACE INTO details (id, fp, fetched_at, data) VALUES (?, ?, ?, ?)",
-                (invoice.id, fp, fetched, blob),
-            )
-            if row is not None:
-                con.execute("UPDATE invoices SET summary = ? WHERE id = ?", (packed, invoice.id))
+            for inv, packed, blob in prepared:
+                row = con.execute(
+                    "SELECT fp FROM invoices WHERE id = ? LIMIT 1", (inv.id,)
+                ).fetchone()
+                fp = str(row[0]) if row is not None else fingerprint_packed(packed)
+                con.execute(
+                    "INSERT OR REPLACE INTO details (id, fp, fetched_at, data) VALUES (?, ?, ?, ?)",
+                    (inv.id, fp, fetched, blob),
+                )
+                if row is not None:
+                    con.execute("UPDATE invoices SET summary = ? WHERE id = ?", (packed, inv.id))
             con.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('account', ?), ('provider', ?)",
-                (account, invoice.provider),
+                (account, prepared[0][0].provider),
             )
             con.execute("COMMIT")
 
         self._write(account, write)
+
+    def stamp(self, account: str) -> tuple[str, datetime] | None:
+        """(provider, fetched_at) of the cached list, read without loading it; None if none."""
+
+        def read(con: sqlite3.Connection) -> tuple[str, datetime] | None:
+            meta = _meta(con)
+            if "fetched_at" not in meta or meta.get("account") != account:
+                return None
+            return check_text(meta.get("provider"), "provider"), _parse_time(meta["fetched_at"])
+
+        return self._read(account, read, None)
 
     def info(self) -> list[AccountCacheInfo]:
         """Every cached account, sorted by name; unreadable files are listed with the error."""
