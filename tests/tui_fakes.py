@@ -193,6 +193,10 @@ async def settle(pilot: Any) -> None:
     """Let workers finish and every posted message (and refresh callback) be handled."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    for _ in range(200):  # a throttled table rebuild may still be scheduled (bounded)
+        if not any(getattr(s, "rows_pending", False) for s in pilot.app.screen_stack):
+            break
+        await pilot.pause(0.01)
     await pilot.pause()
 
 

@@ -7,6 +7,7 @@ failures included, into what the widgets show.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from time import monotonic
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from invoicetui.tui.app import InvoiceApp
 
 NARROW_WIDTH = 140  # below this the detail pane leaves the side of the table
+FLUSH_INTERVAL = 0.2  # seconds between table rebuilds while pages stream in
 SHORT_HEIGHT = 32  # below this the summary strip is capped, so the table keeps its rows
 
 
@@ -83,7 +85,10 @@ class MainScreen(MainActions):
     def __init__(self) -> None:
         super().__init__(id="main")
         self.invoices: dict[str, tuple[Invoice, ...]] = {}
-        self.fresh_pages: dict[str, list[Invoice]] = {}
+        self.fresh_pages: dict[str, list[Invoice]] = {}  # arriving, not yet complete
+        self.fresh_ids: dict[str, set[str]] = {}
+        self.total_rows = 0
+        self._last_flush = 0.0
         self.states: dict[str, AccountState] = {}
         self.generations: dict[str, int] = {}
         self.details: dict[tuple[str, str], Invoice] = {}
@@ -175,7 +180,8 @@ class MainScreen(MainActions):
     def start_load(self, account: str, mode: FetchMode) -> None:
         generation = self.generations.get(account, 0) + 1
         self.generations[account] = generation
-        self.fresh_pages[account] = []
+        self.fresh_pages.pop(account, None)
+        self.fresh_ids.pop(account, None)
         state = self.states[account]
         state.phase = "loading"
         state.done, state.total = 0, None
@@ -210,13 +216,13 @@ class MainScreen(MainActions):
     def _page(self, event: msg.InvoicesArrived) -> None:
         if not self._current_generation(event.account, event.generation):
             return
+        # Fresh pages go on screen at once; cached rows they replace leave at the next flush.
         fresh = self.fresh_pages.setdefault(event.account, [])
         fresh.extend(event.invoices)
-        seen = {inv.id for inv in fresh}
-        older = [inv for inv in self.invoices.get(event.account, ()) if inv.id not in seen]
-        self._set_invoices(event.account, (*fresh, *older))
+        self.fresh_ids.setdefault(event.account, set()).update(inv.id for inv in event.invoices)
         state = self.states[event.account]
-        state.count = len(self.invoices[event.account])
+        state.count = max(len(fresh), len(self.invoices.get(event.account, ())))
+        self._schedule_flush()
         self._state_changed(state)
 
     @on(msg.InvoicesLoaded)
@@ -236,6 +242,7 @@ class MainScreen(MainActions):
         else:
             state.phase = "ok"
         self.fresh_pages.pop(event.account, None)
+        self.fresh_ids.pop(event.account, None)
         self._set_invoices(event.account, snapshot.invoices)
         self._state_changed(state)
 
@@ -293,33 +300,57 @@ class MainScreen(MainActions):
 
     def _set_invoices(self, account: str, invoices: tuple[Invoice, ...]) -> None:
         self.invoices[account] = invoices
+        self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
+        """Coalesce bursts of pages: at most one table rebuild per FLUSH_INTERVAL."""
         if self._rows_pending:
             return
-        # Coalesce bursts of pages into one table update per refresh.
         self._rows_pending = True
-        self.call_later(self._flush_rows)
+        wait = self._last_flush + FLUSH_INTERVAL - monotonic()
+        if wait > 0:
+            self.set_timer(wait, self._flush_rows)
+        else:
+            self.call_later(self._flush_rows)
+
+    def rows_of(self, account: str) -> tuple[Invoice, ...] | list[Invoice]:
+        """An account's rows: fresh pages so far, then the cached rows not yet replaced."""
+        base = self.invoices.get(account, ())
+        fresh = self.fresh_pages.get(account)
+        if not fresh:
+            return base
+        ids = self.fresh_ids.get(account, set())
+        return [*fresh, *(inv for inv in base if inv.id not in ids)]
+
+    def all_invoices(self) -> list[Invoice]:
+        return [inv for name in self.states for inv in self.rows_of(name)]
 
     def scoped_invoices(self) -> list[Invoice]:
         scope = self.scope
         rows: list[Invoice] = []
-        for name, invoices in self.invoices.items():
-            state = self.states.get(name)
-            if state is None:
-                continue
+        for name, state in self.states.items():
             if scope == ALL or scope == f"account:{name}" or scope == f"provider:{state.provider}":
-                rows.extend(invoices)
+                rows.extend(self.rows_of(name))
         return rows
+
+    @property
+    def rows_pending(self) -> bool:
+        """True while a table rebuild is scheduled (tests wait for it)."""
+        return self._rows_pending
 
     def _flush_rows(self) -> None:
         self._rows_pending = False
+        self._last_flush = monotonic()
         self.table.set_rows(self.scoped_invoices())
         self._after_rows_changed()
 
     def _after_rows_changed(self) -> None:
+        everything = self.all_invoices()
+        self.total_rows = len(everything)
         self._update_title()
         self._update_notice()
         self.query_one(SummaryStrip).update_data(
-            [inv for invoices in self.invoices.values() for inv in invoices],
+            everything,
             list(self.states),
             today=self.invoice_app.now().date(),
         )
@@ -329,8 +360,7 @@ class MainScreen(MainActions):
 
     def _update_title(self) -> None:
         table = self.table
-        total = sum(len(v) for v in self.invoices.values())
-        parts = [f"Invoices {table.visible_count} of {total}"]
+        parts = [f"Invoices {table.visible_count} of {self.total_rows}"]
         if self.scope != ALL:
             parts.append(self.scope.replace(":", ": ", 1))
         if table.filter_text:
