@@ -259,7 +259,6 @@ class DoitDemo:
                     provider="doit",
                     base_url=base_url,
                     token=token_for("doit-scale"),
-                    max_rps=100.0,
                 )
             )
         return out
