@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widgets import Static, TabbedContent, TextArea
@@ -97,8 +98,10 @@ def screen_text(app: App[Any]) -> str:
 
 
 def static_text(app: App[Any], selector: str) -> str:
-    visual = app.query_one(selector, Static).visual
-    return visual.plain if isinstance(visual, Content) else str(visual)
+    """What one widget shows on screen (ASCII-width text; enough for money and labels)."""
+    region = app.query_one(selector, Static).region
+    lines = [strip.text for strip in app.screen._compositor.render_strips()]
+    return "\n".join(line[region.x : region.right] for line in lines[region.y : region.bottom])
 
 
 async def test_header_shows_money_dates_period_and_position() -> None:
@@ -148,9 +151,21 @@ async def test_hostile_provider_text_is_literal_and_free_of_controls() -> None:
         assert "Plan [Pro]" in text
         assert "UNKNOWN ([/)" in text
         assert "red" in text and "\x1b" not in text and "[31m" not in text
-        assert "請求書 🧾 ✓" in text
-        assert "[link=http://evil]y[/link]" in text
+        assert "https://x/[/]" in text
         tabs = app.query_one("#detail-tabs", TabbedContent)
+        tabs.active = "tab-info"
+        await pilot.pause()
+        info = screen_text(app)
+        assert "Info (6)" in info
+        for value in (
+            "[bold]x[/]",
+            "Plan [Pro]",
+            "[/",
+            "請求書 🧾 ✓",
+            "[link=http://evil]y[/link]",
+        ):
+            assert value in info
+        assert "\x1b" not in info and "[31m" not in info
         tabs.active = "tab-credits"
         await pilot.pause()
         credits = screen_text(app)
@@ -178,6 +193,7 @@ async def test_missing_fields_show_dashes_not_zeroes() -> None:
         assert "0" not in money
         assert money.count("—") == 5
         assert "Period" not in static_text(app, "#detail-facts")
+        assert "URL" not in static_text(app, "#detail-facts")
         assert "Line items (0)" in text
         app.query_one("#detail-tabs", TabbedContent).active = "tab-payments"
         await pilot.pause()
@@ -391,3 +407,53 @@ async def test_empty_list_does_not_crash() -> None:
         await pilot.press("n", "N", "enter")
         assert "No invoice selected." in screen_text(app)
         assert app.bells == 2
+
+
+def test_times_show_to_the_minute_and_midnight_as_a_day() -> None:
+    from invoicetui.tui.widgets.detail_parts import when
+
+    assert when(None) == "—"
+    assert when(date(2024, 5, 1)) == "2024-05-01"
+    assert when(datetime(2026, 11, 1, tzinfo=UTC)) == "2026-11-01"
+    assert when(datetime(2026, 11, 1, 9, 5, tzinfo=UTC)) == "2026-11-01 09:05 UTC"
+    assert when(datetime(2026, 11, 1, 9, 5, 7, tzinfo=UTC)) == "2026-11-01 09:05:07 UTC"
+    assert when(datetime(2026, 11, 1, tzinfo=UTC), exact=True) == "2026-11-01 00:00:00 UTC"
+
+
+async def test_many_provider_fields_go_to_info_and_leave_room_for_the_tabs() -> None:
+    extra = tuple((f"Field number {n}", f"value {n}") for n in range(30))
+    app = ScreenApp([make_invoice(extra=extra, customer="A long address, " * 6)], 0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        assert "Info (30)" in screen_text(app)
+        assert "Field number 0" not in screen_text(app)
+        assert screen.pane.line_items_table.region.height >= 4
+        screen.pane.query_one("#detail-tabs", TabbedContent).active = "tab-info"
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Field number 0" in text and "value 0" in text
+
+
+async def test_no_color_status_is_a_bold_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    payments = (Payment(Status.FAILED, "PaymentFailed", datetime(2024, 6, 2, tzinfo=UTC)),)
+    app = PaneApp(make_invoice(status=Status.FAILED, status_raw="x", payments=payments))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        title = app.query_one("#detail-title", Static).visual
+        assert isinstance(title, Content)
+        word = title.plain.index("FAILED")
+        styles = [span.style for span in title.spans if span.start <= word < span.end]
+        assert styles == ["bold"]
+
+
+async def test_palette_credits_are_hours_not_money_applied() -> None:
+    credits = (Credit("Welcome credit", "Pure", Decimal("250"), "cpu core hours"),)
+    app = PaneApp(make_invoice(provider="palette", credits=None, credits_detail=credits))
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.query_one("#detail-tabs", TabbedContent).active = "tab-credits"
+        await pilot.pause()
+        text = screen_text(app)
+        assert "250 cpu core hours" in text and "Credits applied" not in text

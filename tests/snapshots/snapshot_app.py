@@ -1,0 +1,258 @@
+"""The snapshot rig: a deterministic InvoiceApp on the demo APIs, and the scenes it is shown in.
+
+Used by tests/test_snapshots.py (pytest-textual-snapshot) and by make_screenshots.py (the
+README's screenshots), so both show the same app. Deterministic by construction: the demo
+data is fixed, the app's clock and the fetch clock are DEMO_NOW, the demo server has no rate
+limits (nothing waits on time), cursors do not blink, and every scene waits for the workers
+to finish (not for a timer) before the picture is taken.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+from textual.pilot import Pilot
+from textual.widgets import Input, TabbedContent, TextArea
+
+from invoicetui import service
+from invoicetui.cache import Cache
+from invoicetui.demo.data import DEMO_NOW
+from invoicetui.demo.server import DemoServer, Fault, ProviderDemo, build_providers, demo_accounts
+from invoicetui.model import Invoice
+from invoicetui.options import AppSetup, FetchMode
+from invoicetui.tui.app import InvoiceApp
+from invoicetui.tui.screens.detail import DetailScreen
+from invoicetui.tui.screens.main import MainScreen
+
+MAIN = (120, 36)
+SMALL = (80, 24)
+# Shown in the demo banner instead of the test's temporary config directory.
+CONFIG_PATH = Path("~/.config/invoicetui/config.toml")
+STALE_AGE = timedelta(hours=3)
+
+Step = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One picture: terminal size, how the world misbehaves, and what the user did."""
+
+    name: str
+    size: tuple[int, int] = MAIN
+    steps: tuple[Step, ...] = ()
+    faults: tuple[Fault, ...] = ()
+    stale: tuple[str, ...] = ()  # providers whose accounts were cached STALE_AGE ago
+    no_color: bool = False
+    theme: str | None = None
+    screenshot: bool = False  # also written to screenshots/ by make_screenshots.py
+
+
+@cache
+def providers() -> dict[str, ProviderDemo]:
+    """The demo fakes keep no per-request state: build them once per process."""
+    return build_providers()
+
+
+def demo_server() -> DemoServer:
+    """The four fake APIs on 127.0.0.1 without rate limits (the rig never waits on time)."""
+    return DemoServer(providers=providers(), rate_limits=False)
+
+
+@contextmanager
+def fixed_clock() -> Iterator[None]:
+    """Fetch times are DEMO_NOW too, so "as of 12:00, just now" never changes."""
+    with mock.patch.object(service, "utcnow", lambda: DEMO_NOW):
+        yield
+
+
+def build_app(scene: Scene, server: DemoServer, cache_dir: Path) -> InvoiceApp:
+    """The app for a scene; call inside fixed_clock(), with NO_COLOR already set or not."""
+    accounts = demo_accounts(server)
+    if scene.stale:
+        _cache_old_data(
+            [a for a in accounts if a.provider in scene.stale], Cache(cache_dir, warn=print)
+        )
+    server.faults.clear()
+    for fault in scene.faults:
+        server.add_fault(fault)
+    setup = AppSetup(
+        accounts=accounts,
+        cache_dir=cache_dir,
+        mode=FetchMode.AUTO,
+        demo=True,
+        theme=scene.theme,
+        config_path=CONFIG_PATH,
+    )
+    return InvoiceApp(setup, now=lambda: DEMO_NOW, tz=UTC)
+
+
+def _cache_old_data(accounts: list[Any], cache_: Cache) -> None:
+    async def fill() -> None:
+        for account in accounts:
+            await service.load_account(
+                account, cache_, FetchMode.REFRESH, wallclock=lambda: DEMO_NOW - STALE_AGE
+            )
+
+    asyncio.run(fill())
+
+
+@contextmanager
+def no_color(enabled: bool) -> Iterator[None]:
+    """NO_COLOR set while the app is built (Textual reads it in App.__init__)."""
+    saved = os.environ.get("NO_COLOR")
+    if enabled:
+        os.environ["NO_COLOR"] = "1"
+    else:
+        os.environ.pop("NO_COLOR", None)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("NO_COLOR", None)
+        else:
+            os.environ["NO_COLOR"] = saved
+
+
+# ---------------------------------------------------------------- waiting and steps
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Until no worker runs and the messages they posted are handled (no timers)."""
+    app = pilot.app
+    for _ in range(100):
+        await pilot.pause()
+        if not any(worker.is_running for worker in app.workers):
+            await pilot.pause()
+            if not any(worker.is_running for worker in app.workers):
+                break
+        await app.workers.wait_for_complete()
+    for screen in app.screen_stack:
+        for widget in screen.query(Input):
+            widget.cursor_blink = False
+        for area in screen.query(TextArea):
+            area.cursor_blink = False
+
+
+def main_screen(pilot: Pilot[Any]) -> MainScreen:
+    return next(s for s in pilot.app.screen_stack if isinstance(s, MainScreen))
+
+
+async def loaded(pilot: Pilot[Any]) -> None:
+    """Every account loaded, rows in config order, cursor on the first row."""
+    await settle(pilot)
+    main = main_screen(pilot)
+    # Rows follow the order accounts finished loading; put them in config order.
+    order = [name for name in main.states if name in main.invoices]
+    if list(main.invoices) != order:
+        main.invoices = {name: main.invoices[name] for name in order}
+        main._flush_rows()
+    await pilot.pause()
+    main.table.focus()
+    main.table.move_cursor(0)
+    await settle(pilot)
+
+
+def press(*keys: str) -> Step:
+    async def step(pilot: Pilot[Any]) -> None:
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return step
+
+
+def open_invoice(account: str, number_or_id: str) -> Step:
+    """Highlight one invoice in the table and press Enter (full screen below 140 columns)."""
+
+    async def step(pilot: Pilot[Any]) -> None:
+        def wanted(row: Invoice) -> bool:
+            return row.account == account and number_or_id in (row.number, row.id)
+
+        table = main_screen(pilot).table
+        if not table.select_row(wanted):
+            raise LookupError(f"demo invoice {account}/{number_or_id} not in the table")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    return step
+
+
+def detail_tab(tab: str) -> Step:
+    """Switch the shown detail to a tab: items, credits, payments or raw."""
+
+    async def step(pilot: Pilot[Any]) -> None:
+        screen = pilot.app.screen
+        host = screen if isinstance(screen, DetailScreen) else main_screen(pilot)
+        host.query_one("#detail-tabs", TabbedContent).active = f"tab-{tab}"
+        await settle(pilot)
+
+    return step
+
+
+# ---------------------------------------------------------------- the scenes
+
+PALETTE = ("acme-palette", "invoice-2026-08")  # failed payment: 3 items, a credit, 3 states
+PALETTE_CREDITS = ("acme-palette", "invoice-2026-09")  # plan free + SLA credits
+WALDUR = ("hpc-centre", "110015")  # open; its payment URL has no demo-server port in it
+WALDUR_ITEMS = ("hpc-provider", "2026-10")  # provider-role statement: 13 items, 6 projects
+DOIT = ("doit", "GB-2026-1097975")  # past due
+ZILLIZ = ("vector-db", "inv-mywi0ozhuxinb5m8")  # current month, credits applied, no items
+
+SCENES: tuple[Scene, ...] = (
+    Scene("main_120x36", MAIN, screenshot=True),
+    Scene("main_80x24", SMALL, screenshot=True),
+    Scene("detail_palette", MAIN, (open_invoice(*PALETTE),), screenshot=True),
+    Scene("detail_waldur", MAIN, (open_invoice(*WALDUR),)),
+    Scene("detail_doit", MAIN, (open_invoice(*DOIT),)),
+    Scene("detail_zilliz", MAIN, (open_invoice(*ZILLIZ),)),
+    Scene("detail_80x24", SMALL, (open_invoice(*PALETTE),)),
+    Scene("line_items", MAIN, (open_invoice(*WALDUR_ITEMS), press("enter", "j", "j")),
+          screenshot=True),
+    Scene("credits", MAIN, (open_invoice(*PALETTE_CREDITS), detail_tab("credits"))),
+    Scene("payments", MAIN, (open_invoice(*PALETTE), detail_tab("payments")), screenshot=True),
+    Scene("help", MAIN, (press("question_mark"),), screenshot=True),
+    Scene("filter", MAIN, (press("slash", *"overdue", "enter"),), screenshot=True),
+    Scene("failed_account", MAIN, faults=(Fault("wrong_token", provider="doit"),)),
+    Scene("stale_data", MAIN, faults=(Fault("wrong_token", provider="zilliz"),),
+          stale=("zilliz",)),
+    Scene("no_color", MAIN, no_color=True),
+    Scene("no_color_detail", MAIN, (open_invoice(*PALETTE),), no_color=True),
+    Scene("ansi_16_colours", MAIN, (open_invoice(*PALETTE),), theme="ansi-dark"),
+)  # fmt: skip
+
+SCENE_NAMES = tuple(scene.name for scene in SCENES)
+
+
+def scene(name: str) -> Scene:
+    return next(s for s in SCENES if s.name == name)
+
+
+def run_before(scene: Scene) -> Step:
+    """What snap_compare / the screenshot command runs before taking the picture."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await loaded(pilot)
+        for step in scene.steps:
+            await step(pilot)
+        await settle(pilot)
+
+    return run
+
+
+def take_svg(scene: Scene, server: DemoServer, cache_dir: Path) -> str:
+    """The scene as an SVG, by the same code path snap_compare uses."""
+    from textual._doc import take_svg_screenshot
+
+    with fixed_clock(), no_color(scene.no_color):
+        app = build_app(scene, server, cache_dir)
+    with fixed_clock():
+        return take_svg_screenshot(app=app, terminal_size=scene.size, run_before=run_before(scene))
