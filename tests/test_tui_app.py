@@ -423,3 +423,46 @@ async def test_sidebar_lists_providers_in_order(
 def test_invoice_fixture_is_consistent() -> None:
     inv = invoice("a", "doit", 1, status=Status.PAID)
     assert replace(inv, detailed=False).id == "a-inv-001"
+
+
+# ---------------------------------------------------------------------- the store, no screen
+
+
+def test_store_fresh_pages_replace_cached_rows_in_place() -> None:
+    from invoicetui.tui.screens.store import InvoiceStore
+
+    store = InvoiceStore([ACME])
+    store.begin(ACME.name)
+    cached = [invoice(ACME.name, "palette", n) for n in (1, 2, 3)]
+    assert store.cache_loaded(ACME.name, snapshot(ACME, cached))
+    newer = replace(cached[1], total=cached[1].total and cached[1].total + 1)
+    store.page(ACME.name, [newer, invoice(ACME.name, "palette", 4)])
+    ids = [inv.id for inv in store.rows_of(ACME.name)]
+    assert ids == [f"acme-palette-inv-00{n}" for n in (2, 4, 1, 3)]
+    assert store.rows_of(ACME.name)[0] is newer
+    assert store.states[ACME.name].count == 3
+    # The cache arriving after fresh pages must not win.
+    assert not store.cache_loaded(ACME.name, snapshot(ACME, cached))
+
+
+def test_store_states_and_generations() -> None:
+    from invoicetui.tui.screens.store import InvoiceStore
+
+    store = InvoiceStore([ACME, HPC], offline=True)
+    first = store.begin(ACME.name)
+    second = store.begin(ACME.name)
+    assert not store.is_current(ACME.name, first)
+    assert store.is_current(ACME.name, second)
+    assert not store.is_current("nobody", 1)
+    store.loaded(ACME.name, snapshot(ACME, [invoice(ACME.name, "palette", 1)]))
+    assert store.states[ACME.name].phase == "offline"
+    store.begin(ACME.name)
+    store.failed(ACME.name, NetworkError("connection refused", provider="palette", account="a"))
+    state = store.states[ACME.name]
+    assert (state.phase, state.short_error) == ("failed", "unreachable")
+    assert len(store.rows_of(ACME.name)) == 1  # what was on screen stays
+    assert store.notice_lines("all") == ["✗ Palette account 'a': connection refused (r retries)"]
+    assert store.notice_lines(f"account:{HPC.name}") == []
+    store.loaded(HPC.name, snapshot(HPC, [], stale=True, error="boom"))
+    assert store.states[HPC.name].phase == "stale"
+    assert store.scope_accounts("provider:waldur") == [HPC.name]

@@ -27,7 +27,7 @@ from textual.widgets import Static
 from invoicetui import locations, service
 from invoicetui.accounts import AccountConfig
 from invoicetui.cache import Cache
-from invoicetui.errors import ProviderError
+from invoicetui.errors import OfflineNoData, ProviderError
 from invoicetui.export import render_csv
 from invoicetui.model import Invoice, utcnow
 from invoicetui.options import AppSetup, FetchMode
@@ -97,12 +97,14 @@ class InvoiceApp(App[int]):
 
     def on_mount(self) -> None:
         from invoicetui.tui.screens.main import MainScreen
+        from invoicetui.tui.screens.store import InvoiceStore
 
         if self.catch_hangup:
             self._catch_hangup()
         self._apply_theme()
         apply_keymap(self, self.setup.keys)
-        self.push_screen(MainScreen())
+        offline = self.setup.mode is FetchMode.OFFLINE
+        self.push_screen(MainScreen(InvoiceStore(self.setup.accounts, offline=offline)))
 
     def _apply_theme(self) -> None:
         name = self.setup.theme
@@ -215,9 +217,9 @@ class InvoiceApp(App[int]):
             )
             target.post_message(msg.InvoicesLoaded(name, snapshot, generation))
         except ProviderError as error:
-            target.post_message(
-                msg.AccountFailed(name, error.with_account(account.provider, name), generation)
-            )
+            if not error.account and not isinstance(error, OfflineNoData):
+                error.with_account(account.provider, name)  # the offline text names it already
+            target.post_message(msg.AccountFailed(name, error, generation))
         except Exception as error:
             # A bug in one client must not take the whole app down: show it on the account.
             log.exception("loading account %s failed", name)

@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 from textual.screen import Screen
 
 from invoicetui.keys import DEFAULT_KEYS
@@ -58,7 +59,7 @@ class InvoiceCommands(Provider):
         for name, state in screen.states.items():
             yield (
                 f"Show account {name}",
-                f"Only {name}'s invoices ({state.provider})",
+                escape(f"Only {name}'s invoices ({state.provider})"),  # help is markup
                 partial(screen.sidebar.select_scope, f"account:{name}"),
             )
         yield (

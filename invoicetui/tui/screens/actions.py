@@ -10,6 +10,7 @@ from textual.widget import Widget
 
 from invoicetui.model import Invoice
 from invoicetui.options import FetchMode
+from invoicetui.tui.screens.store import in_scope
 from invoicetui.tui.widgets.sidebar import ALL, AccountState
 
 if TYPE_CHECKING:
@@ -25,8 +26,11 @@ class MainActions(Screen[None]):
 
     current: Invoice | None
     scope: str
-    states: dict[str, AccountState]
     detail_hidden: bool
+
+    @property
+    def states(self) -> dict[str, AccountState]:
+        raise NotImplementedError
 
     # Provided by MainScreen.
     @property
@@ -183,15 +187,10 @@ class MainActions(Screen[None]):
     # ------------------------------------------------------------------ refresh
 
     def _scope_accounts(self) -> list[str]:
-        scope = self.scope
-        if scope.startswith("account:"):
-            return [scope.removeprefix("account:")]
-        if scope.startswith("provider:"):
-            provider = scope.removeprefix("provider:")
-            return [s.name for s in self.states.values() if s.provider == provider]
-        if self.current is not None:
+        """r: the sidebar's account or provider; on "All", the highlighted invoice's account."""
+        if self.scope == ALL and self.current is not None:
             return [self.current.account]
-        return list(self.states)
+        return [s.name for s in self.states.values() if in_scope(self.scope, s)]
 
     def _refresh_mode(self) -> FetchMode:
         if self._app.setup.mode is FetchMode.OFFLINE:

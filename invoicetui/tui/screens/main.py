@@ -26,6 +26,7 @@ from invoicetui.tui.keymap import bind
 from invoicetui.tui.rows import invoice_columns, invoice_key, invoice_search_text
 from invoicetui.tui.screens.actions import MainActions
 from invoicetui.tui.screens.detail import DetailScreen
+from invoicetui.tui.screens.store import InvoiceStore
 from invoicetui.tui.widgets.detail import DetailPane
 from invoicetui.tui.widgets.sidebar import ALL, AccountState, Sidebar
 from invoicetui.tui.widgets.statusbar import StatusBar, ago_text
@@ -82,20 +83,23 @@ class MainScreen(MainActions):
         bind("previous-invoice", "step(-1)", "Previous invoice"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, store: InvoiceStore) -> None:
         super().__init__(id="main")
-        self.invoices: dict[str, tuple[Invoice, ...]] = {}
-        self.fresh_pages: dict[str, list[Invoice]] = {}  # arriving, not yet complete
-        self.fresh_ids: dict[str, set[str]] = {}
-        self.total_rows = 0
-        self._last_flush = 0.0
-        self.states: dict[str, AccountState] = {}
-        self.generations: dict[str, int] = {}
-        self.details: dict[tuple[str, str], Invoice] = {}
+        self.store = store
         self.scope = ALL
         self.current: Invoice | None = None
         self.detail_hidden = False
+        self.total_rows = 0
         self._rows_pending = False
+        self._last_flush = 0.0
+
+    @property
+    def states(self) -> dict[str, AccountState]:
+        return self.store.states
+
+    @property
+    def generations(self) -> dict[str, int]:
+        return self.store.generations
 
     @property
     def invoice_app(self) -> InvoiceApp:
@@ -130,8 +134,6 @@ class MainScreen(MainActions):
 
     def on_mount(self) -> None:
         app = self.invoice_app
-        for account in app.setup.accounts:
-            self.states[account.name] = AccountState(account.name, account.provider)
         self.sidebar.set_accounts(list(self.states.values()), app.now())
         self.query_one("#filter", FilterInput).display = False
         self.query_one("#notice", Static).display = False
@@ -140,8 +142,8 @@ class MainScreen(MainActions):
         self._update_title()
         if not app.setup.accounts:
             self.status.say("No accounts configured; add one to the config file (see README)")
-        for account in app.setup.accounts:
-            self.start_load(account.name, app.setup.mode)
+        for name in self.states:
+            self.start_load(name, app.setup.mode)
         self.set_interval(30, self._tick)
 
     @property
@@ -178,88 +180,48 @@ class MainScreen(MainActions):
     # ------------------------------------------------------------------ loading
 
     def start_load(self, account: str, mode: FetchMode) -> None:
-        generation = self.generations.get(account, 0) + 1
-        self.generations[account] = generation
-        self.fresh_pages.pop(account, None)
-        self.fresh_ids.pop(account, None)
-        state = self.states[account]
-        state.phase = "loading"
-        state.done, state.total = 0, None
-        self._state_changed(state)
+        generation = self.store.begin(account)
+        self._state_changed(self.states[account])
         self.invoice_app.load_account(account, mode, self, generation)
-
-    def _current_generation(self, account: str, generation: int) -> bool:
-        return self.generations.get(account) == generation and account in self.states
 
     @on(msg.CacheLoaded)
     def _cache_loaded(self, event: msg.CacheLoaded) -> None:
-        if not self._current_generation(event.account, event.generation):
-            return
-        snapshot = event.snapshot
-        if snapshot is None or self.fresh_pages.get(event.account):
-            return
-        state = self.states[event.account]
-        state.fetched_at = snapshot.fetched_at
-        state.count = len(snapshot.invoices)
-        self._set_invoices(event.account, snapshot.invoices)
-        self._state_changed(state)
+        if self.store.is_current(event.account, event.generation) and self.store.cache_loaded(
+            event.account, event.snapshot
+        ):
+            self._schedule_flush()
+            self._state_changed(self.states[event.account])
 
     @on(msg.AccountProgress)
     def _progress(self, event: msg.AccountProgress) -> None:
-        if not self._current_generation(event.account, event.generation):
-            return
-        state = self.states[event.account]
-        state.done, state.total = event.done, event.total
-        self._state_changed(state)
+        if self.store.is_current(event.account, event.generation):
+            self.store.progress(event.account, event.done, event.total)
+            self._state_changed(self.states[event.account])
 
     @on(msg.InvoicesArrived)
     def _page(self, event: msg.InvoicesArrived) -> None:
-        if not self._current_generation(event.account, event.generation):
-            return
-        # Fresh pages go on screen at once; cached rows they replace leave at the next flush.
-        fresh = self.fresh_pages.setdefault(event.account, [])
-        fresh.extend(event.invoices)
-        self.fresh_ids.setdefault(event.account, set()).update(inv.id for inv in event.invoices)
-        state = self.states[event.account]
-        state.count = max(len(fresh), len(self.invoices.get(event.account, ())))
-        self._schedule_flush()
-        self._state_changed(state)
+        if self.store.is_current(event.account, event.generation):
+            self.store.page(event.account, event.invoices)
+            self._schedule_flush()
+            self._state_changed(self.states[event.account])
 
     @on(msg.InvoicesLoaded)
     def _loaded(self, event: msg.InvoicesLoaded) -> None:
-        if not self._current_generation(event.account, event.generation):
-            return
-        snapshot = event.snapshot
-        state = self.states[event.account]
-        state.count = len(snapshot.invoices)
-        state.fetched_at = snapshot.fetched_at
-        state.error = snapshot.error
-        state.short_error = None
-        if snapshot.stale or snapshot.error:
-            state.phase = "stale"
-        elif self.invoice_app.setup.mode is FetchMode.OFFLINE:
-            state.phase = "offline"
-        else:
-            state.phase = "ok"
-        self.fresh_pages.pop(event.account, None)
-        self.fresh_ids.pop(event.account, None)
-        self._set_invoices(event.account, snapshot.invoices)
-        self._state_changed(state)
+        if self.store.is_current(event.account, event.generation):
+            self.store.loaded(event.account, event.snapshot)
+            self._schedule_flush()
+            self._state_changed(self.states[event.account])
 
     @on(msg.AccountFailed)
     def _failed(self, event: msg.AccountFailed) -> None:
-        if not self._current_generation(event.account, event.generation):
-            return
-        state = self.states[event.account]
-        state.phase = "failed"
-        state.short_error = event.error.short
-        state.error = str(event.error)
-        self._state_changed(state)
-        self.status.say(str(event.error), "error")
+        if self.store.is_current(event.account, event.generation):
+            self.store.failed(event.account, event.error)
+            self._state_changed(self.states[event.account])
+            self.status.say(str(event.error), "error")
 
     def want_details(self, invoice: Invoice) -> None:
         """Someone shows a summary: load its details (or hand over those already loaded)."""
-        known = self.details.get((invoice.account, invoice.id))
+        known = self.store.details.get((invoice.account, invoice.id))
         if known is not None:
             self.post_message(msg.DetailsLoaded(known))
         else:
@@ -271,7 +233,7 @@ class MainScreen(MainActions):
     @on(msg.DetailsLoaded)
     def _details_loaded(self, event: msg.DetailsLoaded) -> None:
         invoice = event.invoice
-        self.details[(invoice.account, invoice.id)] = invoice
+        self.store.details[(invoice.account, invoice.id)] = invoice
         for screen in self._detail_screens():
             screen.update_invoice(invoice)
         current = self.current
@@ -298,10 +260,6 @@ class MainScreen(MainActions):
 
     # ------------------------------------------------------------------ rows
 
-    def _set_invoices(self, account: str, invoices: tuple[Invoice, ...]) -> None:
-        self.invoices[account] = invoices
-        self._schedule_flush()
-
     def _schedule_flush(self) -> None:
         """Coalesce bursts of pages: at most one table rebuild per FLUSH_INTERVAL."""
         if self._rows_pending:
@@ -313,26 +271,6 @@ class MainScreen(MainActions):
         else:
             self.call_later(self._flush_rows)
 
-    def rows_of(self, account: str) -> tuple[Invoice, ...] | list[Invoice]:
-        """An account's rows: fresh pages so far, then the cached rows not yet replaced."""
-        base = self.invoices.get(account, ())
-        fresh = self.fresh_pages.get(account)
-        if not fresh:
-            return base
-        ids = self.fresh_ids.get(account, set())
-        return [*fresh, *(inv for inv in base if inv.id not in ids)]
-
-    def all_invoices(self) -> list[Invoice]:
-        return [inv for name in self.states for inv in self.rows_of(name)]
-
-    def scoped_invoices(self) -> list[Invoice]:
-        scope = self.scope
-        rows: list[Invoice] = []
-        for name, state in self.states.items():
-            if scope == ALL or scope == f"account:{name}" or scope == f"provider:{state.provider}":
-                rows.extend(self.rows_of(name))
-        return rows
-
     @property
     def rows_pending(self) -> bool:
         """True while a table rebuild is scheduled (tests wait for it)."""
@@ -341,19 +279,18 @@ class MainScreen(MainActions):
     def _flush_rows(self) -> None:
         self._rows_pending = False
         self._last_flush = monotonic()
-        self.table.set_rows(self.scoped_invoices())
+        self.table.set_rows(self.store.scoped(self.scope))
+        everything = self.store.all_invoices()
+        self.total_rows = len(everything)
+        self.query_one(SummaryStrip).update_data(
+            everything, list(self.states), today=self.invoice_app.now().date()
+        )
         self._after_rows_changed()
 
     def _after_rows_changed(self) -> None:
-        everything = self.all_invoices()
-        self.total_rows = len(everything)
+        """After data, scope or filter changed: title, notice, and an empty detail if no rows."""
         self._update_title()
         self._update_notice()
-        self.query_one(SummaryStrip).update_data(
-            everything,
-            list(self.states),
-            today=self.invoice_app.now().date(),
-        )
         if self.table.visible_count == 0:
             self.current = None
             self._show_detail()
@@ -369,22 +306,9 @@ class MainScreen(MainActions):
         label = self.sort_label()
         table.border_subtitle = Content(f"sort: {label}") if label else None
 
-    def _scope_states(self) -> list[AccountState]:
-        scope = self.scope
-        return [
-            s
-            for s in self.states.values()
-            if scope == ALL or scope in (f"account:{s.name}", f"provider:{s.provider}")
-        ]
-
     def _update_notice(self) -> None:
-        lines: list[str] = []
-        states = self._scope_states()
-        for state in states:
-            if state.phase == "failed" and state.error:
-                lines.append(f"✗ {state.error} (r retries)")
-            elif state.phase == "stale" and state.error:
-                lines.append(f"! showing cached data: {state.error} (r retries)")
+        states = self.store.scope_states(self.scope)
+        lines = self.store.notice_lines(self.scope)
         if self.table.visible_count == 0:
             if self.table.filter_text:
                 lines.append("No invoices match the filter (Esc clears it)")
@@ -403,7 +327,7 @@ class MainScreen(MainActions):
         self._update_freshness()
 
     def _update_freshness(self) -> None:
-        states = [s for s in self._scope_states() if s.fetched_at is not None]
+        states = [s for s in self.store.scope_states(self.scope) if s.fetched_at is not None]
         if not states:
             self.status.set_freshness("")
             return
@@ -467,7 +391,7 @@ class MainScreen(MainActions):
         current = self.current
         if current is None:
             return None
-        return self.details.get((current.account, current.id), current)
+        return self.store.details.get((current.account, current.id), current)
 
     def _show_detail(self) -> None:
         self.detail.show_invoice(self.shown_invoice(), self.position())
