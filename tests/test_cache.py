@@ -126,6 +126,12 @@ def test_round_trip_is_exact(cache: Cache) -> None:
     assert cache.load_invoice("acct", "inv-2") is None
 
 
+def test_an_empty_list_round_trips(cache: Cache) -> None:
+    cache.save(snapshot())
+    loaded = cache.load("acct", details=True)
+    assert loaded is not None and loaded.invoices == () and loaded.fetched_at == T0
+
+
 def test_saved_order_is_kept(cache: Cache) -> None:
     invoices = [make_invoice("acct", "A", i) for i in (5, 1, 9, 3)]
     cache.save(snapshot(*invoices))
@@ -200,9 +206,9 @@ def test_control_characters_in_a_hand_edited_file_are_removed(cache: Cache) -> N
     inv = full_invoice()
     cache.save(snapshot(inv))
     with closing(sqlite3.connect(cache.path_for("acct"))) as con, con:
-        [packed] = con.execute("SELECT summary FROM invoices").fetchone()
+        [packed] = con.execute("SELECT packed FROM list").fetchone()
         packed = packed.replace("2024-0042", "42\x1b[31m\x07red").replace("Acme", "\x9b2JAcme")
-        con.execute("UPDATE invoices SET summary = ?", (packed,))
+        con.execute("UPDATE list SET packed = ?", (packed,))
     loaded = cache.load("acct")
     assert loaded is not None
     assert loaded.invoices[0] == replace(summary_of(inv), number="42red")
@@ -343,10 +349,21 @@ def test_an_unreadable_detail_blob_is_treated_as_damage(cache: Cache, warnings: 
     assert cache.load("acct") is None  # set aside as a whole: refetched next time
 
 
-def test_a_bad_value_in_a_row_is_treated_as_damage(cache: Cache, warnings: list[str]) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        "'processing', 'weird'",  # unknown status
+        "'1290.500', 'lots'",  # not an amount
+        "'2024-07-01', '2024-13-45'",  # not a day
+        "'Acme', char(31)",  # one field too many
+    ],
+)
+def test_a_bad_value_in_the_list_is_treated_as_damage(
+    cache: Cache, warnings: list[str], change: str
+) -> None:
     cache.save(snapshot(full_invoice()))
     with closing(sqlite3.connect(cache.path_for("acct"))) as con, con:
-        con.execute("UPDATE invoices SET summary = replace(summary, 'processing', 'weird')")
+        con.execute(f"UPDATE list SET packed = replace(packed, {change})")
     assert cache.load("acct") is None
     assert len(warnings) == 1
 

@@ -35,7 +35,7 @@ try:  # POSIX; elsewhere creation is rare enough to run unlocked
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 1: a development format (one summary per row), never released
 APPLICATION_ID = 0x49564354  # "IVCT": tells our files from any other SQLite file
 BUSY_TIMEOUT_MS = 30_000
 SUFFIX = ".sqlite"
@@ -43,10 +43,14 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE list (
+    k INTEGER PRIMARY KEY CHECK (k = 0),
+    count INTEGER NOT NULL,
+    packed TEXT NOT NULL  -- codec.pack_list: every summary, in order, as one value
+);
 CREATE TABLE invoices (
     pos INTEGER PRIMARY KEY,  -- the saved order
     id TEXT NOT NULL,
-    summary TEXT NOT NULL,  -- codec.pack_summary
     fp TEXT NOT NULL  -- fingerprint of the summary the list call gave
 );
 CREATE INDEX invoices_id ON invoices (id);

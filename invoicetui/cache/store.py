@@ -22,10 +22,12 @@ from typing import TypeVar
 from invoicetui import locations
 from invoicetui.cache import files
 from invoicetui.cache.codec import (
+    SEP,
     CacheFormatError,
     check_text,
     decode_detail,
     encode_detail,
+    fingerprint,
     fingerprint_packed,
     gc_paused,
     pack_summary,
@@ -97,19 +99,16 @@ class Cache:
                 return None
             provider = check_text(meta.get("provider"), "provider")
             fetched_at = _parse_time(meta["fetched_at"])
+            row = con.execute("SELECT count, packed FROM list WHERE k = 0").fetchone()
+            if row is None:
+                raise CacheFormatError("the invoice list is missing")
+            invoices = summaries_from_packed(row[0], row[1], account, provider)
             if details:
-                rows = con.execute(
-                    "SELECT i.summary, d.data FROM invoices i "
-                    "LEFT JOIN details d ON d.id = i.id ORDER BY i.pos"
-                ).fetchall()
-                invoices = summaries_from_packed([r[0] for r in rows], account, provider)
-                for index, row in enumerate(rows):
-                    if row[1] is not None:
-                        invoices[index] = decode_detail(row[1])
-            else:
-                cursor = con.execute("SELECT summary FROM invoices ORDER BY pos")
-                packed = [r[0] for r in cursor]
-                invoices = summaries_from_packed(packed, account, provider)
+                blobs = dict(con.execute("SELECT id, data FROM details"))
+                for index, inv in enumerate(invoices):
+                    blob = blobs.get(inv.id)
+                    if blob is not None:
+                        invoices[index] = decode_detail(blob)
             return AccountSnapshot(
                 account=account,
                 provider=provider,
@@ -166,10 +165,12 @@ class Cache:
         rows = []
         detail_rows = []
         summaries = []
+        packs = []
         for pos, inv in enumerate(snapshot.invoices):
             packed = pack_summary(inv)
+            packs.append(packed)
             fp = fps.get(inv.id) or fingerprint_packed(packed)
-            rows.append((pos, inv.id, packed, fp))
+            rows.append((pos, inv.id, fp))
             if inv.detailed:
                 detail_rows.append((inv.id, fp, fetched, encode_detail(inv)))
             else:
@@ -178,7 +179,11 @@ class Cache:
         def write(con: sqlite3.Connection) -> None:
             con.execute("BEGIN IMMEDIATE")
             con.execute("DELETE FROM invoices")
-            con.executemany("INSERT INTO invoices (pos, id, summary, fp) VALUES (?, ?, ?, ?)", rows)
+            con.executemany("INSERT INTO invoices (pos, id, fp) VALUES (?, ?, ?)", rows)
+            con.execute(
+                "INSERT OR REPLACE INTO list (k, count, packed) VALUES (0, ?, ?)",
+                (len(packs), SEP.join(packs)),
+            )
             con.executemany("DELETE FROM details WHERE id = ? AND fp <> ?", summaries)
             con.executemany(
                 "INSERT OR REPLACE INTO details (id, fp, fetched_at, data) VALUES (?, ?, ?, ?)",
@@ -196,7 +201,7 @@ class Cache:
     def save_invoice(
         self, account: str, invoice: Invoice, *, fetched_at: datetime | None = None
     ) -> None:
-        """Store one invoice's details (and refresh its row's summary)."""
+        """Store one invoice's details."""
         self.save_invoices(account, [invoice], fetched_at=fetched_at)
 
     def save_invoices(
@@ -205,29 +210,29 @@ class Cache:
         """Store several invoices' details in one transaction.
 
         Each is tied to its list row's fingerprint, so the next unchanged list keeps it; an
-        invoice not in the cached list is stored under its own fingerprint.
+        invoice not in the cached list is stored under its own fingerprint. The list itself
+        keeps the summaries the list call gave (rewriting it per invoice would cost more
+        than it shows).
         """
         if not invoices:
             return
         fetched = _format_time(fetched_at or utcnow())
-        prepared = [(inv, pack_summary(inv), encode_detail(inv)) for inv in invoices]
+        prepared = [(inv, encode_detail(inv)) for inv in invoices]
 
         def write(con: sqlite3.Connection) -> None:
             con.execute("BEGIN IMMEDIATE")
-            for inv, packed, blob in prepared:
+            for inv, blob in prepared:
                 row = con.execute(
                     "SELECT fp FROM invoices WHERE id = ? LIMIT 1", (inv.id,)
                 ).fetchone()
-                fp = str(row[0]) if row is not None else fingerprint_packed(packed)
+                fp = str(row[0]) if row is not None else fingerprint(inv)
                 con.execute(
                     "INSERT OR REPLACE INTO details (id, fp, fetched_at, data) VALUES (?, ?, ?, ?)",
                     (inv.id, fp, fetched, blob),
                 )
-                if row is not None:
-                    con.execute("UPDATE invoices SET summary = ? WHERE id = ?", (packed, inv.id))
             con.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('account', ?), ('provider', ?)",
-                (account, prepared[0][0].provider),
+                (account, invoices[0].provider),
             )
             con.execute("COMMIT")
 
