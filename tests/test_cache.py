@@ -214,6 +214,18 @@ def test_control_characters_in_a_hand_edited_file_are_removed(cache: Cache) -> N
     assert loaded.invoices[0] == replace(summary_of(inv), number="42red")
 
 
+def test_control_characters_in_details_are_removed_on_load(cache: Cache) -> None:
+    item = LineItem("ok \x1b]0;title\x07item\x9b31m", project="p\u00e9 \x1b[2J")
+    inv = replace(full_invoice(), line_items=(item,), raw={"k\x1b[1m": "v\x07"})
+    cache.save(snapshot(inv))
+    loaded = cache.load_invoice("acct", inv.id)
+    assert loaded is not None
+    assert loaded.line_items[0].description == "ok item"
+    assert loaded.line_items[0].project == "p\u00e9 "
+    assert loaded.raw == {"k": "v"}
+    assert replace(loaded, line_items=inv.line_items, raw=inv.raw) == inv
+
+
 # ---------------------------------------------------------------------- info and clear
 
 

@@ -283,6 +283,13 @@ def encode_detail(inv: Invoice) -> bytes:
     return zlib.compress(text.encode("ascii"), 6)
 
 
+def _suspect_json(text: str) -> bool:
+    """True if a detail's JSON text may hold control characters (then it is cleaned)."""
+    if text.isascii() and "\\" not in text:
+        return False  # no escapes at all: the common case, two fast C scans
+    return _SUSPECT_JSON.search(text) is not None
+
+
 def decode_detail(blob: bytes) -> Invoice:
     """Inverse of encode_detail; raises CacheFormatError for anything we did not write."""
     try:
@@ -290,7 +297,7 @@ def decode_detail(blob: bytes) -> Invoice:
         data = json.loads(text)
         if not isinstance(data, dict):
             raise TypeError("detail is not an object")
-        if _SUSPECT_JSON.search(text):
+        if _suspect_json(text):
             cleaned = clean_json(data)
             assert isinstance(cleaned, dict)
             data = cleaned
