@@ -173,8 +173,9 @@ def prepare(workdir: Path) -> tuple[Path, list[str], dict[str, str]]:
     invoices = json.loads(done.stdout)
     first = accounts[0].name
     labels = [inv.get("number") or inv["id"] for inv in invoices if inv["account"] == first]
-    # A cell may be cut short with an ellipsis: a prefix of 8 is unique enough on screen.
-    needles = sorted({label[:8] for label in labels if len(label) >= 6})
+    # A cell may be cut short with an ellipsis ("invoice-202…"): a prefix of 10 is still
+    # specific to the rows (and the detail pane), never in headers or the empty table.
+    needles = sorted({label[:10] for label in labels if len(label) >= 6})
     if not needles:
         raise SystemExit(f"no invoice labels for the first account {first!r}")
     return config, needles, env
