@@ -6,6 +6,7 @@ and lower-cased search text are computed once per row and kept alongside the row
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from itertools import islice
 from typing import Any, Generic, TypeVar
@@ -14,7 +15,7 @@ R = TypeVar("R")
 
 # Appending more than 1/MERGE_FRACTION of the current rows re-sorts (timsort merges the two
 # sorted runs in O(n)); smaller pages are placed by binary search, O(k log n) + one copy.
-MERGE_FRACTION = 32
+MERGE_FRACTION = 16
 
 
 class RowIndex(Generic[R]):
@@ -121,11 +122,14 @@ class RowIndex(Generic[R]):
         return values + nulls if nulls else values
 
     def _merged(self, existing: list[int], new: list[int]) -> list[int]:
-        """`existing` (sorted) with `new` (later rows) placed after their equals."""
+        """`existing` (sorted) with `new` (later rows) placed after their equals.
+
+        Insertion points come from C bisect over an ascending run: for a descending sort that
+        run is the reversed list, whose ties are newest first, so new rows go before equals.
+        """
         if len(new) * MERGE_FRACTION > len(existing):
             return self._sorted(existing + new)
         keys, reverse = self._column_keys(), self.sort_reverse
-        incoming = self._sorted(new)
         lo, hi = 0, len(existing)
         while lo < hi:  # start of the None block at the end
             mid = (lo + hi) // 2
@@ -133,29 +137,26 @@ class RowIndex(Generic[R]):
                 hi = mid
             else:
                 lo = mid + 1
-        end = lo
+        values, nulls = existing[:lo], existing[lo:]
+        incoming = [i for i in new if keys[i] is not None]
+        new_nulls = [i for i in new if keys[i] is None] if len(incoming) < len(new) else []
+        get = keys.__getitem__
+        if reverse:
+            values.reverse()
+            incoming.reverse()
+        incoming.sort(key=get)
+        place = bisect_left if reverse else bisect_right
         out: list[int] = []
         done = 0
-        for n, row in enumerate(incoming):
-            key = keys[row]
-            if key is None:
-                out += existing[done:end]
-                out += existing[end:]
-                out += incoming[n:]
-                return out
-            lo, hi = done, end
-            while lo < hi:  # first existing row that sorts strictly after `key`
-                mid = (lo + hi) // 2
-                other = keys[existing[mid]]
-                if (other < key) if reverse else (other > key):
-                    hi = mid
-                else:
-                    lo = mid + 1
-            out += existing[done:lo]
+        for row in incoming:
+            at = place(values, keys[row], done, key=get)
+            out += values[done:at]
             out.append(row)
-            done = lo
-        out += existing[done:]
-        return out
+            done = at
+        out += values[done:]
+        if reverse:
+            out.reverse()
+        return out + nulls + new_nulls
 
     def _filtered(self, indices: list[int]) -> list[int]:
         needle = self.needle
