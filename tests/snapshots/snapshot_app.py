@@ -13,7 +13,7 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, timedelta
 from functools import cache
 from pathlib import Path
@@ -26,8 +26,8 @@ from textual.widgets import Input, TabbedContent, TextArea
 from invoicetui import service
 from invoicetui.cache import Cache
 from invoicetui.demo.data import DEMO_NOW
-from invoicetui.demo.server import DemoServer, Fault, ProviderDemo, build_providers, demo_accounts
-from invoicetui.model import Invoice
+from invoicetui.demo.server import DemoServer, ProviderDemo, build_providers, demo_accounts
+from invoicetui.model import Invoice, Status
 from invoicetui.options import AppSetup, FetchMode
 from invoicetui.tui.app import InvoiceApp
 from invoicetui.tui.screens.detail import DetailScreen
@@ -49,8 +49,10 @@ class Scene:
     name: str
     size: tuple[int, int] = MAIN
     steps: tuple[Step, ...] = ()
-    faults: tuple[Fault, ...] = ()
-    stale: tuple[str, ...] = ()  # providers whose accounts were cached STALE_AGE ago
+    stale: tuple[str, ...] = ()  # accounts whose data was cached STALE_AGE ago
+    # Accounts configured with a wrong token: one account each, so which failure the
+    # status line reports last never depends on which request finished first.
+    wrong_token: tuple[str, ...] = ()
     no_color: bool = False
     theme: str | None = None
     screenshot: bool = False  # also written to screenshots/ by make_screenshots.py
@@ -78,12 +80,13 @@ def build_app(scene: Scene, server: DemoServer, cache_dir: Path) -> InvoiceApp:
     """The app for a scene; call inside fixed_clock(), with NO_COLOR already set or not."""
     accounts = demo_accounts(server)
     if scene.stale:
-        _cache_old_data(
-            [a for a in accounts if a.provider in scene.stale], Cache(cache_dir, warn=print)
-        )
+        old = [a for a in accounts if a.name in scene.stale]
+        _cache_old_data(old, Cache(cache_dir, warn=print))
+    accounts = [
+        replace(a, token="not-the-demo-token") if a.name in scene.wrong_token else a
+        for a in accounts
+    ]
     server.faults.clear()
-    for fault in scene.faults:
-        server.add_fault(fault)
     setup = AppSetup(
         accounts=accounts,
         cache_dir=cache_dir,
@@ -147,17 +150,10 @@ def main_screen(pilot: Pilot[Any]) -> MainScreen:
 
 
 async def loaded(pilot: Pilot[Any]) -> None:
-    """Every account loaded, rows in config order, cursor on the first row."""
+    """Every account loaded; the table focused with its cursor on the first row."""
     await settle(pilot)
-    main = main_screen(pilot)
-    # Rows follow the order accounts finished loading; put them in config order.
-    order = [name for name in main.states if name in main.invoices]
-    if list(main.invoices) != order:
-        main.invoices = {name: main.invoices[name] for name in order}
-        main._flush_rows()
-    await pilot.pause()
-    main.table.focus()
-    main.table.move_cursor(0)
+    main_screen(pilot).table.focus()
+    await pilot.press("home")
     await settle(pilot)
 
 
@@ -169,16 +165,23 @@ def press(*keys: str) -> Step:
     return step
 
 
-def open_invoice(account: str, number_or_id: str) -> Step:
-    """Highlight one invoice in the table and press Enter (full screen below 140 columns)."""
+def open_invoice(account: str, match: str | Status) -> Step:
+    """Highlight an account's first invoice with that number/id (or status), press Enter.
+
+    Below 140 columns Enter opens the detail full screen.
+    """
 
     async def step(pilot: Pilot[Any]) -> None:
         def wanted(row: Invoice) -> bool:
-            return row.account == account and number_or_id in (row.number, row.id)
+            if row.account != account:
+                return False
+            return (
+                row.status is match if isinstance(match, Status) else match in (row.number, row.id)
+            )
 
         table = main_screen(pilot).table
         if not table.select_row(wanted):
-            raise LookupError(f"demo invoice {account}/{number_or_id} not in the table")
+            raise LookupError(f"no demo invoice {match!s} of {account} in the table")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -200,12 +203,13 @@ def detail_tab(tab: str) -> Step:
 
 # ---------------------------------------------------------------- the scenes
 
-PALETTE = ("acme-palette", "invoice-2026-08")  # failed payment: 3 items, a credit, 3 states
+# Invoices worth showing, by something the demo data keeps stable (month-named or status).
+PALETTE = ("acme-palette", Status.FAILED)  # a failed payment: items, a credit, 3 states
 PALETTE_CREDITS = ("acme-palette", "invoice-2026-09")  # plan free + SLA credits
-WALDUR = ("hpc-centre", "110015")  # open; its payment URL has no demo-server port in it
-WALDUR_ITEMS = ("hpc-provider", "2026-10")  # provider-role statement: 13 items, 6 projects
-DOIT = ("doit", "GB-2026-1097975")  # past due
-ZILLIZ = ("vector-db", "inv-mywi0ozhuxinb5m8")  # current month, credits applied, no items
+WALDUR = ("hpc-centre", Status.OPEN)  # its payment URL has no demo-server port in it
+WALDUR_ITEMS = ("hpc-provider", "2026-10")  # provider-role statement: items of 6 projects
+DOIT = ("doit", Status.OVERDUE)
+ZILLIZ = ("vector-db", Status.DRAFT)  # the current month: credits applied, no line items
 
 SCENES: tuple[Scene, ...] = (
     Scene("main_120x36", MAIN, screenshot=True),
@@ -221,9 +225,8 @@ SCENES: tuple[Scene, ...] = (
     Scene("payments", MAIN, (open_invoice(*PALETTE), detail_tab("payments")), screenshot=True),
     Scene("help", MAIN, (press("question_mark"),), screenshot=True),
     Scene("filter", MAIN, (press("slash", *"overdue", "enter"),), screenshot=True),
-    Scene("failed_account", MAIN, faults=(Fault("wrong_token", provider="doit"),)),
-    Scene("stale_data", MAIN, faults=(Fault("wrong_token", provider="zilliz"),),
-          stale=("zilliz",)),
+    Scene("failed_account", MAIN, wrong_token=("doit-reseller",)),
+    Scene("stale_data", MAIN, stale=("vector-db",), wrong_token=("vector-db",)),
     Scene("no_color", MAIN, no_color=True),
     Scene("no_color_detail", MAIN, (open_invoice(*PALETTE),), no_color=True),
     Scene("ansi_16_colours", MAIN, (open_invoice(*PALETTE),), theme="ansi-dark"),
