@@ -133,7 +133,7 @@ def test_drive_the_app_with_keys_and_quit(tmux: Tmux, tmp_path: Path) -> None:
     wait_gone(tmux, "filter: vector-db")
 
     # Copy the highlighted invoice's id: the status bar says what was copied.
-    tmux.keys("j", "y")
+    tmux.keys("g", "j", "y")  # the cursor stayed on the filtered row: go to the top first
     wait_for_text(tmux, "Copied invoice id")
 
     # Keys for the focused pane, then back out with Escape (never quits).
@@ -144,7 +144,7 @@ def test_drive_the_app_with_keys_and_quit(tmux: Tmux, tmp_path: Path) -> None:
 
     # Drill in (full screen at 100 columns), step, and back out.
     tmux.keys("Enter")
-    wait_for_text(tmux, "of ")
+    wait_for_text(tmux, "(2 of ")
     tmux.keys("n")
     wait_for_text(tmux, "(3 of ")
     tmux.keys("Escape")

@@ -16,6 +16,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from invoicetui.model import Invoice
@@ -92,6 +93,7 @@ class MainScreen(MainActions):
         self.total_rows = 0
         self._rows_pending = False
         self._last_flush = 0.0
+        self._flush_timer: Timer | None = None
 
     @property
     def states(self) -> dict[str, AccountState]:
@@ -189,7 +191,7 @@ class MainScreen(MainActions):
         if self.store.is_current(event.account, event.generation) and self.store.cache_loaded(
             event.account, event.snapshot
         ):
-            self._schedule_flush()
+            self._schedule_flush(now=True)
             self._state_changed(self.states[event.account])
 
     @on(msg.AccountProgress)
@@ -209,7 +211,7 @@ class MainScreen(MainActions):
     def _loaded(self, event: msg.InvoicesLoaded) -> None:
         if self.store.is_current(event.account, event.generation):
             self.store.loaded(event.account, event.snapshot)
-            self._schedule_flush()
+            self._schedule_flush(now=True)
             self._state_changed(self.states[event.account])
 
     @on(msg.AccountFailed)
@@ -260,15 +262,22 @@ class MainScreen(MainActions):
 
     # ------------------------------------------------------------------ rows
 
-    def _schedule_flush(self) -> None:
-        """Coalesce bursts of pages: at most one table rebuild per FLUSH_INTERVAL."""
+    def _schedule_flush(self, *, now: bool = False) -> None:
+        """Coalesce bursts of pages: at most one table rebuild per FLUSH_INTERVAL.
+
+        `now`: an account finished (or the cache was read); rebuild once queued messages
+        are handled, without waiting for the interval.
+        """
+        wait = 0.0 if now else self._last_flush + FLUSH_INTERVAL - monotonic()
         if self._rows_pending:
-            return
+            if wait > 0 or self._flush_timer is None:
+                return
+            self._flush_timer.stop()  # a page scheduled it for later: do it sooner
         self._rows_pending = True
-        wait = self._last_flush + FLUSH_INTERVAL - monotonic()
         if wait > 0:
-            self.set_timer(wait, self._flush_rows)
+            self._flush_timer = self.set_timer(wait, self._flush_rows)
         else:
+            self._flush_timer = None
             self.call_later(self._flush_rows)
 
     @property
@@ -277,7 +286,14 @@ class MainScreen(MainActions):
         return self._rows_pending
 
     def _flush_rows(self) -> None:
+        if self._rows_pending:  # else a sooner rebuild already ran
+            self._rebuild_rows()
+
+    def _rebuild_rows(self) -> None:
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
         self._rows_pending = False
+        self._flush_timer = None
         self._last_flush = monotonic()
         self.table.set_rows(self.store.scoped(self.scope))
         everything = self.store.all_invoices()
@@ -344,7 +360,7 @@ class MainScreen(MainActions):
     @on(Sidebar.ScopeChanged)
     def _scope_changed(self, event: Sidebar.ScopeChanged) -> None:
         self.scope = event.scope
-        self._flush_rows()
+        self._rebuild_rows()
         self._update_freshness()
 
     @on(Sidebar.Chosen)
