@@ -507,3 +507,18 @@ async def test_copy_and_open_work_in_the_full_screen_detail(
         messages = [str(n.message) for n in app._notifications]
         assert "Opened https://billing.example/inv/acme-palette/2" in messages
         assert "Copied invoice id acme-palette-inv-002" in messages
+
+
+async def test_filter_matches_line_item_descriptions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standard_service().install(monkeypatch)
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await pilot.press("slash", *"compute 3", "enter")
+        await settle(pilot)
+        assert {inv.id for inv in main.table.rows_visible} == {
+            "acme-palette-inv-003",
+            "hpc-centre-inv-003",
+        }

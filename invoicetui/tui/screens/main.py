@@ -42,6 +42,14 @@ FLUSH_INTERVAL = 0.2  # seconds between table rebuilds while pages stream in
 SHORT_HEIGHT = 32  # below this the summary strip is capped, so the table keeps its rows
 
 
+def search_text(invoice: Invoice) -> str:
+    """What "/" matches: the table's fields plus line item descriptions where known."""
+    base = invoice_search_text(invoice)
+    if not invoice.line_items:
+        return base
+    return base + "\x00" + "\x00".join(item.description for item in invoice.line_items)
+
+
 class FilterInput(Input):
     """The "/" filter: Enter applies and hides, Esc clears and hides."""
 
@@ -125,7 +133,7 @@ class MainScreen(MainActions):
                     yield Static("", id="notice", markup=False)
                     yield InvoiceTable(
                         invoice_columns(),
-                        search_text=invoice_search_text,
+                        search_text=search_text,
                         row_key=invoice_key,
                         empty_text="No invoices",
                         id="invoices",
