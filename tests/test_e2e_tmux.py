@@ -156,6 +156,18 @@ def test_drive_the_app_with_keys_and_quit(tmux: Tmux, tmp_path: Path) -> None:
     wait_until("the session to end", lambda: not tmux.alive(), tmux.screen)
 
 
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def test_exits_when_the_terminal_goes_away(tmux: Tmux, tmp_path: Path) -> None:
     pid = tmux.start(f"cd {tmp_path} && exec {EXE} --demo")
     wait_for_text(tmux, "All accounts", "acme-palette")
@@ -165,3 +177,19 @@ def test_exits_when_the_terminal_goes_away(tmux: Tmux, tmp_path: Path) -> None:
     while time.monotonic() < deadline and not process_gone(pid):
         time.sleep(POLL)
     assert process_gone(pid), "invoicetui kept running after its terminal went away"
+
+
+def test_exits_when_the_terminal_goes_away_without_a_sighup(tmux: Tmux, tmp_path: Path) -> None:
+    # The shell in the pane ignores SIGHUP and so never passes one on (as with some
+    # wrappers): the app must notice the dead terminal itself instead of spinning on it.
+    code = tmp_path / "code"
+    shell = tmux.start(f"trap '' HUP; cd {tmp_path} && {EXE} --demo; echo $? > {code}")
+    wait_for_text(tmux, "All accounts", "acme-palette")
+    (pid,) = children(shell)
+    tmux.kill()
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline and not process_gone(pid):
+        time.sleep(POLL)
+    assert process_gone(pid), "invoicetui kept running after its terminal went away"
+    wait_until("the exit code", code.exists, lambda: "")
+    assert code.read_text().strip() == "129"

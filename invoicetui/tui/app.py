@@ -11,6 +11,8 @@ import io
 import logging
 import os
 import signal
+import sys
+import termios
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 
 HANGUP_EXIT = 129  # 128 + SIGHUP, what a shell reports for a hung-up job
 HANGUP_GRACE = 3.0  # seconds the app gets to shut down after its terminal went away
+TERMINAL_CHECK = 1.0  # seconds between checks that the terminal is still there
 
 
 class CacheWarning(Message):
@@ -322,13 +325,26 @@ class InvoiceApp(App[int]):
         _exit_after(HANGUP_GRACE, HANGUP_EXIT)
 
     def _catch_hangup(self) -> None:
-        """SIGHUP (terminal closed, SSH dropped) leaves through hang_up, not mid-write."""
-        if threading.current_thread() is not threading.main_thread():
-            return
+        """Leave through hang_up when the terminal goes away, with or without a SIGHUP.
+
+        A shell forwards SIGHUP to its jobs, but not every parent does (nohup, a shell that
+        ignores it): then only the terminal tells, because a hung-up tty fails tcgetattr.
+        """
+        if threading.current_thread() is threading.main_thread():
+            try:
+                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
+            except (NotImplementedError, RuntimeError, ValueError) as error:
+                log.warning("SIGHUP handler not installed: %s", error)
+        stdin = sys.__stdin__
+        if stdin is not None and stdin.isatty():
+            fd = stdin.fileno()
+            self.set_interval(TERMINAL_CHECK, lambda: self._check_terminal(fd))
+
+    def _check_terminal(self, fd: int) -> None:
         try:
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
-        except (NotImplementedError, RuntimeError, ValueError) as error:
-            log.warning("SIGHUP handler not installed: %s", error)
+            termios.tcgetattr(fd)
+        except (termios.error, OSError):
+            self.hang_up()
 
 
 def _downloads_dir() -> Path:
