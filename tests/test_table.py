@@ -466,3 +466,15 @@ async def test_streaming_small_pages_into_a_large_sorted_table() -> None:
         assert ids(table) == expected_order(eur, lambda r: day_key(r.issued), True)
         table.set_filter("")
         assert ids(table) == expected_order(rows, lambda r: day_key(r.issued), True)
+
+
+async def test_bindings_have_ids_the_keymap_can_rebind() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = table_of(app)
+        table.set_rows(make_invoices(10))
+        app.set_keymap({"cursor-down": "x", "bottom": "z"})
+        await pilot.press("x", "x")
+        assert table.cursor_index == 2
+        await pilot.press("z")
+        assert table.cursor_index == 9

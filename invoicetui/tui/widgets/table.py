@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -411,7 +411,7 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
 
     # ------------------------------------------------------------------ rendering
 
-    def render_lines(self, crop: Any) -> list[Strip]:
+    def render_lines(self, crop: Region) -> list[Strip]:
         self._prepare()
         return super().render_lines(crop)
 
