@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import io
+import pstats
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -103,6 +107,30 @@ async def press_series(
         await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
 
 
+PROFILE: list[str] = []  # --profile: cProfile the press window, print the top on stderr
+
+
+@contextmanager
+def profiled(enabled: list[str]) -> Iterator[None]:
+    if not enabled:
+        yield
+        return
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(profile, stream=out)
+        stats.sort_stats(enabled[0]).print_stats(40)
+        stats.print_stats("invoicetui", 40)
+        path = Path(tempfile.gettempdir()) / "bench_keys.prof"
+        profile.dump_stats(path)
+        log(out.getvalue())
+        log(f"profile saved: python -m pstats {path}")
+
+
 def loading(app: InvoiceApp, name: str) -> bool:
     return any(w.name == f"load {name}" and not w.is_finished for w in app.workers)
 
@@ -125,7 +153,8 @@ async def run_once(
                 raise SystemExit("keys: the table never got two rows")
         table = screen.table
         instrument(app, table, during)
-        await press_series(app, during, presses, lambda: loading(app, ACCOUNT))
+        with profiled(PROFILE):
+            await press_series(app, during, presses, lambda: loading(app, ACCOUNT))
         still_running = loading(app, ACCOUNT)
         fetch_seconds = time.perf_counter() - started
         if not idle:
@@ -188,7 +217,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=None, help="items (default 100000)")
     parser.add_argument("--runs", type=int, default=None, help="runs per scenario (default 3)")
     parser.add_argument("--presses", type=int, default=1000, help="most keys per run")
+    parser.add_argument("--only", choices=("unlimited", "max_rps=20"), help="one scenario")
+    parser.add_argument(
+        "--profile", metavar="SORT", help="cProfile the key presses (tottime, cumulative)"
+    )
     args = parser.parse_args(argv)
+    if args.profile:
+        PROFILE.append(args.profile)
     quick = quick_mode(argv)
     scale = args.scale or (10_000 if quick else 100_000)
     runs = args.runs or (1 if quick else 3)
@@ -198,6 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Unlimited: keys until the fetch ends, then the idle reference; max_rps=20: a window.
         scenarios = [("unlimited", 1e9, args.presses, True), ("max_rps=20", 20.0, 300, False)]
         idle_latencies: list[float] = []
+        scenarios = [s for s in scenarios if args.only in (None, s[0])]
         for label, rps, presses, idle in scenarios:
             big = replace(server.account(ACCOUNT), max_rps=rps)
             results = []

@@ -303,7 +303,16 @@ def _serve(scale: int) -> None:
 
     from invoicetui.demo.server import DemoServer, DemoStats, demo_accounts
 
-    server = DemoServer("127.0.0.1", 0, scale=scale).start()
+    server = DemoServer("127.0.0.1", 0, scale=scale)
+    report_error = server.httpd.handle_error
+
+    def handle_error(request: Any, client_address: Any) -> None:
+        # A client that quits mid-fetch (the app closing) resets its connections: not news.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            report_error(request, client_address)
+
+    server.httpd.handle_error = handle_error  # type: ignore[method-assign]
+    server.start()
     accounts = [_asdict(a) for a in demo_accounts(server)]
     print(json.dumps({"port": server.port, "accounts": accounts}), flush=True)
     try:
