@@ -478,3 +478,32 @@ async def test_bindings_have_ids_the_keymap_can_rebind() -> None:
         assert table.cursor_index == 2
         await pilot.press("z")
         assert table.cursor_index == 9
+
+
+def _status_style(table: VirtualTable[Invoice], y: int, word: str) -> Any:
+    return next(seg.style for seg in table.render_line(y) if seg.text == word)
+
+
+async def test_status_colour_and_no_color(monkeypatch: Any) -> None:
+    failed = Invoice(account="a", provider="doit", id="f", status=Status.FAILED)
+    async with TableApp().run_test(size=(100, 24)) as pilot:
+        table = table_of(pilot.app)
+        table.set_rows([failed, failed])
+        await pilot.pause()
+        style = _status_style(table, 2, "FAILED")
+        assert style.color is not None and style.bold
+    monkeypatch.setenv("NO_COLOR", "1")
+    async with TableApp().run_test(size=(100, 24)) as pilot:
+        table = table_of(pilot.app)
+        table.set_rows([failed, failed])
+        await pilot.pause()
+        style = _status_style(table, 2, "FAILED")
+        assert style.bold  # the word and bold carry it; no colour Textual would grey out
+        assert style.color is None or style.color == table.rich_style.color
+
+
+def test_layout_never_exceeds_the_width_when_it_can_fit() -> None:
+    for width in range(30, 140):
+        placed = layout_columns(invoice_columns(), width)
+        _, x, w = placed[-1]
+        assert x + w <= width or [c.key for c, _, _ in placed] == ["number", "status", "amount_due"]

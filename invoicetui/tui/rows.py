@@ -10,6 +10,7 @@ from collections.abc import Hashable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from rich.style import Style
 from rich.text import Text
 
 from invoicetui.model import PROVIDER_LABELS, Invoice, LineItem, Status
@@ -39,6 +40,18 @@ def plain(value: object) -> Text:
     if value is None or value == "":
         return Text(MISSING, style=MISSING_STYLE)
     return Text(clean_text(str(value), one_line=True))
+
+
+def without_colour(text: Text) -> Text:
+    """The same text with colours dropped and bold/italic/dim kept (for NO_COLOR)."""
+
+    def strip(style: str | Style) -> Style:
+        return (Style.parse(style) if isinstance(style, str) else style).without_color
+
+    out = Text(text.plain, style=strip(text.style), end=text.end)
+    for span in text.spans:
+        out.stylize(strip(span.style), span.start, span.end)
+    return out
 
 
 def status_word(status: Status) -> str:

@@ -13,7 +13,7 @@ from textual.widget import Widget
 from invoicetui.model import Invoice
 from invoicetui.sanitize import clean_text
 from invoicetui.summary import CurrencyOwed, monthly_spend, owed_by_currency
-from invoicetui.tui.rows import money_str
+from invoicetui.tui.rows import money_str, without_colour
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 EMPTY_MONTH = "·"
@@ -123,4 +123,7 @@ class SummaryStrip(Widget):
         return text
 
     def render(self) -> Text:
-        return Text("\n").join(self.lines(max(1, self.content_region.width or 80)))
+        lines = self.lines(max(1, self.content_region.width or 80))
+        if self.app.no_color:  # Textual would turn red into an unreadable grey
+            lines = [without_colour(line) for line in lines]
+        return Text("\n").join(lines)

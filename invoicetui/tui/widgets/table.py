@@ -10,6 +10,7 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -73,9 +74,16 @@ def layout_columns(
     widths = {c.key: natural(c) for c in chosen}
     flex = [c for c in chosen if c.flex]
     slack = width - need(chosen, natural)
-    for n, col in enumerate(flex):
-        share = slack // len(flex) + (1 if n < slack % len(flex) else 0)
-        widths[col.key] = max(minimum(col), widths[col.key] + share)
+    if slack > 0:
+        for n, col in enumerate(flex):
+            widths[col.key] += slack // len(flex) + (1 if n < slack % len(flex) else 0)
+    while slack < 0:  # too wide: shrink flex columns a cell at a time, down to their minimum
+        shrinkable = [c for c in flex if widths[c.key] > minimum(c)]
+        if not shrinkable:
+            break
+        for col in shrinkable[:-slack]:
+            widths[col.key] -= 1
+            slack += 1
     out: list[tuple[Column[Any], int, int]] = []
     x = GUTTER
     for col in chosen:
@@ -216,6 +224,7 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         self._styles: tuple[Style, ...] = ()
         self._strips: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(512)
         self._header: Strip | None = None
+        self._no_color = False
 
     # ------------------------------------------------------------------ public state
 
@@ -416,7 +425,7 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         if y == 0:
             if self._header is None:
                 self._header = self._render_header(width)
@@ -448,10 +457,12 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
             self.get_component_rich_style("virtual-table--even"),
             self.get_component_rich_style("virtual-table--empty"),
         )
-        layout_key = (self.size.width, tuple(sorted(self._grown.items())))
+        width = self.scrollable_content_region.width
+        layout_key = (width, tuple(sorted(self._grown.items())))
+        self._no_color = self.app.no_color
         if styles != self._styles or layout_key != self._layout_key:
             self._styles, self._layout_key = styles, layout_key
-            self._layout = layout_columns(self._columns, self.size.width, self._grown)
+            self._layout = layout_columns(self._columns, width, self._grown)
             self._strips.clear()
             self._header = None
 
@@ -486,12 +497,21 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
             pad = Segment(" " * (w - length)) if length < w else None
             if pad and col.align == "right":
                 segments.append(pad)
-            segments.extend(text.render(console))
+            segments.extend(self._cell_segments(text, console))
             if pad and col.align == "left":
                 segments.append(pad)
         post = self._styles[2] if cursor else None
         styled = Segment.apply_style(segments, base, post)
         return Strip(styled).crop_extend(0, width, base + post if post else base)
+
+    def _cell_segments(self, text: Text, console: Console) -> list[Segment]:
+        """A cell's segments with the Text's own style (Text.render drops it without spans)."""
+        segments = list(text.render(console))
+        if text.style:
+            segments = list(Segment.apply_style(segments, console.get_style(text.style)))
+        if self._no_color:  # NO_COLOR: the word and bold/italic carry it, not a grey shade
+            segments = [Segment(t, s.without_color if s else s) for t, s, _ in segments]
+        return segments
 
     def _grow(self, key: str, length: int) -> None:
         if length > self._grown.get(key, 0):
