@@ -496,6 +496,34 @@ def test_kill_9_during_writes_leaves_old_or_new_data(
     assert {"A", "B"} <= seen  # both snapshots were observed after kills
 
 
+def test_reads_see_one_whole_snapshot_while_another_process_writes(
+    tmp_path: Path, killed_writer: list[subprocess.Popen[bytes]]
+) -> None:
+    directory = tmp_path / "cache"
+    progress = tmp_path / "progress"
+    proc = subprocess.Popen(
+        [sys.executable, str(WRITER), str(directory), "acct", "alternate", str(progress)],
+        env=_env(),
+    )
+    killed_writer.append(proc)
+    _wait_for(
+        lambda: progress.exists() and "end 1\n" in progress.read_text(),
+        time.monotonic() + 60,
+        "the first save",
+    )
+    warnings: list[str] = []
+    cache = Cache(directory, warn=warnings.append)
+    expected = {tag: make_snapshot("acct", tag).invoices for tag in ("A", "B")}
+    for _ in range(60):
+        loaded = cache.load("acct", details=True)
+        tag = whole_tag(loaded)
+        assert tag is not None and loaded is not None and loaded.invoices == expected[tag]
+        assert cache.stamp("acct") in (("doit", FETCHED["A"]), ("doit", FETCHED["B"]))
+    proc.kill()
+    proc.wait()
+    assert warnings == []
+
+
 def test_two_processes_writing_one_cache(tmp_path: Path) -> None:
     directory = tmp_path / "cache"
     procs = [

@@ -301,6 +301,7 @@ class Cache:
             con = files.connect(db)
             try:
                 files.check_header(con)
+                con.execute("BEGIN")  # one consistent snapshot
                 meta = _meta(con)
                 name = check_text(meta.get("account"), "account name")
                 fetched = meta.get("fetched_at")
@@ -382,6 +383,9 @@ class Cache:
         if handle is None:
             return default
         try:
+            # One read transaction: every SELECT of `func` sees the same snapshot, even while
+            # another process commits a new one (WAL readers never block nor see half).
+            handle.con.execute("BEGIN")
             return func(handle.con)
         except CacheFormatError as exc:
             self._set_aside(account, handle, str(exc), None)
@@ -393,7 +397,7 @@ class Cache:
                     f"cache for account '{account}' could not be read: {exc}", account=account
                 )
         finally:
-            handle.con.close()
+            handle.con.close()  # ends the read transaction
         return default
 
     def _write(self, account: str, func: Callable[[sqlite3.Connection], None]) -> None:
