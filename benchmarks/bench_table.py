@@ -6,7 +6,8 @@ Every run is a fresh subprocess (so peak RSS is per variant) driving a headless 
 --size columns x lines. A phase's time runs from the call (or key press) to the first frame
 the compositor produced that shows its result; every frame is also rendered to terminal
 escape sequences, as a real terminal would receive it. Prints a markdown table of medians and
-the machine. DataTable needs ~11 s per 100k load, hence fewer reference runs by default.
+the machine. A DataTable run at 100k takes ~2 minutes (15 s to load, 85 s to stream), hence
+one reference run by default; the whole command takes about 2.5 minutes on 2 cores.
 Benchmarks report; they never fail.
 """
 
