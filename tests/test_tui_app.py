@@ -466,3 +466,29 @@ def test_store_states_and_generations() -> None:
     store.loaded(HPC.name, snapshot(HPC, [], stale=True, error="boom"))
     assert store.states[HPC.name].phase == "stale"
     assert store.scope_accounts("provider:waldur") == [HPC.name]
+
+
+async def test_cursor_stays_on_top_while_accounts_arrive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = standard_service().install(monkeypatch)
+    gate = asyncio.Event()
+    fake.gates[HPC.name] = gate
+    app = make_app(tmp_path, accounts=[HPC, ACME])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_until_loaded(pilot, ACME.name)
+        main = main_screen(app)
+        assert main.table.cursor_index == 0
+        gate.set()  # hpc-centre's rows land above acme-palette's
+        await settle(pilot)
+        assert main.table.cursor_index == 0
+        assert main.table.cursor_row.account == HPC.name
+
+
+async def settle_until_loaded(pilot: Any, account: str) -> None:
+    main = main_screen(pilot.app)
+    for _ in range(200):
+        await pilot.pause()
+        if main.states[account].phase == "ok" and not main.rows_pending:
+            return
+    raise AssertionError(f"{account} never loaded")

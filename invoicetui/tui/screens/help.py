@@ -85,9 +85,9 @@ def _table(section: KeySection) -> Table:
         expand=True,
         padding=(0, 2, 0, 0),
     )
-    table.add_column("Keys", no_wrap=True, style="bold")
-    table.add_column("Does")
-    table.add_column("Id in [keys]", style="dim", no_wrap=True)
+    table.add_column(Text("Keys"), no_wrap=True, style="bold")
+    table.add_column(Text("Does"))
+    table.add_column(Text("Id in [keys]"), style="dim", no_wrap=True)
     for row in section.rows:
         table.add_row(Text(row.keys), Text(row.description), Text(row.binding_id))
     return table

@@ -303,7 +303,11 @@ class MainScreen(MainActions):
         self._rows_pending = False
         self._flush_timer = None
         self._last_flush = monotonic()
-        self.table.set_rows(self.store.scoped(self.scope))
+        table = self.table
+        at_top = table.cursor_index <= 0
+        table.set_rows(self.store.scoped(self.scope))
+        if at_top and table.cursor_index > 0:
+            table.move_cursor(0)  # rows arriving above the first one: the top stays the top
         everything = self.store.all_invoices()
         self.total_rows = len(everything)
         self.query_one(SummaryStrip).update_data(
