@@ -492,3 +492,17 @@ async def settle_until_loaded(pilot: Any, account: str) -> None:
         if main.states[account].phase == "ok" and not main.rows_pending:
             return
     raise AssertionError(f"{account} never loaded")
+
+
+async def test_usable_at_80x24(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    standard_service().install(monkeypatch)
+    app = make_app(tmp_path, demo=True)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        main = main_screen(app)
+        text = screen_text(app)
+        for expected in ("DEMO", "All accounts", "vector-db", "Invoices 8 of 8", "as of 12:00"):
+            assert expected in text
+        assert main.table.region.height >= 8  # header, rows and border fit
+        assert main.sidebar.region.width <= 26
+        assert main.status.region.bottom <= 24
