@@ -457,3 +457,25 @@ async def test_palette_credits_are_hours_not_money_applied() -> None:
         await pilot.pause()
         text = screen_text(app)
         assert "250 cpu core hours" in text and "Credits applied" not in text
+
+
+async def test_enter_on_a_line_item_shows_all_of_it_and_escape_returns() -> None:
+    from invoicetui.tui.screens.line_item import LineItemScreen
+
+    long = "A very long description of a line item " * 4 + "[bold]end[/]"
+    items = (
+        LineItem(description="first"),
+        LineItem(long, "usage", "Plan [Pro]", Decimal("2581"), "CPU kH", Decimal("0.5"),
+                 Decimal("1290.50"), None, date(2024, 5, 1), date(2024, 5, 31)),
+    )  # fmt: skip
+    app = ScreenApp([make_invoice(line_items=items)], 0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "j", "enter")
+        assert isinstance(app.screen, LineItemScreen)
+        text = screen_text(app)
+        assert "Line item 2 of 2" in text
+        assert "[bold]end[/]" in text and "Plan [Pro]" in text
+        assert "2,581 CPU kH" in text and "1,290.50 EUR" in text and "0.50 EUR" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, DetailScreen)
+        assert app.focused is app.screen.pane.line_items_table

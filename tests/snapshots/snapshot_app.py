@@ -35,6 +35,7 @@ from invoicetui.tui.screens.main import MainScreen
 
 MAIN = (120, 36)
 SMALL = (80, 24)
+WIDE = (160, 45)
 # Shown in the demo banner instead of the test's temporary config directory.
 CONFIG_PATH = Path("~/.config/invoicetui/config.toml")
 STALE_AGE = timedelta(hours=3)
@@ -153,7 +154,9 @@ async def loaded(pilot: Pilot[Any]) -> None:
     """Every account loaded; the table focused with its cursor on the first row."""
     await settle(pilot)
     main_screen(pilot).table.focus()
-    await pilot.press("home")
+    # Down and back up: the detail's "(i of n)" is taken when a row is highlighted, and the
+    # first highlight can come while pages are still arriving.
+    await pilot.press("home", "down", "up")
     await settle(pilot)
 
 
@@ -214,6 +217,7 @@ ZILLIZ = ("vector-db", Status.DRAFT)  # the current month: credits applied, no l
 SCENES: tuple[Scene, ...] = (
     Scene("main_120x36", MAIN, screenshot=True),
     Scene("main_80x24", SMALL, screenshot=True),
+    Scene("main_160x45", WIDE, screenshot=True),  # the detail pane beside the table
     Scene("detail_palette", MAIN, (open_invoice(*PALETTE),), screenshot=True),
     Scene("detail_waldur", MAIN, (open_invoice(*WALDUR),)),
     Scene("detail_doit", MAIN, (open_invoice(*DOIT),)),
@@ -221,6 +225,7 @@ SCENES: tuple[Scene, ...] = (
     Scene("detail_80x24", SMALL, (open_invoice(*PALETTE),)),
     Scene("line_items", MAIN, (open_invoice(*WALDUR_ITEMS), press("enter", "j", "j")),
           screenshot=True),
+    Scene("line_item", SMALL, (open_invoice(*WALDUR_ITEMS), press("enter", "j", "enter"))),
     Scene("credits", MAIN, (open_invoice(*PALETTE_CREDITS), detail_tab("credits"))),
     Scene("payments", MAIN, (open_invoice(*PALETTE), detail_tab("payments")), screenshot=True),
     Scene("help", MAIN, (press("question_mark"),), screenshot=True),

@@ -21,6 +21,7 @@ from textual.widgets import Static, TabbedContent, TabPane, TextArea
 
 from invoicetui.model import Invoice, LineItem
 from invoicetui.tui.rows import line_item_columns, line_item_search_text, money_text
+from invoicetui.tui.screens.line_item import LineItemScreen
 from invoicetui.tui.widgets.detail_parts import (
     MONEY_COLUMNS,
     MUTED,
@@ -32,6 +33,7 @@ from invoicetui.tui.widgets.detail_parts import (
     money_pairs,
     pairs_table,
     payments_content,
+    position_content,
     raw_text,
     title_content,
 )
@@ -39,6 +41,11 @@ from invoicetui.tui.widgets.table import Column, VirtualTable
 
 # Below this many cells the facts and the money stack instead of sitting side by side.
 NARROW_WIDTH = 64
+
+
+TITLES = {"tab-items": "Line items", "tab-credits": "Credits", "tab-payments": "Payments",
+          "tab-info": "Info"}  # fmt: skip
+SHORT_TITLES = {**TITLES, "tab-items": "Items"}
 
 
 class HeaderScroll(VerticalScroll, can_focus=False):
@@ -50,7 +57,9 @@ class DetailPane(Vertical):
 
     DEFAULT_CSS = """
     DetailPane { height: 1fr; padding: 0 1; }
-    DetailPane #detail-title { height: 1; }
+    DetailPane #detail-top { height: auto; }
+    DetailPane #detail-title { width: 1fr; height: auto; }
+    DetailPane #detail-position { width: auto; height: 1; margin-left: 2; }
     DetailPane #detail-header { height: auto; max-height: 50%; margin-bottom: 1; }
     DetailPane #detail-summary { height: auto; }
     DetailPane #detail-facts { width: 1fr; height: auto; }
@@ -102,7 +111,9 @@ class DetailPane(Vertical):
         ]
 
     def compose(self) -> ComposeResult:
-        yield Static(id="detail-title", markup=False)
+        with Horizontal(id="detail-top"):
+            yield Static(id="detail-title", markup=False)
+            yield Static(id="detail-position", markup=False)
         with HeaderScroll(id="detail-header"), Horizontal(id="detail-summary"):
             yield Static(id="detail-facts", markup=False)
             yield Static(id="detail-money", markup=False)
@@ -137,7 +148,10 @@ class DetailPane(Vertical):
         self._update_view()
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        narrow = event.size.width < NARROW_WIDTH
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self._label_tabs()
 
     # ------------------------------------------------------------------ public API
 
@@ -184,13 +198,16 @@ class DetailPane(Vertical):
         invoice = self.invoice
         title = self.query_one("#detail-title", Static)
         self.set_class(invoice is None, "-empty")
+        self.query_one("#detail-position", Static).update(
+            position_content(self.position if invoice is not None else None)
+        )
         if invoice is None:
             title.update(Content.styled("No invoice selected.", MUTED))
             self._notice(None)
             self.line_items_table.set_rows([], keep_cursor=False)
             return
         color = not self.app.no_color
-        title.update(title_content(invoice, self.position, color=color))
+        title.update(title_content(invoice, color=color))
         facts, amounts = facts_pairs(invoice), money_pairs(invoice)
         width = label_width(facts, amounts)
         self.query_one("#detail-facts", Static).update(pairs_table(facts, width))
@@ -209,13 +226,27 @@ class DetailPane(Vertical):
         )
         self.query_one("#detail-credits", Static).update(credits_renderable(invoice))
         self.query_one("#detail-payments", Static).update(payments_content(invoice, color=color))
-        tabs = self.query_one("#detail-tabs", TabbedContent)
-        tabs.get_tab("tab-items").label = Content(f"Line items ({len(invoice.line_items):,})")
-        tabs.get_tab("tab-credits").label = Content(f"Credits ({len(invoice.credits_detail)})")
-        tabs.get_tab("tab-payments").label = Content(f"Payments ({len(invoice.payments)})")
-        tabs.get_tab("tab-info").label = Content(f"Info ({len(invoice.extra)})")
-        if tabs.active == "tab-raw":
+        self._label_tabs()
+        if self.query_one("#detail-tabs", TabbedContent).active == "tab-raw":
             self._render_raw()
+
+    def _label_tabs(self) -> None:
+        """Tab titles with their counts; shorter in a narrow pane so that all five fit."""
+        invoice = self.invoice
+        if invoice is None:
+            return
+        counts = {
+            "tab-items": len(invoice.line_items),
+            "tab-credits": len(invoice.credits_detail),
+            "tab-payments": len(invoice.payments),
+            "tab-info": len(invoice.extra),
+        }
+        narrow = self.has_class("-narrow")
+        tabs = self.query_one("#detail-tabs", TabbedContent)
+        for pane_id, count in counts.items():
+            name = (SHORT_TITLES if narrow else TITLES)[pane_id]
+            label = f"{name} {count:,}" if narrow else f"{name} ({count:,})"
+            tabs.get_tab(pane_id).label = Content(label)
 
     def _render_raw(self) -> None:
         if self.invoice is None or self._raw_for is self.invoice:
@@ -225,10 +256,18 @@ class DetailPane(Vertical):
 
     @on(VirtualTable.Highlighted, "#detail-items")
     @on(VirtualTable.Changed, "#detail-items")
-    @on(VirtualTable.Selected, "#detail-items")
     def _keep_line_item_events_here(self, event: Message) -> None:
         # The main screen listens to its invoice table; line-item cursor moves are not for it.
         event.stop()
+
+    @on(VirtualTable.Selected, "#detail-items")
+    def _line_item_selected(self, event: VirtualTable.Selected) -> None:
+        """Enter on a line item: all of it, untruncated, in a small screen on top."""
+        event.stop()
+        table = self.line_items_table
+        position = (table.cursor_index + 1, table.visible_count)
+        currency = self.invoice.currency if self.invoice else None
+        self.app.push_screen(LineItemScreen(event.row, currency, position))
 
     @on(TabbedContent.TabActivated, "#detail-tabs")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:

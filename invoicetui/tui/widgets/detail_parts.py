@@ -72,19 +72,21 @@ def status_content(status: Status, raw: str | None = None, *, color: bool = True
     return word
 
 
-def title_content(
-    invoice: Invoice, position: tuple[int, int] | None, *, color: bool = True
-) -> Content:
-    """First line: what the invoice is called, its status, and where it sits in the list."""
-    parts: list[str | Content | tuple[str, str]] = [
+def title_content(invoice: Invoice, *, color: bool = True) -> Content:
+    """First line: what the invoice is called and its status."""
+    return Content.assemble(
         ("Invoice " if invoice.number else "", MUTED),
         (literal(invoice.label), "bold"),
         "  ",
         status_content(invoice.status, invoice.status_raw, color=color),
-    ]
-    if position is not None:
-        parts.append((f"  ({position[0]} of {position[1]})", MUTED))
-    return Content.assemble(*parts)
+    )
+
+
+def position_content(position: tuple[int, int] | None) -> Content:
+    """'(i of n)': where the invoice sits in the list it was opened from."""
+    if position is None:
+        return Content("")
+    return Content.styled(f"({position[0]:,} of {position[1]:,})", MUTED)
 
 
 Pairs = list[tuple[str, Text]]
