@@ -1,12 +1,15 @@
 """Getting one account's invoices: from the cache when fresh, else from the provider.
 
 The one place that decides between cache and network (CONTRACT.md, "Export and the cache"),
-shared by export and the TUI so both behave the same. No Textual here.
+shared by export and the TUI so both behave the same. No Textual here. Cache work and token
+commands run in worker threads (asyncio.to_thread): a 100k-invoice save or load takes
+seconds, and the TUI's event loop must keep painting meanwhile. The Cache is thread-safe.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -52,7 +55,7 @@ def read_cached(
     if snapshot is None:
         return None
     stale = not is_fresh(snapshot, account.cache_ttl, now or utcnow())
-    return _replace(snapshot, stale=stale)
+    return replace(snapshot, stale=stale)
 
 
 async def load_account(
@@ -75,14 +78,14 @@ async def load_account(
     now_fn = wallclock or utcnow
     # Decide on the fetch time alone: decoding 100k cached details only to throw them away
     # after a successful fetch would cost seconds.
-    fetched_at = _cached_at(account, cache)
+    fetched_at = await asyncio.to_thread(_cached_at, account, cache)
     if mode is FetchMode.OFFLINE:
-        cached = _cached(account, cache, details=with_details) if fetched_at else None
+        cached = await _load_cached(account, cache, with_details) if fetched_at else None
         if cached is None:
             raise offline_error(account)
-        return _replace(cached, stale=not is_fresh(cached, account.cache_ttl, now_fn()))
+        return replace(cached, stale=not is_fresh(cached, account.cache_ttl, now_fn()))
     if mode is FetchMode.AUTO and fetched_at is not None:
-        cached = _cached(account, cache, details=with_details)
+        cached = await _load_cached(account, cache, with_details)
         if cached is not None and is_fresh(cached, account.cache_ttl, now_fn()):
             missing = [inv for inv in cached.invoices if not inv.detailed] if with_details else []
             if not missing:
@@ -91,22 +94,22 @@ async def load_account(
                 account, cache, cached, missing, now_fn, http=http, clock=clock
             )
     try:
-        return await _fetch(
+        client = await _open_client(
             account,
-            cache,
-            with_details=with_details,
-            now_fn=now_fn,
             http=http,
             clock=clock,
             on_progress=on_progress,
             on_page=on_page,
+            wallclock=now_fn,
         )
+        async with client:
+            return await _fetch(client, account, cache, with_details=with_details, now_fn=now_fn)
     except ProviderError as exc:
         exc.with_account(account.provider, account.name)
-        cached = _cached(account, cache, details=with_details) if fetched_at else None
+        cached = await _load_cached(account, cache, with_details) if fetched_at else None
         if cached is None:
             raise
-        return _replace(cached, stale=True, error=str(exc))
+        return replace(cached, stale=True, error=str(exc))
 
 
 async def load_invoice_detail(
@@ -121,7 +124,7 @@ async def load_invoice_detail(
     if summary.detailed:
         return summary
     if cache is not None:
-        found = cache.load_invoice(account.name, summary.id)
+        found = await asyncio.to_thread(cache.load_invoice, account.name, summary.id)
         if found is not None:
             return found
     if offline:
@@ -131,19 +134,19 @@ async def load_invoice_detail(
             account=account.name,
         )
     try:
-        async with _client(account, http=http) as client:
+        async with await _open_client(account, http=http) as client:
             invoice = await client.fetch_invoice(summary)
     except ProviderError as exc:
         raise exc.with_account(account.provider, account.name) from None
     if cache is not None:
-        _save(cache, account, lambda: cache.save_invoices(account.name, [invoice]))
+        await _save(cache, account, cache.save_invoices, account.name, [invoice])
     return invoice
 
 
 async def check_account(account: AccountConfig, *, http: httpx.AsyncClient | None = None) -> None:
     """Resolve the token and make one cheap authenticated call; raises ProviderError."""
     try:
-        async with _client(account, http=http) as client:
+        async with await _open_client(account, http=http) as client:
             await client.check()
     except ProviderError as exc:
         raise exc.with_account(account.provider, account.name) from None
@@ -152,8 +155,8 @@ async def check_account(account: AccountConfig, *, http: httpx.AsyncClient | Non
 # ---------------------------------------------------------------------- internals
 
 
-def _client(account: AccountConfig, **kwargs: object) -> ProviderClient:
-    token = resolve_token(account)
+async def _open_client(account: AccountConfig, **kwargs: Any) -> ProviderClient:
+    token = await asyncio.to_thread(resolve_token, account)  # may run token_command
     return make_client(account, token, **kwargs)
 
 
@@ -177,45 +180,53 @@ def _cached(
     return snapshot
 
 
+async def _load_cached(
+    account: AccountConfig, cache: Cache | None, details: bool
+) -> AccountSnapshot | None:
+    return await asyncio.to_thread(lambda: _cached(account, cache, details=details))
+
+
+async def _cached_details(
+    account: AccountConfig, cache: Cache | None, summaries: list[Invoice]
+) -> dict[str, Invoice]:
+    """Cached details still valid for these list summaries: final and unchanged since."""
+    if cache is None:
+        return {}
+
+    def read() -> dict[str, Invoice]:
+        cached_fps = cache.detail_fingerprints(account.name)
+        reusable: Collection[str] = {
+            inv.id
+            for inv in summaries
+            if not inv.detailed
+            and inv.status in FINAL
+            and cached_fps.get(inv.id) == fingerprint(inv)
+        }
+        return cache.load_details(account.name, reusable)
+
+    return await asyncio.to_thread(read)
+
+
 async def _fetch(
+    client: ProviderClient,
     account: AccountConfig,
     cache: Cache | None,
     *,
     with_details: bool,
     now_fn: Callable[[], datetime],
-    http: httpx.AsyncClient | None,
-    clock: Clock | None,
-    on_progress: ProgressCallback | None,
-    on_page: PageCallback | None,
 ) -> AccountSnapshot:
+    """List, then details not cached (or changed, or not final), then save."""
     started = now_fn()
-    async with _client(
-        account,
-        http=http,
-        clock=clock,
-        on_progress=on_progress,
-        on_page=on_page,
-        wallclock=now_fn,
-    ) as client:
-        summaries = await client.list_invoices()
-        list_fps = {inv.id: fingerprint(inv) for inv in summaries}
-        cached_fps = cache.detail_fingerprints(account.name) if cache is not None else {}
-        reusable = {
-            inv.id
-            for inv in summaries
-            if not inv.detailed
-            and inv.status in FINAL
-            and cached_fps.get(inv.id) == list_fps[inv.id]
-        }
-        need = [inv for inv in summaries if not inv.detailed and inv.id not in reusable]
-        errors: list[ProviderError] = []
-        fetched: dict[str, Invoice] = {}
-        if with_details and need:
-            fetched = await _fetch_details(client, need, errors)
-    if with_details and cache is not None and reusable:
-        reused = cache.load_details(account.name, reusable)
-    else:
-        reused = {}
+    summaries = await client.list_invoices()
+    list_fps = {inv.id: fingerprint(inv) for inv in summaries}
+    errors: list[ProviderError] = []
+    reused: dict[str, Invoice] = {}
+    need: list[Invoice] = []
+    fetched: dict[str, Invoice] = {}
+    if with_details:
+        reused = await _cached_details(account, cache, summaries)
+        need = [inv for inv in summaries if not inv.detailed and inv.id not in reused]
+        fetched = await _fetch_details(client, need, errors)
     snapshot = AccountSnapshot(
         account=account.name,
         provider=account.provider,
@@ -226,11 +237,9 @@ async def _fetch(
     if cache is not None:
         # Reused details go in as summaries: the cache keeps them (fingerprint unchanged)
         # without decoding and re-encoding each one.
-        _save(cache, account, lambda: cache.save(snapshot, list_fingerprints=list_fps))
+        await _save(cache, account, cache.save, snapshot, list_fingerprints=list_fps)
     if reused:
-        snapshot = _replace(
-            snapshot, invoices=tuple(reused.get(i.id, i) for i in snapshot.invoices)
-        )
+        snapshot = replace(snapshot, invoices=tuple(reused.get(i.id, i) for i in snapshot.invoices))
     return snapshot
 
 
@@ -247,22 +256,24 @@ async def _complete_details(
     """A fresh cached list whose details are partly missing: fetch only those details."""
     errors: list[ProviderError] = []
     try:
-        async with _client(account, http=http, clock=clock, wallclock=now_fn) as client:
+        client = await _open_client(account, http=http, clock=clock, wallclock=now_fn)
+        async with client:
             fetched = await _fetch_details(client, missing, errors)
     except ProviderError as exc:
         exc.with_account(account.provider, account.name)
-        return _replace(cached, stale=True, error=str(exc))
+        return replace(cached, stale=True, error=str(exc))
     if cache is not None and fetched:
-        details = list(fetched.values())
-        _save(cache, account, lambda: cache.save_invoices(account.name, details))
+        await _save(cache, account, cache.save_invoices, account.name, list(fetched.values()))
     invoices = tuple(fetched.get(inv.id, inv) for inv in cached.invoices)
-    return _replace(cached, invoices=invoices, error=_details_error(errors, len(missing)))
+    return replace(cached, invoices=invoices, error=_details_error(errors, len(missing)))
 
 
 async def _fetch_details(
     client: ProviderClient, summaries: list[Invoice], errors: list[ProviderError]
 ) -> dict[str, Invoice]:
     """fetch_invoice for each summary, bounded; one failure does not lose the others."""
+    if not summaries:
+        return {}
 
     async def one(summary: Invoice) -> Invoice | None:
         try:
@@ -281,13 +292,11 @@ def _details_error(errors: list[ProviderError], asked: int) -> str | None:
     return f"details of {len(errors)} of {asked} invoices could not be fetched: {errors[0]}"
 
 
-def _save(cache: Cache, account: AccountConfig, write: Callable[[], None]) -> None:
+async def _save(
+    cache: Cache, account: AccountConfig, write: Callable[..., None], *args: Any, **kwargs: Any
+) -> None:
     """A cache that cannot be written costs the offline copy, never the fetched data."""
     try:
-        write()
+        await asyncio.to_thread(write, *args, **kwargs)
     except CacheError as exc:
         cache.warn(str(exc), account=account.name, kind="write")
-
-
-def _replace(snapshot: AccountSnapshot, **changes: Any) -> AccountSnapshot:
-    return replace(snapshot, **changes)
