@@ -506,3 +506,21 @@ async def test_usable_at_80x24(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         assert main.table.region.height >= 8  # header, rows and border fit
         assert main.sidebar.region.width <= 26
         assert main.status.region.bottom <= 24
+
+
+async def test_resizing_moves_the_detail_pane(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standard_service().install(monkeypatch)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        main = main_screen(app)
+        assert main.detail.display and not main.has_class("-narrow")
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert main.has_class("-narrow") and main.has_class("-short")
+        assert not main.detail.display
+        await pilot.resize_terminal(160, 40)
+        await settle(pilot)
+        assert main.detail.display and not main.has_class("-short")

@@ -147,7 +147,7 @@ class MainScreen(MainActions):
         self.sidebar.set_accounts(list(self.states.values()), app.now())
         self.query_one("#filter", FilterInput).display = False
         self.query_one("#notice", Static).display = False
-        self._apply_width(self.size.width)
+        self._apply_size(self.size.width, self.size.height)
         self.table.focus()
         self._update_title()
         if not app.setup.accounts:
@@ -173,12 +173,11 @@ class MainScreen(MainActions):
         return self.query_one("#status", StatusBar)
 
     def on_resize(self, event: Resize) -> None:
-        self._apply_width(event.size.width)
+        self._apply_size(event.size.width, event.size.height)
 
-    def _apply_width(self, width: int) -> None:
-        narrow = width < NARROW_WIDTH
-        self.set_class(narrow, "-narrow")
-        self.set_class(self.size.height < SHORT_HEIGHT, "-short")
+    def _apply_size(self, width: int, height: int) -> None:
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+        self.set_class(height < SHORT_HEIGHT, "-short")
         self._apply_detail_visibility()
 
     def _apply_detail_visibility(self) -> None:
