@@ -53,21 +53,38 @@ def age_text(then: datetime | None, now: datetime) -> str:
     return f"{seconds // 86400}d"
 
 
-def state_text(state: AccountState, now: datetime) -> Text:
+# Colour where there is colour; with NO_COLOR the words stay and weight/slant mark them.
+STYLES = {
+    "loading": ("yellow", "italic"),
+    "ok": ("green", ""),
+    "stale": ("yellow", "italic"),
+    "offline": ("dim", "italic"),
+    "failed": ("bold red", "bold reverse"),
+    "reason": ("red", "bold"),
+}
+
+
+def style_for(key: str, no_color: bool = False) -> str:
+    colour, mono = STYLES[key]
+    return mono if no_color else colour
+
+
+def state_text(state: AccountState, now: datetime, no_color: bool = False) -> Text:
     """The state word of an account row, readable without colour."""
+    style = style_for(state.phase, no_color)
     if state.phase == "loading":
         if state.total:
-            return Text(f"loading {state.done}/{state.total}", style="yellow")
+            return Text(f"loading {state.done}/{state.total}", style=style)
         if state.done:
-            return Text(f"loading {state.done}", style="yellow")
-        return Text("loading…", style="yellow")
+            return Text(f"loading {state.done}", style=style)
+        return Text("loading…", style=style)
     if state.phase == "ok":
-        return Text(f"ok {state.count}", style="green")
+        return Text(f"ok {state.count}", style=style)
     if state.phase == "stale":
-        return Text(f"stale {age_text(state.fetched_at, now)}", style="yellow")
+        return Text(f"stale {age_text(state.fetched_at, now)}", style=style)
     if state.phase == "offline":
-        return Text(f"offline {age_text(state.fetched_at, now)}", style="dim")
-    return Text("failed", style="bold red")
+        return Text(f"offline {age_text(state.fetched_at, now)}", style=style)
+    return Text("failed", style=style)
 
 
 def scope_for_account(name: str) -> str:
@@ -177,15 +194,21 @@ class Sidebar(OptionList):
         states = [s for s in self._states.values() if s.provider == provider]
         failed = sum(1 for s in states if s.phase == "failed")
         label = Text(PROVIDER_LABELS.get(provider, provider), style="bold")
-        badge = Text(f"{failed} failed", style="red") if failed else None
-        return _row(label, badge)
+        badge = Text(f"{failed} failed", style=style_for("reason", self.app.no_color))
+        return _row(label, badge if failed else None)
 
     def _account_prompt(self, state: AccountState, now: datetime) -> Table | Group:
-        row = _row(Text("  ") + Text(clean_text(state.name, one_line=True)), state_text(state, now))
+        no_color = self.app.no_color
+        name = Text("  ") + Text(clean_text(state.name, one_line=True))
+        row = _row(name, state_text(state, now, no_color))
         if state.phase != "failed":
             return row
         # The reason gets a line of its own so a narrow sidebar never hides it.
-        reason = Text("    " + (state.short_error or "error"), style="red", no_wrap=True)
+        reason = Text(
+            "    " + (state.short_error or "error"),
+            style=style_for("reason", no_color),
+            no_wrap=True,
+        )
         reason.truncate(60, overflow="ellipsis")
         return Group(row, reason)
 
