@@ -507,3 +507,31 @@ def test_layout_never_exceeds_the_width_when_it_can_fit() -> None:
         placed = layout_columns(invoice_columns(), width)
         _, x, w = placed[-1]
         assert x + w <= width or [c.key for c, _, _ in placed] == ["number", "status", "amount_due"]
+
+
+NEAR = [Decimal("0.1"), Decimal("0.10"), Decimal("0.1000000000000000000001"), Decimal("1"),
+        Decimal("0.9999999999999999999999"), Decimal("-2"), Decimal("12345678901234567.89"),
+        Decimal("12345678901234567.88"), None]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    keys=st.lists(st.sampled_from(NEAR), max_size=80),
+    reverse=st.booleans(),
+    split=st.integers(0, 80),
+)
+def test_decimal_sort_is_exact_where_floats_collide(
+    keys: list[Decimal | None], reverse: bool, split: int
+) -> None:
+    """The float fast path re-sorts equal floats on the Decimal: order and ties stay exact."""
+    rows = list(enumerate(keys))
+    index: RowIndex[tuple[int, Decimal | None]] = RowIndex(lambda r: "", {"k": lambda r: r[1]})
+    index.set_rows(rows[:split])
+    while index.warm_step(7):
+        pass
+    index.append(rows[split:])
+    index.sort("k", reverse)
+    expected = [n for n, k in rows if k is not None]
+    expected.sort(key=lambda n: keys[n], reverse=reverse)  # type: ignore[arg-type, return-value]
+    expected += [n for n, k in rows if k is None]
+    assert index.visible == expected

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from itertools import islice
+from decimal import Decimal
+from itertools import compress, islice, repeat
+from operator import eq, is_, is_not
 from typing import Any, Generic, TypeVar
 
 R = TypeVar("R")
@@ -33,6 +35,7 @@ class RowIndex(Generic[R]):
         self.sort_column: str | None = None
         self.sort_reverse = False
         self._keys: dict[str, list[Any]] = {}  # sort keys per column, aligned with rows
+        self._floats: dict[str, list[float]] = {}  # Decimal keys as floats, to sort faster
         self._order: list[int] | None = None  # all rows in sort order (None: arrival)
         self._orders: dict[tuple[str, bool], list[int]] = {}  # sorts done on this data
 
@@ -40,7 +43,7 @@ class RowIndex(Generic[R]):
 
     def set_rows(self, rows: Sequence[R]) -> None:
         self.rows = list(rows)
-        self.hay, self._keys, self._orders = [], {}, {}
+        self.hay, self._keys, self._floats, self._orders = [], {}, {}, {}
         base = list(range(len(self.rows)))
         self._order = self._sorted(base) if self.sort_column else None
         self.visible = self._filtered(self._base())
@@ -89,9 +92,24 @@ class RowIndex(Generic[R]):
             search = self._search_text
             hay.extend(search(r).lower() for r in islice(self.rows, len(hay), end))
 
-    @property
-    def haystacks_pending(self) -> bool:
-        return len(self.hay) < len(self.rows)
+    def warm_step(self, chunk: int) -> bool:
+        """Build up to `chunk` rows of search text, then of sort keys; False when all built.
+
+        Run while idle after data arrives, so the first filter keystroke and the first sort
+        of any column pay only for the scan and the sort.
+        """
+        if len(self.hay) < len(self.rows):
+            self.ensure_haystacks(min(len(self.rows), len(self.hay) + chunk))
+            return True
+        for column, key in self._sort_keys.items():
+            keys = self._keys.setdefault(column, [])
+            if len(keys) < len(self.rows):
+                keys.extend(map(key, islice(self.rows, len(keys), len(keys) + chunk)))
+                return True
+            done = len(self._floats.get(column, ()))
+            if done < len(keys) and self._float_keys(column, done + chunk) is not None:
+                return True
+        return False
 
     # ------------------------------------------------------------------ internals
 
@@ -111,15 +129,53 @@ class RowIndex(Generic[R]):
             keys.extend(map(self._sort_keys[self.sort_column], islice(self.rows, len(keys), None)))
         return keys
 
+    def _float_keys(self, column: str, upto: int | None = None) -> list[float] | None:
+        """The column's Decimal keys as floats (None if its keys are not Decimal).
+
+        Correctly rounded conversion is monotone (a < b gives float(a) <= float(b)), so a sort
+        on floats is exact except among equal floats, which _sorted re-sorts on the Decimals.
+        """
+        keys = self._keys.get(column, [])
+        floats = self._floats.get(column)
+        if floats is None:
+            if not isinstance(next((k for k in keys if k is not None), None), Decimal):
+                return None
+            floats = self._floats[column] = []
+        end = len(keys) if upto is None else min(len(keys), upto)
+        if len(floats) < end:
+            floats.extend(0.0 if k is None else float(k) for k in islice(keys, len(floats), end))
+        return floats
+
     def _sorted(self, indices: list[int]) -> list[int]:
         """Indices in sort order; None keys last in both directions; ties keep their order."""
         if self.sort_column is None:
             return indices
-        keys = self._column_keys()
-        values = [i for i in indices if keys[i] is not None]
-        nulls = [i for i in indices if keys[i] is None] if len(values) < len(indices) else []
-        values.sort(key=keys.__getitem__, reverse=self.sort_reverse)
-        return values + nulls if nulls else values
+        keys, reverse = self._column_keys(), self.sort_reverse
+        get = keys.__getitem__
+        nulls: list[int] = []
+        if any(map(is_, keys, repeat(None))):  # C loops (`None in keys` is slow on Decimal)
+            values = list(compress(indices, map(is_not, map(get, indices), repeat(None))))
+            nulls = list(compress(indices, map(is_, map(get, indices), repeat(None))))
+        else:
+            values = list(indices)
+        floats = self._float_keys(self.sort_column)
+        if floats is None:
+            values.sort(key=get, reverse=reverse)
+            return values + nulls
+        values.sort(key=floats.__getitem__, reverse=reverse)  # 3x faster than Decimal compares
+        ordered = list(map(floats.__getitem__, values))
+        ties = compress(range(1, len(values)), map(eq, ordered, islice(ordered, 1, None)))
+        start = end = -1
+        for at in [*ties, -1]:  # runs of equal floats: order them on the exact Decimal
+            if at == end + 1:
+                end = at
+                continue
+            if start >= 0:
+                values[start - 1 : end + 1] = sorted(
+                    values[start - 1 : end + 1], key=get, reverse=reverse
+                )
+            start = end = at
+        return values + nulls
 
     def _merged(self, existing: list[int], new: list[int]) -> list[int]:
         """`existing` (sorted) with `new` (later rows) placed after their equals.

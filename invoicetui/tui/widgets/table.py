@@ -31,7 +31,7 @@ GUTTER = 1  # the cursor marker column
 SEP = 1  # blank cells between columns
 CURSOR_MARK = "▶"
 MAX_GROW = 28  # right-aligned (numeric) columns widen to fit what was shown, up to this
-HAY_CHUNK = 5_000  # search haystacks built per idle step (~10 ms) after data arrives
+WARM_CHUNK = 5_000  # rows of search text or sort keys built per idle step (~10 ms)
 
 
 @dataclass(frozen=True)
@@ -295,7 +295,7 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
             position = self._find_key(self._row_key(old_row), position)
         self._changed(position)
         if self._data.rows:  # after the first paint, so it never delays it
-            self.call_after_refresh(self._warm_haystacks, self._generation)
+            self.call_after_refresh(self._warm, self._generation)
 
     def append_rows(self, rows: Sequence[R]) -> None:
         """Add a page of rows (streaming); sorted and filtered views take them in place."""
@@ -425,6 +425,8 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
+        if not self._styles:
+            self._prepare()
         width = self.scrollable_content_region.width
         if y == 0:
             if self._header is None:
@@ -470,10 +472,9 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         base = self._styles[0] + self._styles[1]
         segments = [Segment(" " * GUTTER, base)]
         for n, (col, _x, w) in enumerate(self._layout):
-            label = col.label
-            if col.key == self.sort_column:
-                label = f"{label}{'▼' if self.sort_reverse else '▲'}"
-            label = label[:w]
+            label = col.label[:w]
+            if col.key == self.sort_column:  # the indicator wins over the label's last letter
+                label = label[: w - 1] + ("▼" if self.sort_reverse else "▲")
             label = label.rjust(w) if col.align == "right" else label.ljust(w)
             segments.append(Segment(label + (" " * SEP if n < len(self._layout) - 1 else ""), base))
         return Strip(segments).crop_extend(0, width, base)
@@ -532,12 +533,10 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         found = next((n for n, i in enumerate(visible) if row_key(rows[i]) == wanted), None)
         return near if found is None else found
 
-    def _warm_haystacks(self, generation: int) -> None:
-        """Build search text in idle steps so the first filter keystroke is cheap."""
-        if generation != self._generation or not self._data.haystacks_pending:
-            return
-        self._data.ensure_haystacks(min(len(self._data.rows), len(self._data.hay) + HAY_CHUNK))
-        self.call_later(self._warm_haystacks, generation)
+    def _warm(self, generation: int) -> None:
+        """Build search text and sort keys in idle steps (keys are answered in between)."""
+        if generation == self._generation and self._data.warm_step(WARM_CHUNK):
+            self.call_later(self._warm, generation)
 
     def _changed(self, position: int) -> None:
         """After any data/filter/sort change: size, cursor, repaint, messages."""
