@@ -535,3 +535,20 @@ def test_decimal_sort_is_exact_where_floats_collide(
     expected.sort(key=lambda n: keys[n], reverse=reverse)  # type: ignore[arg-type, return-value]
     expected += [n for n, k in rows if k is None]
     assert index.visible == expected
+
+
+async def test_search_text_and_sort_keys_are_built_while_idle() -> None:
+    rows = make_invoices(12_000)
+    async with TableApp().run_test(size=(100, 24)) as pilot:
+        table = table_of(pilot.app)
+        table.set_rows(rows)
+        assert table.warming
+        for _ in range(200):
+            if not table.warming:
+                break
+            await pilot.pause()
+        assert not table.warming
+        table.append_rows(make_invoices(10, start=12_000))
+        assert table.warming  # the new rows get theirs too
+        table.set_filter("vector-db")
+        assert table.visible_count == 3_002

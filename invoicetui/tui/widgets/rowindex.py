@@ -38,12 +38,14 @@ class RowIndex(Generic[R]):
         self._floats: dict[str, list[float]] = {}  # Decimal keys as floats, to sort faster
         self._order: list[int] | None = None  # all rows in sort order (None: arrival)
         self._orders: dict[tuple[str, bool], list[int]] = {}  # sorts done on this data
+        self._warm = False
 
     # ------------------------------------------------------------------ changes
 
     def set_rows(self, rows: Sequence[R]) -> None:
         self.rows = list(rows)
         self.hay, self._keys, self._floats, self._orders = [], {}, {}, {}
+        self._warm = False
         base = list(range(len(self.rows)))
         self._order = self._sorted(base) if self.sort_column else None
         self.visible = self._filtered(self._base())
@@ -53,6 +55,7 @@ class RowIndex(Generic[R]):
         start = len(self.rows)
         self.rows.extend(rows)
         self._orders.clear()
+        self._warm = False
         new = list(range(start, len(self.rows)))
         matches = self._filtered(new)
         if self._order is None:
@@ -92,6 +95,11 @@ class RowIndex(Generic[R]):
             search = self._search_text
             hay.extend(search(r).lower() for r in islice(self.rows, len(hay), end))
 
+    @property
+    def warm(self) -> bool:
+        """warm_step has built search text and sort keys for every row."""
+        return self._warm
+
     def warm_step(self, chunk: int) -> bool:
         """Build up to `chunk` rows of search text, then of sort keys; False when all built.
 
@@ -109,6 +117,7 @@ class RowIndex(Generic[R]):
             done = len(self._floats.get(column, ()))
             if done < len(keys) and self._float_keys(column, done + chunk) is not None:
                 return True
+        self._warm = True
         return False
 
     # ------------------------------------------------------------------ internals

@@ -218,6 +218,7 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         self._cursor = 0
         self._last_highlight: tuple[int, int] | None = None
         self._generation = 0
+        self._warm_scheduled = False
         self._grown: dict[str, int] = {}
         self._layout: list[tuple[Column[R], int, int]] = []
         self._layout_key: tuple[int, tuple[tuple[str, int], ...]] | None = None
@@ -271,6 +272,11 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         """Keys of the columns that fit the current width."""
         return [c.key for c, _, _ in self._layout] if self._layout else list(self._by_key)
 
+    @property
+    def warming(self) -> bool:
+        """Search text and sort keys are still being built in idle steps (benchmarks wait)."""
+        return not self._data.warm
+
     def counts_text(self, noun: str = "rows") -> Text:
         """'12 of 340 invoices · filter: acme' for a border title (Text: never markup)."""
         total = f"{self.total_count:,}"
@@ -294,8 +300,8 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         elif old_row is not None and self._row_key is not None:
             position = self._find_key(self._row_key(old_row), position)
         self._changed(position)
-        if self._data.rows:  # after the first paint, so it never delays it
-            self.call_after_refresh(self._warm, self._generation)
+        self._warm_scheduled = False
+        self._schedule_warm()
 
     def append_rows(self, rows: Sequence[R]) -> None:
         """Add a page of rows (streaming); sorted and filtered views take them in place."""
@@ -306,6 +312,7 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         self._data.append(rows)
         position = self._data.position_of(follow) if follow is not None else 0
         self._changed(self._cursor if position is None else position)
+        self._schedule_warm()
 
     def set_filter(self, text: str) -> None:
         """Case-insensitive substring filter; a narrowing filter refines the previous result.
@@ -533,10 +540,19 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         found = next((n for n, i in enumerate(visible) if row_key(rows[i]) == wanted), None)
         return near if found is None else found
 
+    def _schedule_warm(self) -> None:
+        if self._data.rows and not self._warm_scheduled:  # after the paint: never delays it
+            self._warm_scheduled = True
+            self.call_after_refresh(self._warm, self._generation)
+
     def _warm(self, generation: int) -> None:
         """Build search text and sort keys in idle steps (keys are answered in between)."""
-        if generation == self._generation and self._data.warm_step(WARM_CHUNK):
+        if generation != self._generation:
+            return  # replaced by set_rows, which started its own
+        if self._data.warm_step(WARM_CHUNK):
             self.call_later(self._warm, generation)
+        else:
+            self._warm_scheduled = False
 
     def _changed(self, position: int) -> None:
         """After any data/filter/sort change: size, cursor, repaint, messages."""
