@@ -341,6 +341,17 @@ def test_damaged_file_is_set_aside_once_and_refilled(
     assert len(warnings) == 1
 
 
+def test_only_a_few_set_aside_copies_are_kept(tmp_path: Path) -> None:
+    for round_no in range(6):
+        cache = Cache(tmp_path / "cache", warn=lambda message: None)
+        cache.save(snapshot(full_invoice(ident=str(round_no))))
+        _damage_garbage(cache.path_for("acct"))
+        assert cache.load("acct") is None
+    db = Cache(tmp_path / "cache").path_for("acct")
+    aside = [p for p in db.parent.iterdir() if p.name.startswith(db.name + ".")]
+    assert len(aside) == 3
+
+
 def test_damage_found_on_save_is_set_aside_and_the_save_succeeds(
     cache: Cache, warnings: list[str]
 ) -> None:

@@ -40,6 +40,7 @@ APPLICATION_ID = 0x49564354  # "IVCT": tells our files from any other SQLite fil
 BUSY_TIMEOUT_MS = 30_000
 SUFFIX = ".sqlite"
 SIDE_FILES = ("-wal", "-shm", "-journal")
+KEEP_ASIDE = 3  # set-aside copies kept per account, for a look after the fact
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -192,7 +193,18 @@ def set_aside(db: Path, suffix: str) -> Path:
         with contextlib.suppress(FileNotFoundError):
             os.rename(f"{db}{side}", f"{aside}{side}")
     fsync_dir(db.parent)
+    _prune_aside(db)
     return aside
+
+
+def _prune_aside(db: Path) -> None:
+    """Keep the KEEP_ASIDE newest set-aside copies of a database (with their side files)."""
+    copies = [p for p in db.parent.glob(f"{db.name}.*") if not p.name.endswith(SIDE_FILES)]
+    copies.sort(key=lambda p: p.stat().st_mtime_ns if p.exists() else 0, reverse=True)
+    for old in copies[KEEP_ASIDE:]:
+        for candidate in (old, *(Path(f"{old}{side}") for side in SIDE_FILES)):
+            with contextlib.suppress(FileNotFoundError):
+                candidate.unlink()
 
 
 def remove(db: Path) -> bool:
