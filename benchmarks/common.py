@@ -118,7 +118,12 @@ def machine_info() -> dict[str, str]:
         textual = version("textual")
     except Exception:  # noqa: BLE001 - informational only
         textual = "?"
+    try:
+        load = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+    except OSError:
+        load = "?"
     return {
+        "load": load,
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "os": platform.platform(),
         "python": platform.python_version(),
@@ -133,7 +138,8 @@ def machine_line(info: dict[str, str] | None = None) -> str:
     info = info or machine_info()
     return (
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory']} RAM; {info['os']}; "
-        f"Python {info['python']}; Textual {info['textual']}; {info['date']}"
+        f"Python {info['python']}; Textual {info['textual']}; {info['date']}; "
+        f"load average {info['load']} (1, 5, 15 min; other work on the machine skews results)"
     )
 
 
