@@ -17,10 +17,20 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from invoicetui.cache import Cache, fingerprint
 from invoicetui.cache.files import FORMAT_VERSION
-from invoicetui.model import AccountSnapshot, Credit, Invoice, LineItem, Payment, Status
+from invoicetui.model import (
+    AccountSnapshot,
+    Credit,
+    Invoice,
+    LineItem,
+    Payment,
+    Status,
+    invoice_to_cache_json,
+)
 
 sys.path.insert(0, str(Path(__file__).parent))
 from cache_writer import FETCHED, make_invoice, make_snapshot, whole_tag
@@ -130,6 +140,69 @@ def test_an_empty_list_round_trips(cache: Cache) -> None:
     cache.save(snapshot())
     loaded = cache.load("acct", details=True)
     assert loaded is not None and loaded.invoices == () and loaded.fetched_at == T0
+
+
+# Text as providers' clients leave it (sanitize.py removes control characters), any script.
+_text = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12)
+_opt_text = st.none() | _text
+_money = st.none() | st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
+    lambda d: abs(d.adjusted()) < 40
+)
+_day = st.none() | st.dates() | st.datetimes(timezones=st.just(UTC))
+_item = st.builds(
+    LineItem,
+    description=_text,
+    project=_opt_text,
+    quantity=_money,
+    amount=_money,
+    start=_day,
+    currency=_opt_text,
+)
+_invoice = st.builds(
+    Invoice,
+    account=st.just("acct"),
+    provider=st.just("waldur"),
+    id=_text.filter(bool),
+    number=_opt_text,
+    status=st.sampled_from(Status),
+    status_raw=_opt_text,
+    issued=_day,
+    due=_day,
+    period_start=_day,
+    period_end=_day,
+    currency=_opt_text,
+    subtotal=_money,
+    tax=_money,
+    credits=_money,
+    total=_money,
+    amount_due=_money,
+    url=_opt_text,
+    line_items=st.lists(_item, max_size=3).map(tuple),
+    customer=_opt_text,
+    extra=st.lists(st.tuples(_text, _text), max_size=2).map(tuple),
+    raw=st.none() | st.dictionaries(_text, _opt_text | st.integers(), max_size=3),
+    detailed=st.booleans(),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(invoices=st.lists(_invoice, max_size=6, unique_by=lambda i: i.id))
+def test_any_invoice_comes_back_exactly(tmp_path: Path, invoices: list[Invoice]) -> None:
+    cache = Cache(tmp_path / "prop")
+    cache.save(snapshot(*invoices))
+    full = cache.load("acct", details=True)
+    assert full is not None
+    expected = tuple(i if i.detailed else summary_of(i) for i in invoices)
+    assert full.invoices == expected
+    # what export prints (decimal and date text) is identical too
+    assert [invoice_to_cache_json(i) for i in full.invoices] == [
+        invoice_to_cache_json(i) for i in expected
+    ]
+    summaries = cache.load("acct")
+    assert summaries is not None
+    assert summaries.invoices == tuple(summary_of(i) for i in invoices)
 
 
 def test_saved_order_is_kept(cache: Cache) -> None:
