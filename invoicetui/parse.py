@@ -6,13 +6,20 @@ Each returns None for a value it cannot read, so one bad field never loses a rec
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Context, Decimal, InvalidOperation
 
 from invoicetui.model import Status
 
-# Larger than any real bill; beyond it a value is corrupt, and formatting it would be huge.
-_MONEY_LIMIT = Decimal(10) ** 15
+# Far larger than any real bill (and exact: JSON numbers arrive as Decimal, see
+# providers/base.py); beyond it a value is corrupt, and formatting it would be huge.
+_MONEY_LIMIT = Decimal(10) ** 30
+# Wide enough that sums and products of accepted amounts (at most 64 digits) never round.
+EXACT = Context(prec=200)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NUMBER_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 def money(value: object) -> Decimal | None:
@@ -20,7 +27,11 @@ def money(value: object) -> Decimal | None:
     if value is None or isinstance(value, bool):
         return None
     try:
-        if isinstance(value, int):
+        if isinstance(value, Decimal):
+            if len(value.as_tuple().digits) > 64:
+                return None
+            result = value
+        elif isinstance(value, int):
             result = Decimal(value)
         elif isinstance(value, float):
             if not math.isfinite(value):
@@ -45,14 +56,24 @@ def cents(value: object) -> Decimal | None:
     amount = money(value)
     if amount is None:
         return None
-    return (amount / 100).normalize() if amount else Decimal(0)
+    return amount.scaleb(-2, EXACT).normalize(EXACT) if amount else Decimal(0)
+
+
+def exact_sum(values: Iterable[Decimal]) -> Decimal:
+    """A sum that never rounds (the default context keeps only 28 digits)."""
+    total = Decimal(0)
+    for value in values:
+        total = EXACT.add(total, value)
+    return total
 
 
 def normalize_amount(value: Decimal | None) -> Decimal | None:
     """Drop exponent forms that normalize() may produce (1E+2 → 100)."""
     if value is None:
         return None
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1), context=EXACT)
+    return value
 
 
 def timestamp(value: object) -> datetime | None:
@@ -89,14 +110,24 @@ def day(value: object) -> date | None:
 
 
 def epoch_ms(value: object) -> datetime | None:
-    """DoiT sends milliseconds since the epoch."""
-    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+    """DoiT sends milliseconds since the epoch (an int64; a float or digit string is read too).
+
+    Computed in integer microseconds: float seconds would turn .999 into .998999.
+    """
+    if isinstance(value, str) and _NUMBER_TEXT.match(value.strip()) and len(value) < 32:
+        value = Decimal(value.strip())
+    if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, float) and not math.isfinite(value):
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        value = Decimal(repr(value))
+    if not isinstance(value, int | Decimal):
         return None
     try:
-        return datetime.fromtimestamp(value / 1000, tz=UTC)
-    except (OverflowError, OSError, ValueError):
+        micros = int(EXACT.multiply(Decimal(value), Decimal(1000)).to_integral_value())
+        return _EPOCH + timedelta(microseconds=micros)
+    except (OverflowError, ValueError, InvalidOperation):
         return None
 
 

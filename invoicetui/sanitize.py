@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 # ESC-introduced sequences first (CSI, OSC, DCS/PM/APC strings, two-byte escapes), so that
 # their parameters do not survive as printable junk; then any remaining C0/C1 control.
@@ -53,4 +54,6 @@ def clean_json(value: object) -> object:
         return [clean_json(v) for v in value]
     if isinstance(value, dict):
         return {clean_text(str(k)): clean_json(v) for k, v in value.items()}
+    if isinstance(value, Decimal):  # exact JSON numbers (providers/base.py): plain JSON again
+        return float(value) if value.is_finite() and abs(value) < 1e300 else str(value)
     return value

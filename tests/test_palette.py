@@ -564,7 +564,7 @@ def test_no_states_means_unknown_and_open_amount_due() -> None:
         Status.UNKNOWN,
         None,
         Decimal(12),
-        None,
+        "USD",  # paymentUnit is an enum of one value, "usd"
     )
 
 
@@ -595,7 +595,7 @@ def test_malformed_fields_keep_the_rest() -> None:
     }
     inv = normalize_invoice(payload, "a")
     assert inv.id == "u1" and inv.number is None and inv.issued is None
-    assert inv.total is None and inv.currency is None and inv.period_start is None
+    assert inv.total is None and inv.currency == "USD" and inv.period_start is None
     assert [li.description for li in inv.line_items] == ["project"]
     assert inv.line_items[0].amount is None
     assert [(p.state, p.state_raw) for p in inv.payments] == [(Status.UNKNOWN, "3")]

@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
 import httpx
@@ -173,8 +174,7 @@ class ProviderClient(ABC):
             try:
                 self.requests_made += 1
                 response = await self.http.get(
-                    url,
-                    params=params, headers={**self.auth_headers(), **(headers or {})}
+                    url, params=params, headers={**self.auth_headers(), **(headers or {})}
                 )
             except (httpx.ConnectError, httpx.TimeoutException, httpx.RemoteProtocolError) as exc:
                 error: ProviderError = NetworkError(
@@ -204,7 +204,8 @@ class ProviderClient(ABC):
 
     def _decode(self, response: httpx.Response) -> JsonResponse:
         try:
-            data = json.loads(response.content)
+            # Decimal, not float: money must stay exactly as the provider wrote it.
+            data = json.loads(response.content, parse_float=Decimal)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ResponseFormatError(
                 f"the answer from {response.request.url.path} is not valid JSON",

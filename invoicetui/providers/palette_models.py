@@ -19,7 +19,11 @@ from invoicetui.sanitize import clean_json, clean_optional
 PROVIDER = "palette"
 PRODUCTS = (("pure", "Pure"), ("alloy", "Alloy"))
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MAX_ITEMS = 10_000  # a list longer than this is corrupt; reading it would only burn memory
+_MAX_ITEMS = 10_000
+# Order of payment states when two share a timestamp; unknown words sort before them.
+_LIFECYCLE = {"PaymentPending": 0, "PaymentInProgress": 1, "PaymentFailed": 2, "Paid": 3}
+# v1InvoiceSpec.paymentUnit is an enum of one value, "usd": an invoice without it is in USD.
+DEFAULT_CURRENCY = "USD"  # a list longer than this is corrupt; reading it would only burn memory
 
 
 def obj(value: Any, key: str) -> dict[str, Any]:
@@ -63,15 +67,21 @@ def is_summary(payload: Mapping[str, Any]) -> bool:
 
 
 def _payments(states: list[dict[str, Any]]) -> list[Payment]:
-    """Oldest first by timestamp; entries without a time sort first, in array order."""
-    rows: list[tuple[bool, datetime | None, int, Payment]] = []
+    """Oldest first by timestamp, never by array order (CONTRACT.md).
+
+    Entries without a time sort first; equal times are ordered by the payment lifecycle
+    (pending, in progress, failed, paid), so the later step is the current state.
+    """
+    rows: list[tuple[bool, datetime, int, int, Payment]] = []
     for index, entry in enumerate(states):
         stamp = timestamp(entry.get("timestamp"))
         state, raw = status(PROVIDER, entry.get("state"))
         message = text(entry, "paymentMsg")
-        rows.append((stamp is not None, stamp, index, Payment(state, raw, stamp, message)))
-    rows.sort(key=lambda r: (r[0], r[1] or _EPOCH, r[2]))
-    return [r[3] for r in rows]
+        rank = _LIFECYCLE.get(raw or "", -1)
+        payment = Payment(state, raw, stamp, message)
+        rows.append((stamp is not None, stamp or _EPOCH, rank, index, payment))
+    rows.sort(key=lambda r: r[:4])
+    return [r[4] for r in rows]
 
 
 def _line_items(
@@ -180,7 +190,7 @@ def normalize_invoice(payload: Any, account: str, *, detailed: bool | None = Non
     spec = obj(payload, "spec")
     status_part = obj(payload, "status")
     unit = text(spec, "paymentUnit")
-    currency = unit.upper()[:16] if unit else None
+    currency = unit.strip().upper()[:16] if unit else DEFAULT_CURRENCY
     period = obj(spec, "billingPeriod")
     period_start = timestamp(period.get("start")) or timestamp(spec.get("month"))
     period_end = timestamp(period.get("end"))

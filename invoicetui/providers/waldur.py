@@ -143,10 +143,12 @@ class WaldurClient(ProviderClient):
         base = [*params, ("page_size", str(self.page_size))]
         records, next_params, count = await self._page(path, base, first=True)
         results: list[list[T]] = [convert(0, records)]
-        pages = math.ceil(count / self.page_size) if count is not None else None
+        size = self.page_size
+        pages = math.ceil(count / size) if count is not None else None
         done = 1
         self.progress(done, pages)
-        if pages is not None and 1 < pages <= self.max_fanout_pages and next_params is not None:
+        # The count alone is enough to page: a proxy may strip the Link header.
+        if pages is not None and 1 < pages <= self.max_fanout_pages:
 
             async def fetch(page: int) -> list[T]:
                 nonlocal done, next_params
@@ -155,7 +157,7 @@ class WaldurClient(ProviderClient):
                 self.progress(done, pages)
                 if page == pages:
                     next_params = nxt  # more items than counted: keep following
-                return convert((page - 1) * self.page_size, got)
+                return convert((page - 1) * size, got)
 
             pages_list = list(range(2, pages + 1))
             results.extend(await self.gather_limited(pages_list, fetch, self.page_concurrency))

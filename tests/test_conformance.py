@@ -1,0 +1,587 @@
+"""Conformance: provider payloads unlike our demo data, through `invoicetui export` (CONTRACT.md).
+
+Each test scripts a loopback API with hand-written bodies that follow PROVIDERS.md and the
+specs (ints where we send floats, missing optional fields, odd paging), runs the real CLI
+with a temp config pointing at it, and checks the export JSON/CSV, exit code and stderr.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conformance_helpers import NASTY, NASTY_CLEAN, Result, dec, run_export
+from conformance_server import Answer, ScriptedAPI, Seen, scripted_api
+
+import invoicetui.service
+
+TENANT = "5f1e0000aaaa"
+PALETTE_LIST = f"/v1/tenants/{TENANT}/invoices"
+NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def api() -> Iterator[ScriptedAPI]:
+    with scripted_api() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _fixed_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Waldur's provider role depends on the current month: fix it."""
+    monkeypatch.setattr(invoicetui.service, "utcnow", lambda: NOW)
+
+
+Run = Any  # the `export` fixture: (accounts, *args) -> Result
+
+
+@pytest.fixture
+def export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Run:
+    def run(accounts: list[dict[str, Any]], *args: str) -> Result:
+        return run_export(tmp_path, capsys, accounts, *args)
+
+    return run
+
+
+# ====================================================================== Palette
+
+
+def palette_account(api: ScriptedAPI, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": "pal",
+        "provider": "palette",
+        "base_url": api.base_url,
+        "tenant_uid": TENANT,
+        **extra,
+    }
+
+
+def pinv(uid: str, states: list[dict[str, Any]] | None = None, **over: Any) -> dict[str, Any]:
+    """A full v1Invoice (it has projects, so no detail call is needed)."""
+    spec: dict[str, Any] = {
+        "billingPeriod": {"start": "2024-05-01T00:00:00.000Z", "end": "2024-05-31T23:59:59.000Z"},
+        "paymentUnit": "usd",
+        "plan": {
+            "plantype": "MonthlyOnDemand",
+            "freeCredits": [
+                {
+                    "planCredit": {
+                        "creditUid": "c1",
+                        "name": "Welcome credit",
+                        "type": "Pure",
+                        "cpuCoreHours": 250,
+                        "start": "2024-04-01T00:00:00.000Z",
+                        "expiry": "2025-04-01T00:00:00.000Z",
+                    },
+                    "totalCpuCoreHours": 250,
+                }
+            ],
+            "slaCredits": [{"planCredit": {"name": "Outage", "type": "Alloy", "cpuCoreHours": 10}}],
+        },
+    }
+    status: dict[str, Any] = {
+        "billableAmount": 1843.2,
+        "projects": [
+            {"projectUid": "p1", "projectName": "payments-prod", "amount": 1400.16},
+            {"projectUid": "p2", "projectName": "staging", "amount": 443},
+        ],
+    }
+    if states is not None:
+        status["states"] = states
+    body: dict[str, Any] = {
+        "metadata": {
+            "uid": uid,
+            "name": f"invoice-{uid}",
+            "creationTimestamp": "2024-06-01T00:05:12Z",
+        },
+        "spec": spec,
+        "status": status,
+    }
+    for key, value in over.items():
+        part, _, name = key.partition("__")
+        if name:
+            if value is None:
+                body[part].pop(name, None)
+            else:
+                body[part][name] = value
+        else:
+            body[part] = value
+    return body
+
+
+def palette_list(api: ScriptedAPI, invoices: list[dict[str, Any]]) -> None:
+    api.json(
+        PALETTE_LIST, {"invoices": invoices, "listmeta": {"continue": "", "count": len(invoices)}}
+    )
+
+
+def st(state: str, ts: str | None = None, msg: str = "") -> dict[str, Any]:
+    entry: dict[str, Any] = {"state": state, "paymentMsg": msg}
+    if ts is not None:
+        entry["timestamp"] = ts
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("PaymentPending", "open"),
+        ("PaymentInProgress", "processing"),
+        ("PaymentFailed", "failed"),
+        ("Paid", "paid"),
+        ("Refunded", "unknown"),
+        ("paid", "unknown"),
+    ],
+)
+def test_palette_status_vocabulary(api: ScriptedAPI, export: Run, word: str, expected: str) -> None:
+    palette_list(api, [pinv("u1", [st(word, "2024-06-03T09:41:07Z")])])
+    result = export([palette_account(api)])
+    assert result.code == 0, result.err
+    inv = result.invoices[0]
+    assert (inv["status"], inv["status_raw"]) == (expected, word)
+    assert inv["payments"] == [
+        {"state": expected, "state_raw": word, "at": "2024-06-03T09:41:07Z", "message": None}
+    ]
+    settled = expected == "paid"
+    assert inv["amount_due"] == ("0" if settled else inv["total"])
+
+
+def test_palette_invoice_fields(api: ScriptedAPI, export: Run) -> None:
+    palette_list(api, [pinv("6650b1f3", [st("Paid", "2024-06-03T09:41:07.000Z", "ok")])])
+    inv = export([palette_account(api)]).invoices[0]
+    assert inv["account"] == "pal" and inv["provider"] == "palette" and inv["id"] == "6650b1f3"
+    assert inv["currency"] == "USD"
+    assert inv["total"] == "1843.2" and inv["amount_due"] == "0"
+    assert inv["credits"] is None and inv["subtotal"] is None and inv["tax"] is None
+    assert inv["issued"] == "2024-06-01T00:05:12Z"
+    assert inv["period_start"] == "2024-05-01T00:00:00Z"
+    assert inv["period_end"] == "2024-05-31T23:59:59Z"
+    assert [(li["description"], li["amount"]) for li in inv["line_items"]] == [
+        ("payments-prod", "1400.16"),
+        ("staging", "443"),
+    ]
+    assert [li["project"] for li in inv["line_items"]] == ["payments-prod", "staging"]
+    welcome, sla = inv["credits_detail"]
+    assert welcome == {
+        "name": "Welcome credit",
+        "kind": "Pure",
+        "amount": "250",
+        "unit": "cpu core hours",
+        "start": "2024-04-01T00:00:00Z",
+        "end": "2025-04-01T00:00:00Z",
+    }
+    assert sla["kind"] == "Alloy" and sla["amount"] == "10" and "Outage" in sla["name"]
+
+
+def test_palette_states_out_of_order_equal_and_missing_times(api: ScriptedAPI, export: Run) -> None:
+    palette_list(
+        api,
+        [
+            # newest first in the array: order must come from the timestamps
+            pinv(
+                "rev",
+                [
+                    st("Paid", "2024-06-03T09:41:07Z"),
+                    st("PaymentPending", "2024-06-01T00:05:12Z"),
+                    st("PaymentInProgress", "2024-06-03T09:40:55+00:00"),
+                ],
+            ),
+            # an offset is a real instant: 10:00+02:00 is before 09:00Z
+            pinv(
+                "tz",
+                [
+                    st("PaymentFailed", "2024-06-03T09:00:00Z"),
+                    st("PaymentPending", "2024-06-03T10:00:00+02:00"),
+                ],
+            ),
+            # equal timestamps: the later lifecycle step wins, whatever the array order
+            pinv(
+                "eq",
+                [st("Paid", "2024-06-03T09:41:07Z"), st("PaymentPending", "2024-06-03T09:41:07Z")],
+            ),
+            # a state without a time cannot be placed after a dated one
+            pinv("nots", [st("PaymentFailed"), st("PaymentPending", "2024-06-01T00:00:00Z")]),
+        ],
+    )
+    got = export([palette_account(api)]).by_id()
+    assert [p["state_raw"] for p in got["rev"]["payments"]] == [
+        "PaymentPending",
+        "PaymentInProgress",
+        "Paid",
+    ]
+    assert got["rev"]["status"] == "paid"
+    assert [p["state_raw"] for p in got["tz"]["payments"]] == ["PaymentPending", "PaymentFailed"]
+    assert got["tz"]["payments"][0]["at"] == "2024-06-03T08:00:00Z"
+    assert got["tz"]["status"] == "failed"
+    assert got["eq"]["status"] == "paid"
+    assert [p["state_raw"] for p in got["eq"]["payments"]] == ["PaymentPending", "Paid"]
+    assert got["nots"]["payments"][0] == {
+        "state": "failed",
+        "state_raw": "PaymentFailed",
+        "at": None,
+        "message": None,
+    }
+    assert got["nots"]["status"] == "open"
+
+
+def test_palette_no_states_is_unknown(api: ScriptedAPI, export: Run) -> None:
+    palette_list(api, [pinv("a"), pinv("b", [])])
+    for inv in export([palette_account(api)]).invoices:
+        assert (inv["status"], inv["status_raw"], inv["payments"]) == ("unknown", None, [])
+        assert inv["amount_due"] == inv["total"] == "1843.2"
+
+
+@pytest.mark.parametrize(("unit", "currency"), [("usd", "USD"), ("USD", "USD"), (None, "USD")])
+def test_palette_payment_unit(
+    api: ScriptedAPI, export: Run, unit: str | None, currency: str
+) -> None:
+    palette_list(api, [pinv("a", spec__paymentUnit=unit)])
+    assert export([palette_account(api)]).invoices[0]["currency"] == currency
+
+
+def test_palette_numbers_exact(api: ScriptedAPI, export: Run) -> None:
+    body = {
+        "invoices": [
+            pinv("int", status__billableAmount=100),
+            pinv("zero", [st("PaymentPending", "2024-06-01T00:00:00Z")], status__billableAmount=0),
+            pinv("huge", status__billableAmount="@HUGE@"),
+            pinv("neg", status__billableAmount=-42.5),
+            pinv("float", status__billableAmount=0.1),
+            pinv("none", status__billableAmount=None),
+        ],
+        "listmeta": {"continue": ""},
+    }
+    raw = json.dumps(body).replace('"@HUGE@"', "123456789012345678901.123456789")
+    api.route(PALETTE_LIST, Answer(200, raw))
+    got = export([palette_account(api)]).by_id()
+    assert got["int"]["total"] == "100"
+    assert got["zero"]["total"] == "0" and got["zero"]["amount_due"] == "0"
+    assert got["huge"]["total"] == "123456789012345678901.123456789"
+    assert got["neg"]["total"] == "-42.5"
+    assert got["float"]["total"] == "0.1"
+    assert got["none"]["total"] is None and got["none"]["amount_due"] is None
+
+
+@pytest.mark.parametrize("status", [404, 405])
+def test_palette_list_missing_falls_back_to_invoice_uids(
+    api: ScriptedAPI, export: Run, status: int
+) -> None:
+    api.json(PALETTE_LIST, {"code": "ResourceNotFound", "message": "no route"}, status)
+    api.json(f"{PALETTE_LIST}/u1", pinv("u1", [st("Paid", "2024-06-03T09:41:07Z")]))
+    api.json(f"{PALETTE_LIST}/u2", pinv("u2", [st("PaymentPending", "2024-06-03T09:41:07Z")]))
+    result = export([palette_account(api, invoice_uids=["u1", "u2"])])
+    assert result.code == 0, result.err
+    assert [(i["id"], i["status"]) for i in result.invoices] == [("u1", "paid"), ("u2", "open")]
+
+
+def test_palette_list_403_is_an_auth_problem_not_a_fallback(api: ScriptedAPI, export: Run) -> None:
+    api.json(PALETTE_LIST, {"code": "Forbidden", "message": "no billing role"}, 403)
+    api.json(f"{PALETTE_LIST}/u1", pinv("u1"))
+    result = export([palette_account(api, invoice_uids=["u1"])])
+    assert result.code == 1
+    assert result.invoices == []
+    assert len(result.err_lines) == 1
+    assert "'pal'" in result.err_lines[0] and "403" in result.err_lines[0]
+    assert f"{PALETTE_LIST}/u1" not in api.paths()
+
+
+def test_palette_list_404_without_uids_fails_with_advice(api: ScriptedAPI, export: Run) -> None:
+    result = export([palette_account(api)])
+    assert result.code == 1
+    assert len(result.err_lines) == 1 and "'pal'" in result.err_lines[0]
+    assert "invoice_uids" in result.err_lines[0]
+
+
+def test_palette_tenant_discovery_and_api_key_header(api: ScriptedAPI, export: Run) -> None:
+    api.json("/v1/users/info", {"orgName": "acme", "tenantUid": TENANT, "userUid": "u"})
+    palette_list(api, [pinv("a")])
+    account = palette_account(api)
+    del account["tenant_uid"]
+    result = export([account])
+    assert result.code == 0, result.err
+    assert api.paths() == ["/v1/users/info", PALETTE_LIST]
+    assert all(seen.headers.get("apikey") == "secret-token" for seen in api.seen)
+    assert all("authorization" not in seen.headers for seen in api.seen)
+
+
+def test_palette_summaries_get_details_and_paging_follows_continue(
+    api: ScriptedAPI, export: Run
+) -> None:
+    summary = {
+        "metadata": {"uid": "s1"},
+        "spec": {"month": "2024-05-01T00:00:00Z", "paymentUnit": "usd"},
+        "status": {
+            "billableAmount": 5,
+            "states": [{"state": "Paid", "timestamp": "2024-06-01T00:00:00Z"}],
+        },
+    }
+
+    def listing(seen: Seen) -> Answer:
+        if seen.arg("continue") == "next-1":
+            return Answer(200, {"invoices": [summary], "listmeta": {"continue": ""}})
+        return Answer(
+            200, {"invoices": [pinv("a")], "listmeta": {"continue": "next-1", "count": 2}}
+        )
+
+    api.route(PALETTE_LIST, listing)
+    api.json(f"{PALETTE_LIST}/s1", pinv("s1", [st("Paid", "2024-06-01T00:00:00Z")]))
+    result = export([palette_account(api)])
+    assert [i["id"] for i in result.invoices] == ["a", "s1"]
+    assert result.invoices[1]["line_items"]  # the detail was fetched
+
+
+# ====================================================================== Waldur
+
+
+def waldur_account(api: ScriptedAPI, base: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"name": "wal", "provider": "waldur", "base_url": base or api.base_url, **extra}
+
+
+def winv(uuid: str, state: str = "created", **over: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "url": f"https://waldur.example.com/api/invoices/{uuid}/",
+        "uuid": uuid,
+        "number": 100412,
+        "customer": "https://waldur.example.com/api/customers/c/",
+        "price": "1290.5000000",
+        "tax": "309.72",
+        "total": "1600.2200000",
+        "state": state,
+        "year": 2024,
+        "month": 5,
+        "invoice_date": "2024-06-01",
+        "due_date": "2024-07-01",
+        "items": [witem()],
+        "backend_id": "",
+        "payment_url": "",
+        "reference_number": "",
+    }
+    body.update(over)
+    return body
+
+
+def witem(**over: Any) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "uuid": "c0ffee",
+        "name": "Cloud VM cluster / cpu-k-hours",
+        "price": 1290.5,
+        "tax": "309.7200000",
+        "total": "1600.2200000",
+        "unit_price": "0.5000000",
+        "unit": "quantity",
+        "factor": 1,
+        "measured_unit": "CPU kH",
+        "start": "2024-05-01T00:00:00Z",
+        "end": "2024-05-31T23:59:59.999999Z",
+        "project_name": "Plasma simulations",
+        "quantity": "2581.0000000",
+        "billing_type": "usage",
+        "details": {"offering_name": "Cloud VM cluster"},
+        "credit": False,
+    }
+    item.update(over)
+    return item
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("pending", "draft"),
+        ("pending_finalization", "draft"),
+        ("created", "open"),
+        ("paid", "paid"),
+        ("canceled", "void"),
+        ("erred", "unknown"),
+        ("Paid", "unknown"),
+    ],
+)
+def test_waldur_status_vocabulary(api: ScriptedAPI, export: Run, word: str, expected: str) -> None:
+    api.json("/api/invoices/", [winv("u1", word)], **{"X-Result-Count": "1"})
+    inv = export([waldur_account(api)]).invoices[0]
+    assert (inv["status"], inv["status_raw"]) == (expected, word)
+    settled = expected in ("paid", "void")
+    assert dec(inv["amount_due"]) == (0 if settled else Decimal("1600.22"))
+
+
+def test_waldur_invoice_fields(api: ScriptedAPI, export: Run) -> None:
+    api.json("/api/invoices/", [winv("3f1c9a7e")])
+    result = export([waldur_account(api, currency="chf")])
+    assert result.code == 0, result.err
+    inv = result.invoices[0]
+    assert (inv["id"], inv["number"], inv["currency"]) == ("3f1c9a7e", "100412", "CHF")
+    assert (inv["issued"], inv["due"]) == ("2024-06-01", "2024-07-01")
+    assert (inv["period_start"], inv["period_end"]) == ("2024-05-01", "2024-05-31")
+    assert dec(inv["subtotal"]) == Decimal("1290.5") and dec(inv["tax"]) == Decimal("309.72")
+    assert dec(inv["total"]) == Decimal("1600.22") and dec(inv["credits"]) == 0
+    (item,) = inv["line_items"]
+    assert item["description"] == "Cloud VM cluster / cpu-k-hours"
+    assert (item["kind"], item["project"], item["unit"]) == (
+        "usage",
+        "Plasma simulations",
+        "CPU kH",
+    )
+    assert dec(item["quantity"]) == 2581 and dec(item["unit_price"]) == Decimal("0.5")
+    assert dec(item["amount"]) == Decimal("1290.5") and dec(item["tax"]) == Decimal("309.72")
+    assert item["start"].startswith("2024-05-01") and item["end"].startswith("2024-05-31")
+    assert inv["credits_detail"] == [] and inv["payments"] == []
+
+
+def test_waldur_decimals_exact(api: ScriptedAPI, export: Run) -> None:
+    body = [
+        winv(
+            "u1",
+            price="123.4500000",
+            tax="0",
+            total="100",
+            items=[witem(price="@PRICE@", tax="0.0000001", quantity="3", unit_price="0.3333333")],
+        )
+    ]
+    raw = json.dumps(body).replace('"@PRICE@"', "0.123456789012345678901")
+    api.route("/api/invoices/", Answer(200, raw))
+    inv = export([waldur_account(api)]).invoices[0]
+    assert dec(inv["subtotal"]) == Decimal("123.45") and dec(inv["tax"]) == 0
+    assert dec(inv["total"]) == 100
+    item = inv["line_items"][0]
+    assert item["amount"] == "0.123456789012345678901"
+    assert item["tax"] == "0.0000001" and item["unit_price"] == "0.3333333"
+
+
+def test_waldur_compensation_items(api: ScriptedAPI, export: Run) -> None:
+    items = [
+        witem(),
+        witem(uuid="comp1", name="Compensation for downtime", price=-50.0, tax="0", total="-50"),
+        witem(uuid="comp2", name="Credit", price=-0.25, tax="0", total="-0.25"),
+    ]
+    api.json("/api/invoices/", [winv("u1", items=items)])
+    inv = export([waldur_account(api)]).invoices[0]
+    assert dec(inv["credits"]) == Decimal("50.25")
+    assert [dec(li["amount"]) for li in inv["line_items"]] == [
+        Decimal("1290.5"),
+        Decimal("-50"),
+        Decimal("-0.25"),
+    ]
+    assert [(c["name"], dec(c["amount"])) for c in inv["credits_detail"]] == [
+        ("Compensation for downtime", Decimal("50")),
+        ("Credit", Decimal("0.25")),
+    ]
+
+
+def test_waldur_pending_invoice_without_dates(api: ScriptedAPI, export: Run) -> None:
+    api.json(
+        "/api/invoices/",
+        [
+            winv(
+                "p",
+                "pending",
+                invoice_date=None,
+                due_date=None,
+                price="0.00",
+                total="0.00",
+                items=[],
+            )
+        ],
+    )
+    inv = export([waldur_account(api)]).invoices[0]
+    assert (inv["status"], inv["issued"], inv["due"]) == ("draft", None, None)
+    assert dec(inv["total"]) == 0 and dec(inv["amount_due"]) == 0
+    assert inv["period_start"] == "2024-05-01"
+
+
+def test_waldur_list_without_items_fetches_details(api: ScriptedAPI, export: Run) -> None:
+    summary = winv("u1")
+    del summary["items"]
+    api.json("/api/invoices/", [summary])
+    api.json("/api/invoices/u1/", winv("u1"))
+    inv = export([waldur_account(api)]).invoices[0]
+    assert inv["line_items"] and dec(inv["credits"]) == 0
+    assert api.paths() == ["/api/invoices/", "/api/invoices/u1/"]
+
+
+@pytest.mark.parametrize("suffix", ["", "/", "/api", "/api/"])
+def test_waldur_base_url_forms_and_token_header(api: ScriptedAPI, export: Run, suffix: str) -> None:
+    api.json("/api/invoices/", [winv("u1")])
+    result = export([waldur_account(api, api.base_url + suffix)])
+    assert result.code == 0, result.err
+    assert api.paths() == ["/api/invoices/"]
+    assert api.seen[0].headers["authorization"] == "Token secret-token"
+
+
+def _waldur_pages(total: int, link: str, count: bool) -> Any:
+    records = [winv(f"u{n:03d}", items=[]) for n in range(total)]
+
+    def page(seen: Seen) -> Answer:
+        number = int(seen.arg("page") or 1)
+        per_page = int(seen.arg("page_size") or 10)
+        chunk = records[(number - 1) * per_page : number * per_page]
+        if not chunk:
+            return Answer(404, {"detail": "Invalid page."})
+        headers = {"X-Result-Count": str(total)} if count else {}
+        if number * per_page < total and link != "none":
+            target = f"?page={number + 1}&page_size={per_page}"
+            if link == "absolute":
+                target = f"https://waldur.example.com/api/invoices/{target}"
+            elif link == "relative":
+                target = f"/api/invoices/{target}"
+            headers["Link"] = f'<{target}>; rel="next"'
+        return Answer(200, chunk, headers)
+
+    return page
+
+
+@pytest.mark.parametrize(
+    ("link", "count"),
+    [
+        ("absolute", True),
+        ("absolute", False),
+        ("relative", False),
+        ("query", False),
+        ("none", True),
+    ],
+)
+def test_waldur_paging(api: ScriptedAPI, export: Run, link: str, count: bool) -> None:
+    api.route("/api/invoices/", _waldur_pages(250, link, count))
+    result = export([waldur_account(api)])
+    assert result.code == 0, result.err
+    assert [i["id"] for i in result.invoices] == [f"u{n:03d}" for n in range(250)]
+    assert sorted(s.arg("page") or "1" for s in api.seen) == ["1", "2", "3"]
+
+
+def test_waldur_provider_role_statements(api: ScriptedAPI, export: Run) -> None:
+    items = [
+        # 00:30 at +02:00 on June 1st is still May in UTC
+        witem(uuid="a", start="2024-06-01T00:30:00+02:00", price=10.5, tax="1.05", total="11.55"),
+        witem(uuid="b", start="2024-05-31T12:00:00Z", price=-2.0, tax="0", total="-2"),
+        witem(uuid="c", start="2024-06-01T00:30:00Z", price=7, tax="0.7000000", total="7.7"),
+        witem(uuid="d", start="2026-11-02T00:00:00-05:00", price=1.25, tax="0", total="1.25"),
+    ]
+    api.json("/api/provider-invoice-items/", items)
+    result = export([waldur_account(api, role="provider")])
+    assert result.code == 0, result.err
+    got = result.by_id()
+    assert sorted(got) == ["2024-05", "2024-06", "2026-11"]
+    may = got["2024-05"]
+    assert (may["status"], may["status_raw"], may["amount_due"]) == ("issued", None, None)
+    assert (may["period_start"], may["period_end"]) == ("2024-05-01", "2024-05-31")
+    assert dec(may["subtotal"]) == Decimal("8.5") and dec(may["tax"]) == Decimal("1.05")
+    assert dec(may["total"]) == Decimal("9.55") and len(may["line_items"]) == 2
+    assert [dec(c["amount"]) for c in may["credits_detail"]] == [2]
+    assert got["2024-06"]["status"] == "issued" and dec(got["2024-06"]["total"]) == Decimal("7.7")
+    assert got["2026-11"]["status"] == "draft"
+    assert api.paths() == ["/api/provider-invoice-items/"]
+    since = export(
+        [waldur_account(api, role="provider")], "--since", "2024-06", "--until", "2024-06"
+    )
+    assert [i["id"] for i in since.invoices] == ["2024-06"]
+
+
+def test_waldur_drf_errors(api: ScriptedAPI, export: Run) -> None:
+    api.json("/api/invoices/", {"detail": "Invalid token."}, 401)
+    result = export([waldur_account(api)])
+    assert result.code == 1
+    (line,) = result.err_lines
+    assert "'wal'" in line and "Invalid token." in line and "401" in line
