@@ -57,6 +57,8 @@ class LineItem:
     start: Day | None = None
     end: Day | None = None
     currency: str | None = None
+    # Not part of the export format: more text about the item (DoiT `details`), for the UI.
+    details: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +239,8 @@ def invoice_to_cache_json(inv: Invoice) -> dict[str, Any]:
     data = invoice_to_json(inv)
     for item_json, item in zip(data["line_items"], inv.line_items, strict=True):
         item_json["currency"] = item.currency
+        if item.details is not None:
+            item_json["details"] = item.details
     data["customer"] = inv.customer
     data["extra"] = [list(pair) for pair in inv.extra]
     data["raw"] = inv.raw
@@ -277,6 +281,7 @@ def invoice_from_json(data: dict[str, Any]) -> Invoice:
                 start=parse_day(li.get("start")),
                 end=parse_day(li.get("end")),
                 currency=li.get("currency"),
+                details=li.get("details"),
             )
             for li in data.get("line_items") or ()
         ),

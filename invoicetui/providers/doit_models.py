@@ -56,12 +56,10 @@ def text(value: object) -> str | None:
 def line_item(item: object, index: int) -> LineItem:
     if not isinstance(item, dict):
         return LineItem(description=f"(unreadable line item {index})")
+    # The export's description is the provider's own; `details` is kept beside it.
     description = text(item.get("description"))
     details = text(item.get("details"))
-    if description and details:
-        label = f"{description} — {details}"
-    else:
-        label = description or details or "(no description)"
+    label = description or details or "(no description)"
     price = parse.money(item.get("price"))
     qty = parse.money(item.get("qty"))
     amount = _EXACT.multiply(price, qty) if price is not None and qty is not None else None
@@ -73,6 +71,7 @@ def line_item(item: object, index: int) -> LineItem:
         unit_price=money2(price),
         amount=money2(amount),
         currency=currency.upper() if currency else None,
+        details=details if description else None,
     )
 
 

@@ -118,12 +118,8 @@ def _items(value: object, where: str) -> list[Mapping[str, Any]]:
 
 
 def _credits_total(items: Iterable[Mapping[str, Any]]) -> Decimal:
-    total = Decimal(0)
-    for item in items:
-        price = parse.money(item.get("price"))
-        if price is not None and price < 0:
-            total -= price
-    return total
+    prices = (parse.money(item.get("price")) for item in items)
+    return parse.exact_sum(-p for p in prices if p is not None and p < 0)
 
 
 def invoice(record: object, account: str, currency: str | None, index: int = 0) -> Invoice:
@@ -239,7 +235,7 @@ def statements(
 def _sum(items: Iterable[Mapping[str, Any]], field: str) -> Decimal | None:
     values = [parse.money(item.get(field)) for item in items]
     known = [v for v in values if v is not None]
-    return sum(known, Decimal(0)) if known else None
+    return parse.exact_sum(known) if known else None
 
 
 def _statement(
