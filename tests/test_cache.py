@@ -299,6 +299,22 @@ def test_control_characters_in_details_are_removed_on_load(cache: Cache) -> None
     assert replace(loaded, line_items=inv.line_items, raw=inv.raw) == inv
 
 
+def test_ids_with_controls_or_lone_surrogates_never_break_the_cache(cache: Cache) -> None:
+    odd = replace(full_invoice(ident="a\x1fb\x1b[1m\ud800c"), number="n\udfff", url="u\x00")
+    plain = full_invoice(ident="plain")
+    cache.save(snapshot(odd, plain))
+    loaded = cache.load("acct", details=True)
+    assert loaded is not None and len(loaded.invoices) == 2
+    assert loaded.invoices[1] == plain
+    summary = cache.load("acct")
+    assert summary is not None
+    assert summary.invoices[0].id == "ab\ufffdc" and summary.invoices[0].url == "u"
+    found = cache.load_invoice("acct", odd.id)
+    assert found is not None and found.line_items == odd.line_items
+    cache.save_invoice("acct", odd)
+    assert cache.load_invoice("acct", summary.invoices[0].id) is not None
+
+
 # ---------------------------------------------------------------------- info and clear
 
 

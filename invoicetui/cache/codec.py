@@ -45,6 +45,7 @@ _STATUS = {s.value: s for s in Status}
 # Control characters other than SEP and NONE: a packed summary holding one was not written
 # by us (a hand-edited file) and is cleaned before use.
 _CONTROL = re.compile(r"[\x01-\x1e\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _PLAIN_BYTES = bytes(range(0x20, 0x7F)) + SEP.encode() + NONE.encode()
 # JSON written with ensure_ascii escapes every control character; any of these in a detail
 # blob means the text needs cleaning (or was not written by us).
@@ -55,10 +56,16 @@ class CacheFormatError(ValueError):
     """A row or blob is not what this version writes: the file is treated as corrupt."""
 
 
+def clean_key(value: str) -> str:
+    """Text as the cache stores it: control characters removed (they would break the packing
+    and the terminal) and lone surrogates (JSON allows them, UTF-8 does not) replaced."""
+    if value.isprintable():  # the common case; surrogates and controls are not printable
+        return value
+    return _SURROGATE.sub("\ufffd", clean_text(value, one_line=True))
+
+
 def _text(value: str | None) -> str:
-    if value is None:
-        return NONE
-    return value if value.isprintable() else clean_text(value, one_line=True)
+    return NONE if value is None else clean_key(value)
 
 
 def _plain(value: str | None) -> str:

@@ -21,6 +21,7 @@ from invoicetui.cache.codec import (
     SEP,
     CacheFormatError,
     check_text,
+    clean_key,
     decode_detail,
     encode_detail,
     fingerprint,
@@ -83,14 +84,16 @@ class Cache(CacheAccess):
         """The full invoice if its details are cached, else None."""
 
         def read(con: sqlite3.Connection) -> Invoice | None:
-            row = con.execute("SELECT data FROM details WHERE id = ?", (invoice_id,)).fetchone()
+            row = con.execute(
+                "SELECT data FROM details WHERE id = ?", (clean_key(invoice_id),)
+            ).fetchone()
             return None if row is None else decode_detail(row[0])
 
         return self._read(account, read, None)
 
     def load_details(self, account: str, ids: Collection[str]) -> dict[str, Invoice]:
         """Cached full invoices for these ids (those without cached details are absent)."""
-        wanted = set(ids)
+        wanted = {clean_key(i) for i in ids}
 
         def read(con: sqlite3.Connection) -> dict[str, Invoice]:
             found: dict[str, Invoice] = {}
@@ -129,11 +132,12 @@ class Cache(CacheAccess):
             packed = pack_summary(inv)
             packs.append(packed)
             fp = fps.get(inv.id) or fingerprint_packed(packed)
-            rows.append((pos, inv.id, fp))
+            key = clean_key(inv.id)
+            rows.append((pos, key, fp))
             if inv.detailed:
-                detail_rows.append((inv.id, fp, fetched, encode_detail(inv)))
+                detail_rows.append((key, fp, fetched, encode_detail(inv)))
             else:
-                summaries.append((inv.id, fp))
+                summaries.append((key, fp))
 
         def write(con: sqlite3.Connection) -> None:
             con.execute("BEGIN IMMEDIATE")
@@ -176,18 +180,16 @@ class Cache(CacheAccess):
         if not invoices:
             return
         fetched = _format_time(fetched_at or utcnow())
-        prepared = [(inv, encode_detail(inv)) for inv in invoices]
+        prepared = [(inv, clean_key(inv.id), encode_detail(inv)) for inv in invoices]
 
         def write(con: sqlite3.Connection) -> None:
             con.execute("BEGIN IMMEDIATE")
-            for inv, blob in prepared:
-                row = con.execute(
-                    "SELECT fp FROM invoices WHERE id = ? LIMIT 1", (inv.id,)
-                ).fetchone()
+            for inv, key, blob in prepared:
+                row = con.execute("SELECT fp FROM invoices WHERE id = ? LIMIT 1", (key,)).fetchone()
                 fp = str(row[0]) if row is not None else fingerprint(inv)
                 con.execute(
                     "INSERT OR REPLACE INTO details (id, fp, fetched_at, data) VALUES (?, ?, ?, ?)",
-                    (inv.id, fp, fetched, blob),
+                    (key, fp, fetched, blob),
                 )
             con.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('account', ?), ('provider', ?)",
