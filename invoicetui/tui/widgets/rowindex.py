@@ -46,8 +46,10 @@ class RowIndex(Generic[R]):
         self.rows = list(rows)
         self.hay, self._keys, self._floats, self._orders = [], {}, {}, {}
         self._warm = False
-        base = list(range(len(self.rows)))
-        self._order = self._sorted(base) if self.sort_column else None
+        self._order = None
+        if self.sort_column is not None:
+            self._order = self._sorted(list(range(len(self.rows))))
+            self._orders[(self.sort_column, self.sort_reverse)] = self._order
         self.visible = self._filtered(self._base())
 
     def append(self, rows: Sequence[R]) -> None:
