@@ -366,11 +366,23 @@ def _exit_after(seconds: float, code: int) -> None:
     timer.start()
 
 
+def _detach_from_terminal() -> None:
+    """Point stdout/stderr at /dev/null: the final flush to a dead tty would fail (exit 120)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for fd in (1, 2):
+            os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
 def run(setup: AppSetup) -> int:
     """Run the TUI until the user quits; the exit code for the CLI."""
     app = InvoiceApp(setup)
     app.catch_hangup = True
     result = app.run(mouse=setup.mouse)
+    if app.hung_up:
+        _detach_from_terminal()
     if app.return_code is not None:
         return app.return_code
     return result or 0
