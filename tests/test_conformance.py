@@ -772,3 +772,245 @@ def test_doit_since_until_by_issued_month(api: ScriptedAPI, export: Run) -> None
     assert [i["id"] for i in result.invoices] == ["jun"]
     result = export([doit_account(api)], "--since", "2024-06")
     assert [i["id"] for i in result.invoices] == ["jun", "jul"]
+
+
+# ====================================================================== Zilliz
+
+ZILLIZ_LIST = "/v2/invoices"
+
+
+def zilliz_account(api: ScriptedAPI, **extra: Any) -> dict[str, Any]:
+    return {"name": "zz", "provider": "zilliz", "base_url": api.base_url, **extra}
+
+
+def zinv(ident: str, status: str = "unpaid", **over: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": ident,
+        "orgId": "org-ab12",
+        "periodStart": "2024-06-01T00:00:00Z",
+        "periodEnd": "2024-07-01T00:00:00Z",
+        "invoiceDate": "2024-07-01T00:00:00Z",
+        "dueDate": "2024-07-15T00:00:00Z",
+        "currency": "USD",
+        "status": status,
+        "usageAmount": 128734,
+        "creditsApplied": 20000,
+        "alreadyBilledAmount": 0,
+        "subtotal": 108734,
+        "tax": 9786,
+        "total": 118520,
+        "advancePayAmount": 0,
+        "amountDue": 118520,
+    }
+    for key, value in over.items():
+        if value is None:
+            body.pop(key, None)
+        else:
+            body[key] = value
+    return body
+
+
+def zilliz_serve(
+    api: ScriptedAPI, invoices: list[dict[str, Any]], *, as_list: bool = False
+) -> None:
+    data: Any = {"count": len(invoices), "currentPage": 1, "pageSize": 100, "invoices": invoices}
+    api.json(ZILLIZ_LIST, {"code": 0, "data": [data] if as_list else data})
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("unbilled", "draft"),
+        ("unpaid", "open"),
+        ("unconfirmed", "open"),
+        ("overdue", "overdue"),
+        ("paid", "paid"),
+        ("free", "paid"),
+        ("disputed", "disputed"),
+        ("refunded", "unknown"),
+    ],
+)
+def test_zilliz_status_vocabulary(api: ScriptedAPI, export: Run, word: str, expected: str) -> None:
+    zilliz_serve(api, [zinv("inv-1", word)])
+    inv = export([zilliz_account(api)]).invoices[0]
+    assert (inv["status"], inv["status_raw"]) == (expected, word)
+
+
+def test_zilliz_cents_and_fields(api: ScriptedAPI, export: Run) -> None:
+    zilliz_serve(
+        api,
+        [
+            zinv("inv-a", subtotal=1, tax=99, total=12345, amountDue=100, creditsApplied=0),
+            zinv("inv-b", creditsApplied=2001, amountDue=None, currency="eur", total=-250),
+        ],
+        as_list=True,
+    )
+    result = export([zilliz_account(api)])
+    assert result.code == 0, result.err
+    got = result.by_id()
+    a, b = got["inv-a"], got["inv-b"]
+    assert (a["subtotal"], a["tax"], a["total"]) == ("0.01", "0.99", "123.45")
+    assert dec(a["amount_due"]) == 1 and dec(a["credits"]) == 0
+    assert a["credits_detail"] == [] and a["line_items"] == [] and a["payments"] == []
+    assert (a["issued"], a["due"]) == ("2024-07-01T00:00:00Z", "2024-07-15T00:00:00Z")
+    assert (a["period_start"], a["period_end"]) == ("2024-06-01T00:00:00Z", "2024-07-01T00:00:00Z")
+    assert a["currency"] == "USD" and a["id"] == "inv-a"
+    assert b["credits"] == "20.01" and b["amount_due"] is None and b["currency"] == "EUR"
+    assert dec(b["total"]) == Decimal("-2.5")
+    (credit,) = b["credits_detail"]
+    assert credit["amount"] == "20.01"
+    assert api.seen[0].headers["authorization"] == "Bearer secret-token"
+
+
+def test_zilliz_count_larger_than_delivered_stops_on_empty_page(
+    api: ScriptedAPI, export: Run
+) -> None:
+    def listing(seen: Seen) -> Answer:
+        page = int(seen.arg("currentPage") or 1)
+        size = int(seen.arg("pageSize") or 10)
+        invoices = [zinv(f"inv-{page}-{n}") for n in range(size)] if page <= 2 else []
+        data = {"count": 100_000, "currentPage": page, "pageSize": size, "invoices": invoices}
+        return Answer(200, {"code": 0, "data": data})
+
+    api.route(ZILLIZ_LIST, listing)
+    result = export([zilliz_account(api)])
+    assert result.code == 0, result.err
+    assert len(result.invoices) == 200
+    # it stops soon after the first empty page instead of asking for all 1000 pages
+    assert len(api.seen) < 20
+
+
+@pytest.mark.parametrize("http_status", [200, 401])
+def test_zilliz_error_code_in_body(api: ScriptedAPI, export: Run, http_status: int) -> None:
+    api.json(ZILLIZ_LIST, {"code": 80001, "message": "Invalid token: not valid."}, http_status)
+    result = export([zilliz_account(api)])
+    assert result.code == 1
+    (line,) = result.err_lines
+    assert "'zz'" in line and "80001" in line and "Invalid token" in line
+
+
+def test_zilliz_nonzero_code_permission(api: ScriptedAPI, export: Run) -> None:
+    api.json(ZILLIZ_LIST, {"code": 96013, "message": "You don't have permission"})
+    result = export([zilliz_account(api)])
+    assert result.code == 1 and "'zz'" in result.err_lines[0]
+
+
+# ====================================================================== across providers
+
+
+def test_control_characters_stripped_markup_kept(api: ScriptedAPI, export: Run) -> None:
+    palette_list(
+        api,
+        [
+            pinv(
+                "p" + NASTY,
+                [st("Paid", "2024-06-03T09:41:07Z", NASTY)],
+                metadata={"uid": "p" + NASTY, "name": NASTY},
+                status__projects=[{"projectName": NASTY, "amount": 1}],
+            )
+        ],
+    )
+    api.json("/api/invoices/", [winv("w" + NASTY, items=[witem(name=NASTY, project_name=NASTY)])])
+    api.json(
+        DOIT_LIST,
+        {"invoices": [dinv("d1", status=NASTY, url=NASTY, currency="us\x1b[1md")]},
+    )
+    api.json(
+        f"{DOIT_LIST}/d1",
+        dinv(
+            "d1",
+            status=NASTY,
+            url=NASTY,
+            lineItems=[
+                {"description": NASTY, "details": NASTY, "type": NASTY, "price": 1, "qty": 1}
+            ],
+        ),
+    )
+    zilliz_serve(api, [zinv("z" + NASTY, status=NASTY)])
+    result = export(
+        [
+            palette_account(api),
+            waldur_account(api),
+            doit_account(api),
+            zilliz_account(api),
+        ]
+    )
+    assert result.code == 0, result.err
+    got = result.by_id()
+    assert sorted(got) == sorted([*(f"{p}{NASTY_CLEAN}" for p in "pwz"), "d1"])
+    pal = got["p" + NASTY_CLEAN]
+    assert pal["payments"][0]["message"] == NASTY_CLEAN
+    assert pal["line_items"][0]["description"] == NASTY_CLEAN
+    wal = got["w" + NASTY_CLEAN]
+    assert wal["line_items"][0]["description"] == NASTY_CLEAN
+    assert wal["line_items"][0]["project"] == NASTY_CLEAN
+    doit = got["d1"]
+    assert doit["status_raw"] == NASTY_CLEAN and doit["status"] == "unknown"
+    assert doit["url"] == NASTY_CLEAN and doit["currency"] == "USD"
+    assert doit["line_items"][0]["description"] == NASTY_CLEAN
+    assert doit["line_items"][0]["kind"] == NASTY_CLEAN
+    assert got["z" + NASTY_CLEAN]["status_raw"] == NASTY_CLEAN
+    assert "\x1b" not in result.out and "\\u001b" not in result.out
+    csv_out = export([palette_account(api), doit_account(api)], "--format", "csv", "--items").out
+    assert "\x1b" not in csv_out and "\x07" not in csv_out and "[bold]x[/bold]" in csv_out
+
+
+def test_csv_one_row_per_invoice_and_per_item(api: ScriptedAPI, export: Run) -> None:
+    palette_list(api, [pinv("a"), pinv("b")])
+    rows = export([palette_account(api)], "--format", "csv").rows()
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert list(rows[0]) == [
+        "account", "provider", "id", "number", "status", "status_raw", "issued", "due",
+        "period_start", "period_end", "currency", "subtotal", "tax", "credits", "total",
+        "amount_due", "url",
+    ]  # fmt: skip
+    assert (
+        rows[0]["total"] == "1843.2" and rows[0]["credits"] == "" and rows[0]["currency"] == "USD"
+    )
+    items = export([palette_account(api)], "--format", "csv", "--items").rows()
+    assert [(r["id"], r["description"]) for r in items] == [
+        ("a", "payments-prod"),
+        ("a", "staging"),
+        ("b", "payments-prod"),
+        ("b", "staging"),
+    ]
+    assert {"description", "quantity", "unit_price", "amount", "start", "end"} <= set(items[0])
+
+
+def test_exit_codes_and_one_stderr_line_per_failed_account(
+    api: ScriptedAPI, export: Run, tmp_path: Path
+) -> None:
+    palette_list(api, [pinv("a")])
+    api.json(DOIT_LIST, {"error": "Invalid API key"}, 401)
+    api.json(ZILLIZ_LIST, {"code": 80001, "message": "Invalid token"}, 200)
+    result = export([palette_account(api), doit_account(api), zilliz_account(api)])
+    assert result.code == 1
+    assert [i["id"] for i in result.invoices] == ["a"]  # the others' results still printed
+    assert len(result.err_lines) == 2
+    assert "'doit'" in result.err_lines[0] and "'zz'" in result.err_lines[1]
+    only_ok = export([palette_account(api), doit_account(api)], "--account", "pal")
+    assert (only_ok.code, only_ok.err_lines) == (0, [])
+    bad = export([palette_account(api, tenant_uid=5)])
+    assert bad.code == 2 and "config.toml" in bad.err and "tenant_uid" in bad.err
+    unknown = export([palette_account(api)], "--account", "nope")
+    assert unknown.code == 2
+
+
+def test_palette_period_month_selection(api: ScriptedAPI, export: Run) -> None:
+    palette_list(
+        api,
+        [
+            pinv("may"),
+            pinv(
+                "jun",
+                spec__billingPeriod={"start": "2024-06-01T00:00:00+02:00", "end": None},
+            ),
+            pinv("jul", spec__billingPeriod=None, spec__month="2024-07-01T00:00:00Z"),
+        ],
+    )
+    result = export([palette_account(api)], "--since", "2024-05", "--until", "2024-06")
+    # 2024-06-01T00:00+02:00 is May 31st in UTC: periods are placed by their UTC month
+    assert [i["id"] for i in result.invoices] == ["may", "jun"]
+    assert result.by_id()["jun"]["period_start"] == "2024-05-31T22:00:00Z"
+    result = export([palette_account(api)], "--since", "2024-07")
+    assert [i["id"] for i in result.invoices] == ["jul"]

@@ -146,6 +146,12 @@ class ZillizClient(ProviderClient):
         return out
 
     async def _rest_concurrently(self, total: int) -> list[list[Invoice]]:
+        """Pages 2..total, a window of page_concurrency at a time.
+
+        A count may be larger than what the server delivers: the first empty page ends the
+        list, so no window is started after one (a lying count costs one window, not
+        thousands of requests).
+        """
         done = 1
 
         async def fetch(number: int) -> list[Invoice]:
@@ -156,7 +162,15 @@ class ZillizClient(ProviderClient):
             self.page_arrived(page)
             return page
 
-        return await self.gather_limited(range(2, total + 1), fetch, self.page_concurrency)
+        pages: list[list[Invoice]] = []
+        window = max(1, self.page_concurrency)
+        for start in range(2, total + 1, window):
+            numbers = range(start, min(total, start + window - 1) + 1)
+            got = await self.gather_limited(numbers, fetch, window)
+            pages.extend(got)
+            if any(not page for page in got):
+                break
+        return pages
 
     async def describe(self, invoice_id: str) -> Invoice:
         """GET /v2/invoices/{id}: one invoice."""
