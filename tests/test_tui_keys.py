@@ -523,3 +523,26 @@ async def test_filter_matches_line_item_descriptions(
             "acme-palette-inv-003",
             "hpc-centre-inv-003",
         }
+
+
+async def test_a_key_clash_in_the_config_is_reported_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standard_service().install(monkeypatch)
+    app = make_app(tmp_path, keys={"copy-id": "s"})  # s already chooses the sort column
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("s", "s", "j")
+        assert app.clipboard == "acme-palette-inv-001"
+        clashes = [n for n in app._notifications if n.title == "Key clash"]
+        assert len(clashes) == 1
+        assert str(clashes[0].message) == (
+            "[keys]: s is bound to both sort and copy-id; only one of them will answer"
+        )
+
+
+def test_default_keys_do_not_clash() -> None:
+    from invoicetui.tui.keymap import key_clashes
+
+    assert key_clashes({}) == []
+    assert key_clashes({"refresh": "ctrl+r"}) == []

@@ -35,7 +35,7 @@ from invoicetui.model import Invoice, utcnow
 from invoicetui.options import AppSetup, FetchMode
 from invoicetui.tui import messages as msg
 from invoicetui.tui.commands import InvoiceCommands
-from invoicetui.tui.keymap import apply_keymap, bind
+from invoicetui.tui.keymap import apply_keymap, bind, key_clashes
 
 if TYPE_CHECKING:
     from invoicetui.tui.screens.main import MainScreen
@@ -106,6 +106,8 @@ class InvoiceApp(App[int]):
             self._catch_hangup()
         self._apply_theme()
         apply_keymap(self, self.setup.keys)
+        for clash in key_clashes(self.setup.keys):
+            self.notify(clash, title="Key clash", severity="warning", markup=False)
         offline = self.setup.mode is FetchMode.OFFLINE
         self.push_screen(MainScreen(InvoiceStore(self.setup.accounts, offline=offline)))
 

@@ -7,7 +7,7 @@ from typing import Any
 from textual.app import App
 from textual.binding import Binding
 
-from invoicetui.keys import BINDING_IDS, DEFAULT_KEYS
+from invoicetui.keys import BINDING_IDS, DEFAULT_KEYS, keys_for
 
 
 def bind(
@@ -48,6 +48,21 @@ def apply_keymap(app: App[Any], overrides: dict[str, str]) -> None:
     keymap = user_keymap(overrides)
     if keymap:
         app.set_keymap(keymap)
+
+
+def key_clashes(overrides: dict[str, str]) -> list[str]:
+    """Keys the [keys] table gave to two bindings (the defaults give none twice)."""
+    owners: dict[str, list[str]] = {}
+    for binding_id in DEFAULT_KEYS:
+        for key in keys_for(binding_id, user_keymap(overrides)).split(","):
+            if key.strip():
+                owners.setdefault(key.strip(), []).append(binding_id)
+    return [
+        f"[keys]: {key_label(key)} is bound to both {' and '.join(ids)}; "
+        "only one of them will answer"
+        for key, ids in owners.items()
+        if len(ids) > 1
+    ]
 
 
 _KEY_NAMES = {
