@@ -546,3 +546,22 @@ def test_default_keys_do_not_clash() -> None:
 
     assert key_clashes({}) == []
     assert key_clashes({"refresh": "ctrl+r"}) == []
+
+
+async def test_help_in_the_full_screen_detail_shows_its_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standard_service().install(monkeypatch)
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await start(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        everything = {r.binding_id for s in app.screen.sections for r in s.rows}
+        assert {"next-invoice", "previous-invoice", "back", "copy-id", "quit"} <= everything
+        await pilot.press("escape")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is main_screen(app)
