@@ -155,7 +155,9 @@ def format_day(value: date | None) -> str | None:
         return None
     if isinstance(value, datetime):
         value = value.astimezone(UTC)
-        text = value.isoformat(timespec="microseconds" if value.microsecond else "seconds")
+        micros = value.microsecond
+        spec = "seconds" if not micros else "milliseconds" if micros % 1000 == 0 else "microseconds"
+        text = value.isoformat(timespec=spec)
         return text.replace("+00:00", "Z")
     return value.isoformat()
 

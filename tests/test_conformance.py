@@ -689,7 +689,7 @@ def test_doit_times_balance_and_missing_fields(api: ScriptedAPI, export: Run) ->
         ],
     )
     got = export([doit_account(api)]).by_id()
-    assert got["late"]["issued"] == "2024-06-01T13:45:30.123000Z"
+    assert got["late"]["issued"] == "2024-06-01T13:45:30.123Z"
     assert got["late"]["amount_due"] is None
     assert got["float-ms"]["issued"] == "2024-06-01" and got["float-ms"]["due"] is None
     assert dec(got["float-ms"]["total"]) == 0
@@ -1014,3 +1014,42 @@ def test_palette_period_month_selection(api: ScriptedAPI, export: Run) -> None:
     assert result.by_id()["jun"]["period_start"] == "2024-05-31T22:00:00Z"
     result = export([palette_account(api)], "--since", "2024-07")
     assert [i["id"] for i in result.invoices] == ["jul"]
+
+
+def test_offline_uses_the_cache_and_names_accounts_without_one(
+    api: ScriptedAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conformance_helpers import write_config
+
+    from invoicetui import cli
+
+    palette_list(api, [pinv("a", [st("Paid", "2024-06-03T09:41:07Z")])])
+    config = write_config(tmp_path / "c.toml", [palette_account(api), doit_account(api)])
+    api.json(DOIT_LIST, {"invoices": []})
+    assert cli.main(["export", "--config", str(config), "--account", "pal"]) == 0
+    fetched = json.loads(capsys.readouterr().out)
+    requests = len(api.seen)
+    assert cli.main(["export", "--config", str(config), "--offline"]) == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out) == fetched  # the cache gives back exactly what was exported
+    (line,) = err.strip().splitlines()
+    assert "no cached data for account 'doit'; run without --offline" in line
+    assert len(api.seen) == requests
+
+
+def test_accounts_check_one_line_per_account(
+    api: ScriptedAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conformance_helpers import write_config
+
+    from invoicetui import cli
+
+    api.json("/v1/users/info", {"tenantUid": TENANT})
+    api.json(DOIT_LIST, {"error": "Invalid API key"}, 401)
+    config = write_config(tmp_path / "c.toml", [palette_account(api), doit_account(api)])
+    assert cli.main(["accounts", "--config", str(config), "--check"]) == 1
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3
+    assert lines[1].split()[:3] == ["pal", "palette", "ok"]
+    assert lines[2].split()[:2] == ["doit", "doit"] and "Invalid API key" in lines[2]
+    assert "secret-token" not in "".join(lines)
