@@ -28,7 +28,8 @@ class CurrencyOwed:
     count: int  # outstanding invoices
 
 
-def _day(value: date | None) -> date | None:
+def utc_day(value: date | None) -> date | None:
+    """The UTC calendar day of a date or an aware datetime (Day fields hold either)."""
     if isinstance(value, datetime):
         return value.astimezone(UTC).date()
     return value
@@ -56,7 +57,7 @@ def owed_by_currency(invoices: Iterable[Invoice], today: date) -> list[CurrencyO
         count[code] += 1
         amount = owed(inv) or Decimal(0)
         outstanding[code] += amount
-        due = _day(inv.due)
+        due = utc_day(inv.due)
         if inv.status is Status.OVERDUE or (due is not None and due < today):
             overdue[code] += amount
         elif due is not None and (code not in next_due or due < next_due[code]):

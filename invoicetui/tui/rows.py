@@ -15,6 +15,7 @@ from rich.text import Text
 
 from invoicetui.model import PROVIDER_LABELS, Invoice, LineItem, Status
 from invoicetui.sanitize import clean_text
+from invoicetui.summary import utc_day
 from invoicetui.tui.widgets.table import Column
 
 MISSING = "—"
@@ -86,20 +87,8 @@ def money_text(amount: Decimal | None, currency: str | None) -> Text:
     return text
 
 
-def as_date(value: date | None) -> date | None:
-    """The UTC calendar day of a date or aware datetime."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).date()
-    return value
-
-
-def day_str(value: date | None) -> str:
-    day = as_date(value)
-    return day.isoformat() if day else MISSING
-
-
 def day_text(value: date | None) -> Text:
-    day = as_date(value)
+    day = utc_day(value)
     return Text(day.isoformat()) if day else Text(MISSING, style=MISSING_STYLE)
 
 
