@@ -113,3 +113,12 @@ async def test_strip_fits_80_columns_and_shows_each_currency() -> None:
         assert all(len(line) <= 78 for line in lines)
         assert all(len(line) <= 30 for line in strip.lines(30))
         assert strip.size.height == 4
+
+
+async def test_strip_with_no_invoices_says_nothing_is_owed() -> None:
+    async with StripApp().run_test(size=(80, 24)) as pilot:
+        strip = pilot.app.query_one(SummaryStrip)
+        strip.update_data([], ["acme"], today=TODAY)
+        await pilot.pause()
+        assert [line.plain for line in strip.lines(78)] == ["Nothing owed."]
+        assert strip.size.height == 1
