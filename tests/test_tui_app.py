@@ -524,3 +524,19 @@ async def test_resizing_moves_the_detail_pane(
         await pilot.resize_terminal(160, 40)
         await settle(pilot)
         assert main.detail.display and not main.has_class("-short")
+
+
+def test_store_notice_summarises_many_failures() -> None:
+    from invoicetui.errors import OfflineNoData
+    from invoicetui.tui.screens.store import InvoiceStore
+
+    accounts = [AccountConfig(name=f"a{n}", provider="doit") for n in range(5)]
+    store = InvoiceStore(accounts, offline=True)
+    for account in accounts:
+        store.failed(account.name, OfflineNoData(f"no cached data for account '{account.name}'"))
+    lines = store.notice_lines("all")
+    assert lines == [
+        "✗ no cached data for account 'a0'",
+        "✗ no cached data for account 'a1'",
+        "… and 3 more: select an account to see why",
+    ]

@@ -344,7 +344,7 @@ class MainScreen(MainActions):
             elif states:
                 lines.append("No invoices here")
         notice = self.query_one("#notice", Static)
-        notice.update(Content(clean_text("\n".join(lines[:4]))))
+        notice.update(Content(clean_text("\n".join(lines))))
         notice.display = bool(lines)
         notice.set_class(any(s.phase == "failed" for s in states), "-error")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from invoicetui.accounts import AccountConfig
-from invoicetui.errors import ProviderError
+from invoicetui.errors import OfflineNoData, ProviderError
 from invoicetui.model import AccountSnapshot, Invoice
 from invoicetui.tui.widgets.sidebar import ALL, AccountState
 
@@ -121,12 +121,16 @@ class InvoiceStore:
     def scope_accounts(self, scope: str) -> list[str]:
         return [s.name for s in self.scope_states(scope)]
 
-    def notice_lines(self, scope: str) -> list[str]:
+    def notice_lines(self, scope: str, limit: int = 3) -> list[str]:
         """What the pane says about failing or stale accounts in scope, with what to do."""
         lines: list[str] = []
         for state in self.scope_states(scope):
+            retry = "" if state.short_error == OfflineNoData.short else " (r retries)"
             if state.phase == "failed" and state.error:
-                lines.append(f"✗ {state.error} (r retries)")
+                lines.append(f"✗ {state.error}{retry}")
             elif state.phase == "stale" and state.error:
-                lines.append(f"! showing cached data: {state.error} (r retries)")
+                lines.append(f"! showing cached data: {state.error}{retry}")
+        if len(lines) > limit:
+            more = len(lines) - (limit - 1)
+            lines = [*lines[: limit - 1], f"… and {more} more: select an account to see why"]
         return lines
