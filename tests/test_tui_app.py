@@ -540,3 +540,16 @@ def test_store_notice_summarises_many_failures() -> None:
         "✗ no cached data for account 'a1'",
         "… and 3 more: select an account to see why",
     ]
+
+
+def test_store_forgets_details_of_a_refreshed_account() -> None:
+    from invoicetui.tui.screens.store import InvoiceStore
+
+    store = InvoiceStore([ACME, HPC])
+    one = invoice(ACME.name, "palette", 1)
+    other = invoice(HPC.name, "waldur", 1)
+    store.details = {(one.account, one.id): one, (other.account, other.id): other}
+    store.loaded(ACME.name, snapshot(ACME, [one], from_cache=True))
+    assert (one.account, one.id) in store.details
+    store.loaded(ACME.name, snapshot(ACME, [one]))
+    assert list(store.details) == [(other.account, other.id)]

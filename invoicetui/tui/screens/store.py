@@ -86,6 +86,8 @@ class InvoiceStore:
         self.fresh_pages.pop(account, None)
         self.fresh_ids.pop(account, None)
         self.invoices[account] = snapshot.invoices
+        if not snapshot.from_cache:  # details shown so far may be older than the new list
+            self.details = {k: v for k, v in self.details.items() if k[0] != account}
 
     def failed(self, account: str, error: ProviderError) -> None:
         """Nothing usable came back; rows already on screen (an earlier load) stay."""
