@@ -466,7 +466,8 @@ async def test_enter_on_a_line_item_shows_all_of_it_and_escape_returns() -> None
     items = (
         LineItem(description="first"),
         LineItem(long, "usage", "Plan [Pro]", Decimal("2581"), "CPU kH", Decimal("0.5"),
-                 Decimal("1290.50"), None, date(2024, 5, 1), date(2024, 5, 31)),
+                 Decimal("1290.50"), None, date(2024, 5, 1), date(2024, 5, 31),
+                 details="SKU [x] \x1b[2Jcleared"),
     )  # fmt: skip
     app = ScreenApp([make_invoice(line_items=items)], 0)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -475,6 +476,7 @@ async def test_enter_on_a_line_item_shows_all_of_it_and_escape_returns() -> None
         text = screen_text(app)
         assert "Line item 2 of 2" in text
         assert "[bold]end[/]" in text and "Plan [Pro]" in text
+        assert "SKU [x] cleared" in text and "\x1b" not in text
         assert "2,581 CPU kH" in text and "1,290.50 EUR" in text and "0.50 EUR" in text
         await pilot.press("escape")
         assert isinstance(app.screen, DetailScreen)

@@ -35,7 +35,7 @@ def line_item_pairs(item: LineItem, currency: str | None) -> Pairs:
     quantity = DASH if item.quantity is None else f"{item.quantity:,f}"
     if item.quantity is not None and item.unit:
         quantity = f"{quantity} {literal(item.unit)}"
-    return [
+    pairs: Pairs = [
         ("Description", text(item.description)),
         ("Project", text(item.project)),
         ("Kind", text(item.kind)),
@@ -46,6 +46,9 @@ def line_item_pairs(item: LineItem, currency: str | None) -> Pairs:
         ("Start", Text(when(item.start))),
         ("End", Text(when(item.end))),
     ]
+    if item.details:
+        pairs.insert(1, ("Details", text(item.details)))
+    return pairs
 
 
 class LineItemScreen(ModalScreen[None]):
