@@ -1053,3 +1053,28 @@ def test_accounts_check_one_line_per_account(
     assert lines[1].split()[:3] == ["pal", "palette", "ok"]
     assert lines[2].split()[:2] == ["doit", "doit"] and "Invalid API key" in lines[2]
     assert "secret-token" not in "".join(lines)
+
+
+def test_cached_export_equals_fetched_export(
+    api: ScriptedAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conformance_helpers import write_config
+
+    from invoicetui import cli
+
+    palette_list(api, [pinv("p", [st("Paid", "2024-06-03T09:41:07.5Z", NASTY)])])
+    comp = witem(uuid="c", price=-0.125, total="-0.125", tax="0", start="2024-05-02T00:00:00+03:00")
+    api.json("/api/invoices/", [winv("w", items=[witem(price="@P@"), comp])])
+    raw = json.dumps(api.routes["/api/invoices/"].body)  # type: ignore[union-attr]
+    api.route("/api/invoices/", Answer(200, raw.replace('"@P@"', "0.1000000000000000000001")))
+    items = [{"description": "a", "details": "b", "price": 0.1, "qty": 0.3, "currency": "USD"}]
+    doit_serve(api, [dinv("d", invoiceDate=1717249530123, lineItems=items, balanceAmount=None)])
+    zilliz_serve(api, [zinv("z", creditsApplied=1, amountDue=None)])
+    accounts = [palette_account(api), waldur_account(api), doit_account(api), zilliz_account(api)]
+    config = write_config(tmp_path / "c.toml", accounts)
+    outputs = []
+    for mode in ("--refresh", "--offline", "--refresh", "--offline"):
+        assert cli.main(["export", "--config", str(config), mode]) == 0
+        outputs.append(json.loads(capsys.readouterr().out))
+    assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
+    assert len(outputs[0]) == 4
