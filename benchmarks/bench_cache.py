@@ -213,7 +213,8 @@ def main(argv: list[str] | None = None) -> None:
             assert loaded is not None and all(inv.detailed for inv in loaded.invoices)
 
     scale = f"{args.invoices:,} invoices, {args.invoices * args.items_per_invoice:,} line items"
-    target = f"<= {LIST_TARGET * 1000:.0f} ms"
+    target = f"<= {LIST_TARGET * 1000:.0f} ms at 100k"
+    judged = args.invoices >= 100_000  # the target is set for 100k invoices
 
     def ms(samples: list[dict[str, float]], key: str) -> list[float]:
         return [s[key] * 1000 for s in samples]
@@ -221,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
     def measure(name: str, samples: list[float], with_target: bool) -> Measure:
         value = median(samples)
         met = None
-        if with_target:
+        if with_target and judged:
             met = value is not None and value <= LIST_TARGET * 1000
         return Measure(
             "cache",
