@@ -170,6 +170,7 @@ async def test_first_load_fetches_everything_and_caches_it(cache: Cache, backend
     assert pages == [4]
     cached = cache.load("acct", details=True)
     assert cached is not None and cached.invoices == snap.invoices and cached.fetched_at == T0
+    _no_token_under(cache.directory, [TOKEN, f"Bearer {TOKEN}"], cache)
 
 
 async def test_fresh_cache_is_served_without_the_network(cache: Cache, backend: Backend) -> None:
