@@ -481,3 +481,17 @@ async def test_enter_on_a_line_item_shows_all_of_it_and_escape_returns() -> None
         await pilot.press("escape")
         assert isinstance(app.screen, DetailScreen)
         assert app.focused is app.screen.pane.line_items_table
+
+
+def test_raw_json_is_cut_at_a_line_and_says_so() -> None:
+    from invoicetui.tui.widgets.detail_parts import raw_text
+
+    raw = {"items": [{"n": n, "name": f"item {n}"} for n in range(10_000)]}
+    text = raw_text(raw, limit=5_000)
+    assert len(text) < 5_100
+    body, note = text.rsplit("\n", 1)
+    assert note.startswith("… (cut here")
+    assert body.splitlines()[-1].strip().startswith(('"n"', '"name"', "{", "}"))
+    assert raw_text({"a": "[b]\x1b[31m"}) == '{\n  "a": "[b]\\u001b[31m"\n}'
+    assert raw_text({"a": "\x9b31mX"}, limit=100) == '{\n  "a": "X"\n}'
+    assert raw_text(None).startswith("(the provider response was not kept")

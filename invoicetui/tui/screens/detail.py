@@ -71,12 +71,13 @@ class DetailScreen(Screen[Invoice | None]):
     # ------------------------------------------------------------------ state
 
     @property
-    def invoices(self) -> list[Invoice]:
-        """The current list, with any invoice updated here (details loaded) replaced."""
-        source = self._source() if callable(self._source) else self._source
-        if not self._overrides:
-            return list(source)
-        return [self._overrides.get(invoice_key(inv), inv) for inv in source]
+    def invoices(self) -> Sequence[Invoice]:
+        """The current list (as the source has it; see resolve() for loaded details)."""
+        return self._source() if callable(self._source) else self._source
+
+    def resolve(self, invoice: Invoice) -> Invoice:
+        """The invoice with the details loaded while this screen was up, if any."""
+        return self._overrides.get(invoice_key(invoice), invoice)
 
     @property
     def invoice(self) -> Invoice | None:
@@ -87,9 +88,11 @@ class DetailScreen(Screen[Invoice | None]):
     def pane(self) -> DetailPane:
         return self.query_one(DetailPane)
 
-    def _locate(self, listed: list[Invoice]) -> int:
+    def _locate(self, listed: Sequence[Invoice]) -> int:
         """Where the shown invoice is now (the list may have been reloaded or refiltered)."""
         if self._key is not None:
+            if 0 <= self._index < len(listed) and invoice_key(listed[self._index]) == self._key:
+                return self._index  # the usual case, without a scan of 100k rows
             for index, invoice in enumerate(listed):
                 if invoice_key(invoice) == self._key:
                     return index
@@ -104,13 +107,13 @@ class DetailScreen(Screen[Invoice | None]):
     def on_mount(self) -> None:
         self._show(self._index, self.invoices)
 
-    def _show(self, index: int, listed: list[Invoice]) -> None:
+    def _show(self, index: int, listed: Sequence[Invoice]) -> None:
         if not listed:
             self._key = None
             self.pane.show_invoice(None)
             return
         self._index = index
-        invoice = listed[index]
+        invoice = self.resolve(listed[index])
         self._key = invoice_key(invoice)
         self.pane.show_invoice(invoice, (index + 1, len(listed)))
 
@@ -140,7 +143,7 @@ class DetailScreen(Screen[Invoice | None]):
             self.app.bell()
             return
         self._show(target, listed)
-        self.post_message(self.Stepped(listed[target], target))
+        self.post_message(self.Stepped(self.resolve(listed[target]), target))
 
     def action_select(self) -> None:
         """Enter / l: drill into the line items."""

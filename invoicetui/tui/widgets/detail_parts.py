@@ -22,7 +22,7 @@ from invoicetui.tui.rows import money_str, status_text
 MUTED = "$text-muted"
 DASH = "—"
 # The raw view is a TextArea; beyond this many characters it shows a head and says so.
-RAW_LIMIT = 2_000_000
+RAW_LIMIT = 100_000
 
 MONEY_COLUMNS = ("unit_price", "amount", "tax")
 
@@ -215,11 +215,24 @@ def payments_content(invoice: Invoice, *, color: bool = True) -> Content:
     return Content("\n").join(lines)
 
 
-def raw_text(raw: Any) -> str:
-    """invoice.raw as indented JSON, made literal-safe; a note where there is none."""
+def raw_text(raw: Any, limit: int = RAW_LIMIT) -> str:
+    """invoice.raw as indented JSON, made literal-safe; a note where there is none.
+
+    Encoding stops after `limit` characters: a provider statement with 30k items would
+    otherwise cost seconds to encode and lay out, for text nobody scrolls through.
+    """
     if raw is None:
         return "(the provider response was not kept for this invoice)"
-    text = json.dumps(raw, indent=2, ensure_ascii=False, default=str)
-    if len(text) > RAW_LIMIT:
-        text = text[:RAW_LIMIT] + f"\n… ({len(text) - RAW_LIMIT:,} more characters not shown)"
-    return clean_text(text)
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False, default=str)
+    parts: list[str] = []
+    size = 0
+    for chunk in encoder.iterencode(raw):
+        parts.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            text = "".join(parts)[:limit]
+            cut = text.rfind("\n")
+            text = text[: cut if cut > 0 else limit]
+            note = "… (cut here; `invoicetui export` gives the whole invoice)"
+            return clean_text(f"{text}\n{note}")
+    return clean_text("".join(parts))
