@@ -279,9 +279,9 @@ def test_control_characters_in_a_hand_edited_file_are_removed(cache: Cache) -> N
     inv = full_invoice()
     cache.save(snapshot(inv))
     with closing(sqlite3.connect(cache.path_for("acct"))) as con, con:
-        [packed] = con.execute("SELECT packed FROM list").fetchone()
-        packed = packed.replace("2024-0042", "42\x1b[31m\x07red").replace("Acme", "\x9b2JAcme")
-        con.execute("UPDATE list SET packed = ?", (packed,))
+        for field, text in con.execute("SELECT field, text FROM list_columns").fetchall():
+            edited = text.replace("2024-0042", "42\x1b[31m\x07red").replace("Acme", "\x9b2JAcme")
+            con.execute("UPDATE list_columns SET text = ? WHERE field = ?", (edited, field))
     loaded = cache.load("acct")
     assert loaded is not None
     assert loaded.invoices[0] == replace(summary_of(inv), number="42red")
@@ -467,7 +467,8 @@ def test_an_unreadable_detail_blob_is_treated_as_damage(cache: Cache, warnings: 
         "'processing', 'weird'",  # unknown status
         "'1290.500', 'lots'",  # not an amount
         "'2024-07-01', '2024-13-45'",  # not a day
-        "'Acme', char(31)",  # one field too many
+        "'Acme', char(31)",  # one value too many
+        "'USD', 'USD' || char(31) || 'EUR'",  # one more value than indices... or one too many
     ],
 )
 def test_a_bad_value_in_the_list_is_treated_as_damage(
@@ -475,9 +476,25 @@ def test_a_bad_value_in_the_list_is_treated_as_damage(
 ) -> None:
     cache.save(snapshot(full_invoice()))
     with closing(sqlite3.connect(cache.path_for("acct"))) as con, con:
-        con.execute(f"UPDATE list SET packed = replace(packed, {change})")
+        con.execute(f"UPDATE list_columns SET text = replace(text, {change})")
     assert cache.load("acct") is None
     assert len(warnings) == 1
+
+
+@pytest.mark.parametrize(
+    "indices",
+    ["x'00'", "x'ffffffff' || substr(indices, 5)", "NULL", "substr(indices, 5)"],
+)
+def test_a_bad_dictionary_column_is_treated_as_damage(
+    cache: Cache, warnings: list[str], indices: str
+) -> None:
+    cache.save(snapshot(*(make_invoice("acct", "A", i) for i in range(10))))
+    with closing(sqlite3.connect(cache.path_for("acct"))) as con, con:
+        [[dictionary]] = con.execute("SELECT dictionary FROM list_columns WHERE field = 'currency'")
+        assert dictionary == 1  # ten times "USD"
+        con.execute(f"UPDATE list_columns SET indices = {indices} WHERE field = 'currency'")
+    assert cache.load("acct") is None
+    assert len(warnings) == 1 and "'acct'" in warnings[0]
 
 
 def test_a_stray_wal_is_not_replayed_into_a_new_file(cache: Cache) -> None:

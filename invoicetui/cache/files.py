@@ -35,7 +35,7 @@ try:  # POSIX; elsewhere creation is rare enough to run unlocked
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-FORMAT_VERSION = 2  # 1: a development format (one summary per row), never released
+FORMAT_VERSION = 3  # 1 and 2: development formats, never released
 APPLICATION_ID = 0x49564354  # "IVCT": tells our files from any other SQLite file
 BUSY_TIMEOUT_MS = 30_000
 SUFFIX = ".sqlite"
@@ -44,10 +44,12 @@ KEEP_ASIDE = 3  # set-aside copies kept per account, for a look after the fact
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE list (
-    k INTEGER PRIMARY KEY CHECK (k = 0),
-    count INTEGER NOT NULL,
-    packed TEXT NOT NULL  -- codec.pack_list: every summary, in order, as one value
+CREATE TABLE list (k INTEGER PRIMARY KEY CHECK (k = 0), count INTEGER NOT NULL);
+CREATE TABLE list_columns (  -- columns.py: one record per summary field
+    field TEXT PRIMARY KEY,
+    dictionary INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    indices BLOB
 );
 CREATE TABLE invoices (
     pos INTEGER PRIMARY KEY,  -- the saved order

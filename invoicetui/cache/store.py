@@ -27,9 +27,9 @@ from invoicetui.cache.codec import (
     fingerprint,
     fingerprint_packed,
     gc_paused,
-    pack_summary,
-    summaries_from_packed,
+    summary_fields,
 )
+from invoicetui.cache.columns import encode_columns, summaries_from_columns
 from invoicetui.model import AccountSnapshot, Invoice, utcnow
 
 
@@ -59,10 +59,16 @@ class Cache(CacheAccess):
                 return None
             provider = check_text(meta.get("provider"), "provider")
             fetched_at = _parse_time(meta["fetched_at"])
-            row = con.execute("SELECT count, packed FROM list WHERE k = 0").fetchone()
+            row = con.execute("SELECT count FROM list WHERE k = 0").fetchone()
             if row is None:
                 raise CacheFormatError("the invoice list is missing")
-            invoices = summaries_from_packed(row[0], row[1], account, provider)
+            columns = {
+                str(name): (bool(dictionary), text, indices)
+                for name, dictionary, text, indices in con.execute(
+                    "SELECT field, dictionary, text, indices FROM list_columns"
+                )
+            }
+            invoices = summaries_from_columns(row[0], columns, account, provider)
             if details:
                 blobs = dict(con.execute("SELECT id, data FROM details"))
                 for index, inv in enumerate(invoices):
@@ -127,11 +133,11 @@ class Cache(CacheAccess):
         rows = []
         detail_rows = []
         summaries = []
-        packs = []
+        fields = []
         for pos, inv in enumerate(snapshot.invoices):
-            packed = pack_summary(inv)
-            packs.append(packed)
-            fp = fps.get(inv.id) or fingerprint_packed(packed)
+            values = summary_fields(inv)
+            fields.append(values)
+            fp = fps.get(inv.id) or fingerprint_packed(SEP.join(values))
             key = clean_key(inv.id)
             rows.append((pos, key, fp))
             if inv.detailed:
@@ -139,13 +145,17 @@ class Cache(CacheAccess):
             else:
                 summaries.append((key, fp))
 
+        columns = encode_columns(fields)
+
         def write(con: sqlite3.Connection) -> None:
             con.execute("BEGIN IMMEDIATE")
             con.execute("DELETE FROM invoices")
             con.executemany("INSERT INTO invoices (pos, id, fp) VALUES (?, ?, ?)", rows)
-            con.execute(
-                "INSERT OR REPLACE INTO list (k, count, packed) VALUES (0, ?, ?)",
-                (len(packs), SEP.join(packs)),
+            con.execute("INSERT OR REPLACE INTO list (k, count) VALUES (0, ?)", (len(rows),))
+            con.execute("DELETE FROM list_columns")
+            con.executemany(
+                "INSERT INTO list_columns (field, dictionary, text, indices) VALUES (?, ?, ?, ?)",
+                [(name, int(d), text, idx) for name, (d, text, idx) in columns.items()],
             )
             con.executemany("DELETE FROM details WHERE id = ? AND fp <> ?", summaries)
             con.executemany(
