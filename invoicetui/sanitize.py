@@ -39,7 +39,7 @@ def clean_optional(value: object, *, one_line: bool = True) -> str | None:
         return None
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return clean_text(str(value), one_line=one_line)
     if not isinstance(value, str):
         return None

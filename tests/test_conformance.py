@@ -1078,3 +1078,19 @@ def test_cached_export_equals_fetched_export(
         outputs.append(json.loads(capsys.readouterr().out))
     assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
     assert len(outputs[0]) == 4
+
+
+def test_palette_empty_list_as_go_null(api: ScriptedAPI, export: Run) -> None:
+    api.json(PALETTE_LIST, {"invoices": None, "listmeta": {"continue": "", "count": 0}})
+    result = export([palette_account(api)])
+    assert (result.code, result.invoices, result.err_lines) == (0, [], [])
+
+
+def test_numbers_where_strings_are_expected(api: ScriptedAPI, export: Run) -> None:
+    api.route("/api/invoices/", Answer(200, json.dumps([winv("w")]).replace("100412", "100412.0")))
+    doit_serve(api, [dinv(12345)])  # type: ignore[arg-type]
+    result = export([waldur_account(api), doit_account(api)])
+    assert result.code == 0, result.err
+    got = result.by_id()
+    assert got["w"]["number"] == "100412.0"
+    assert got["12345"]["id"] == "12345"
