@@ -19,7 +19,6 @@ from typing import Any
 
 from invoicetui.model import (
     Invoice,
-    Status,
     format_day,
     format_decimal,
     invoice_from_json,
@@ -33,12 +32,7 @@ SUMMARY_FIELDS = (
 )  # fmt: skip
 SEP = "\x1f"
 NONE = "\x00"
-_STATUS = {s.value: s for s in Status}
-# Control characters other than SEP and NONE: stored list text holding one was not written
-# by us (a hand-edited file) and is cleaned before use.
-_CONTROL = re.compile(r"[\x01-\x1e\x7f-\x9f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_PLAIN_BYTES = bytes(range(0x20, 0x7F)) + SEP.encode() + NONE.encode()
 # JSON written with ensure_ascii escapes every control character; any of these in a detail
 # blob means the text needs cleaning (or was not written by us).
 _SUSPECT_JSON = re.compile(r"[^\x20-\x7e]|\\u00[01]|\\u007[fF]|\\u00[89]|\\[brf]")

@@ -12,6 +12,7 @@ most of the half second in creating Python strings.
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from array import array
 from collections.abc import Callable, Mapping, Sequence
@@ -20,15 +21,7 @@ from decimal import Decimal
 from itertools import repeat
 from typing import Any
 
-from invoicetui.cache.codec import (
-    _CONTROL,
-    _PLAIN_BYTES,
-    _STATUS,
-    NONE,
-    SEP,
-    SUMMARY_FIELDS,
-    CacheFormatError,
-)
+from invoicetui.cache.codec import NONE, SEP, SUMMARY_FIELDS, CacheFormatError
 from invoicetui.model import Invoice, Status, parse_day
 from invoicetui.sanitize import clean_text
 
@@ -36,6 +29,11 @@ from invoicetui.sanitize import clean_text
 Column = tuple[bool, str, bytes | None]
 _INDEX = next(code for code in ("I", "L") if array(code).itemsize == 4)
 _SWAP = sys.byteorder != "little"  # indices are stored little-endian
+_STATUS = {s.value: s for s in Status}
+# Control characters other than SEP and NONE: stored list text holding one was not written
+# by us (a hand-edited file) and is cleaned before use.
+_CONTROL = re.compile(r"[\x01-\x1e\x7f-\x9f]")
+_PLAIN_BYTES = bytes(range(0x20, 0x7F)) + SEP.encode() + NONE.encode()
 
 
 def encode_columns(rows: Sequence[Sequence[str]]) -> dict[str, Column]:
