@@ -8,13 +8,14 @@ Why SQLite, one file per account, WAL and synchronous=FULL:
   writers of one account queue on SQLite's own lock (busy_timeout), writers of different
   accounts never meet because each account has its own file.
 - One file per account also means a corrupt file names and costs exactly one account.
-- The list view selects the narrow summary table only; details live in their own table.
+- Partial reads: the list view reads the 16 list columns (columns.py, a few MB for 100k
+  invoices) and never the details (a record per invoice, read when one is opened).
 Caveat: WAL needs shared memory, so one cache directory must not be shared by processes on
 different hosts (e.g. over NFS); user_cache_dir is per-host in practice.
 
 Creation and setting aside are the only operations that change which file sits at a path;
 they happen under a directory lock (flock) so two processes cannot race there. A database is
-built under a temporary name and linked into place fully formed, so an empty or schema-less
+built under a temporary name and renamed into place fully formed, so an empty or schema-less
 file at the final path is always damage, never a file still being created.
 """
 
