@@ -73,15 +73,18 @@ class InvoiceTable(VirtualTable[Invoice]):
 class MainScreen(MainActions):
     """Layout plus state: invoices per account, account states, scope, filter."""
 
+    # Footer order: the keys a newcomer needs first, so 80 columns still show "? Keys".
     BINDINGS: ClassVar[list[BindingType]] = [
+        bind("help", "app.help", "Keys", show=True),
+        bind("filter", "filter", "Filter", show=True),
+        bind("sort", "sort", "Sort", show=True),
+        bind("refresh", "refresh", "Refresh", show=True),
+        bind("quit", "app.quit", "Quit", show=True),
         bind("focus-next", "app.focus_next", "Next pane"),
         bind("focus-previous", "app.focus_previous", "Previous pane"),
-        bind("filter", "filter", "Filter", show=True),
-        bind("sort", "sort", "Sort column", show=True),
         bind("sort-reverse", "sort_reverse", "Reverse sort"),
-        bind("refresh", "refresh", "Refresh account", show=True),
         bind("refresh-all", "refresh_all", "Refresh all"),
-        bind("copy-id", "copy_id", "Copy id", show=True),
+        bind("copy-id", "copy_id", "Copy id"),
         bind("copy-url", "copy_url", "Copy URL"),
         bind("open-url", "open_url", "Open URL"),
         bind("toggle-detail", "toggle_detail", "Detail pane"),
