@@ -80,12 +80,21 @@ def cmd_export(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write_stdout(text)
     for outcome in outcomes:
         if outcome.error:
             err(outcome.error)
     return EXIT_FAILED if any(o.failed for o in outcomes) else EXIT_OK
+
+
+def write_stdout(text: str) -> None:
+    """JSON and CSV are UTF-8 whatever the locale says (a C locale must not crash on "ü")."""
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
 
 
 def _select(accounts: list[AccountConfig], names: Sequence[str]) -> list[AccountConfig]:
