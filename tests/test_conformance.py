@@ -1094,3 +1094,14 @@ def test_numbers_where_strings_are_expected(api: ScriptedAPI, export: Run) -> No
     got = result.by_id()
     assert got["w"]["number"] == "100412.0"
     assert got["12345"]["id"] == "12345"
+
+
+def test_zilliz_server_caps_page_size_silently(api: ScriptedAPI, export: Run) -> None:
+    def listing(seen: Seen) -> Answer:
+        page = int(seen.arg("currentPage") or 1)
+        rows = [zinv(f"inv-{n:02d}") for n in range(25)][(page - 1) * 10 : page * 10]
+        return Answer(200, {"code": 0, "data": {"count": 25, "invoices": rows}})
+
+    api.route(ZILLIZ_LIST, listing)
+    result = export([zilliz_account(api)])
+    assert [i["id"] for i in result.invoices] == [f"inv-{n:02d}" for n in range(25)]

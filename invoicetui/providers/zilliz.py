@@ -111,6 +111,9 @@ class ZillizClient(ProviderClient):
     async def list_invoices(self) -> list[Invoice]:
         first, count, echoed = await self._page(1)
         size = echoed or self.page_size
+        if count is not None and first and len(first) < min(size, count):
+            # A short first page of a longer list: the server caps pageSize without saying.
+            size = len(first)
         pages: list[list[Invoice]] = [first]
         self.page_arrived(first)
         if count is not None:
