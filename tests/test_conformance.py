@@ -511,12 +511,12 @@ def test_waldur_base_url_forms_and_token_header(api: ScriptedAPI, export: Run, s
     assert api.seen[0].headers["authorization"] == "Token secret-token"
 
 
-def _waldur_pages(total: int, link: str, count: bool) -> Any:
+def _waldur_pages(total: int, link: str, count: bool, cap: int = 300) -> Any:
     records = [winv(f"u{n:03d}", items=[]) for n in range(total)]
 
     def page(seen: Seen) -> Answer:
         number = int(seen.arg("page") or 1)
-        per_page = int(seen.arg("page_size") or 10)
+        per_page = min(cap, int(seen.arg("page_size") or 10))
         chunk = records[(number - 1) * per_page : number * per_page]
         if not chunk:
             return Answer(404, {"detail": "Invalid page."})
@@ -1105,3 +1105,11 @@ def test_zilliz_server_caps_page_size_silently(api: ScriptedAPI, export: Run) ->
     api.route(ZILLIZ_LIST, listing)
     result = export([zilliz_account(api)])
     assert [i["id"] for i in result.invoices] == [f"inv-{n:02d}" for n in range(25)]
+
+
+@pytest.mark.parametrize("link", ["none", "query"])
+def test_waldur_server_caps_page_size(api: ScriptedAPI, export: Run, link: str) -> None:
+    api.route("/api/invoices/", _waldur_pages(25, link, True, cap=10))
+    result = export([waldur_account(api)])
+    assert result.code == 0, result.err
+    assert [i["id"] for i in result.invoices] == [f"u{n:03d}" for n in range(25)]

@@ -144,6 +144,8 @@ class WaldurClient(ProviderClient):
         records, next_params, count = await self._page(path, base, first=True)
         results: list[list[T]] = [convert(0, records)]
         size = self.page_size
+        if next_params is None and count is not None and 0 < len(records) < min(size, count):
+            size = len(records)  # no Link to follow and a capped page size: page by count
         pages = math.ceil(count / size) if count is not None else None
         done = 1
         self.progress(done, pages)
