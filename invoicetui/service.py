@@ -187,7 +187,10 @@ async def _load_cached(
 
 
 async def _cached_details(
-    account: AccountConfig, cache: Cache | None, summaries: list[Invoice]
+    account: AccountConfig,
+    cache: Cache | None,
+    summaries: list[Invoice],
+    list_fps: dict[str, str],
 ) -> dict[str, Invoice]:
     """Cached details still valid for these list summaries: final and unchanged since."""
     if cache is None:
@@ -200,7 +203,7 @@ async def _cached_details(
             for inv in summaries
             if not inv.detailed
             and inv.status in FINAL
-            and cached_fps.get(inv.id) == fingerprint(inv)
+            and cached_fps.get(inv.id) == list_fps[inv.id]
         }
         return cache.load_details(account.name, reusable)
 
@@ -218,13 +221,13 @@ async def _fetch(
     """List, then details not cached (or changed, or not final), then save."""
     started = now_fn()
     summaries = await client.list_invoices()
-    list_fps = {inv.id: fingerprint(inv) for inv in summaries}
+    list_fps = await asyncio.to_thread(lambda: {inv.id: fingerprint(inv) for inv in summaries})
     errors: list[ProviderError] = []
     reused: dict[str, Invoice] = {}
     need: list[Invoice] = []
     fetched: dict[str, Invoice] = {}
     if with_details:
-        reused = await _cached_details(account, cache, summaries)
+        reused = await _cached_details(account, cache, summaries, list_fps)
         need = [inv for inv in summaries if not inv.detailed and inv.id not in reused]
         fetched = await _fetch_details(client, need, errors)
     snapshot = AccountSnapshot(
