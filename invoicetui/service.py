@@ -83,7 +83,15 @@ async def load_account(
         cached = await _load_cached(account, cache, with_details) if fetched_at else None
         if cached is None:
             raise offline_error(account)
-        return replace(cached, stale=not is_fresh(cached, account.cache_ttl, now_fn()))
+        uncached = sum(1 for inv in cached.invoices if not inv.detailed) if with_details else 0
+        error = (
+            f"details of {uncached} of {len(cached.invoices)} invoices are not cached; "
+            "run without --offline"
+            if uncached
+            else None
+        )
+        stale = not is_fresh(cached, account.cache_ttl, now_fn())
+        return replace(cached, stale=stale, error=error)
     if mode is FetchMode.AUTO and fetched_at is not None:
         cached = await _load_cached(account, cache, with_details)
         if cached is not None and is_fresh(cached, account.cache_ttl, now_fn()):

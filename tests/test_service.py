@@ -229,6 +229,15 @@ async def test_offline_serves_old_cache_marked_stale(cache: Cache, backend: Back
     assert not fresh.stale
 
 
+async def test_offline_says_which_details_are_not_cached(cache: Cache, backend: Backend) -> None:
+    await load(cache, with_details=False)
+    snap = await load(cache, FetchMode.OFFLINE, clock=Clock(T0 + timedelta(minutes=1)))
+    assert backend.clients == 1 and snap.invoices == tuple(backend.summaries())
+    assert snap.error == "details of 4 of 4 invoices are not cached; run without --offline"
+    summaries = await load(cache, FetchMode.OFFLINE, with_details=False)
+    assert summaries.error is None
+
+
 async def test_failed_refresh_keeps_old_data(cache: Cache, backend: Backend) -> None:
     await load(cache)
     old = cache.load("acct", details=True)
