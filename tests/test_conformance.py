@@ -1113,3 +1113,13 @@ def test_waldur_server_caps_page_size(api: ScriptedAPI, export: Run, link: str) 
     result = export([waldur_account(api)])
     assert result.code == 0, result.err
     assert [i["id"] for i in result.invoices] == [f"u{n:03d}" for n in range(25)]
+
+
+def test_palette_one_stale_invoice_uid_keeps_the_others(api: ScriptedAPI, export: Run) -> None:
+    api.json(f"{PALETTE_LIST}/u1", pinv("u1", [st("Paid", "2024-06-03T09:41:07Z")]))
+    api.json(f"{PALETTE_LIST}/gone", {"code": "ResourceNotFound", "message": "no such"}, 404)
+    result = export([palette_account(api, invoice_uids=["gone", "u1"])])
+    assert result.code == 1
+    assert [i["id"] for i in result.invoices if i["total"] is not None] == ["u1"]
+    (line,) = result.err_lines
+    assert "'pal'" in line and "not found" in line

@@ -139,7 +139,12 @@ class PaletteClient(ProviderClient):
 
         async def one(uid: str) -> Invoice:
             nonlocal done
-            invoice = await self._detail(tenant, uid)
+            try:
+                invoice = await self._detail(tenant, uid)
+            except NotFound:
+                # One stale uid must not hide the others: keep it as a bare summary, whose
+                # detail fetch then fails again and is reported as this account's error.
+                invoice = Invoice(self.account.name, self.provider, uid, detailed=False)
             done += 1
             self.progress(done, len(uids))
             self.page_arrived([invoice])

@@ -231,7 +231,8 @@ def normalize_invoice(payload: Any, account: str, *, detailed: bool | None = Non
 def normalize_list(payload: Any, account: str) -> tuple[list[Invoice], str, int | None]:
     """A v1Invoices page → (invoices, continue token or "", listmeta.count)."""
     # Go marshals an empty slice as null: `"invoices": null` is an empty page.
-    if not isinstance(payload, Mapping) or not isinstance(payload.get("invoices") or [], list):
+    listed = payload.get("invoices") if isinstance(payload, Mapping) else None
+    if not isinstance(payload, Mapping) or not isinstance([] if listed is None else listed, list):
         raise ResponseFormatError(
             "the invoice list is not a v1Invoices object", provider=PROVIDER, account=account
         )
