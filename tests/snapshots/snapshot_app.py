@@ -39,6 +39,7 @@ WIDE = (160, 45)
 # Shown in the demo banner instead of the test's temporary config directory.
 CONFIG_PATH = Path("~/.config/invoicetui/config.toml")
 STALE_AGE = timedelta(hours=3)
+WORKER_LIMIT = 60.0  # seconds a scene's workers may take before the scene fails
 
 Step = Callable[[Pilot[Any]], Awaitable[None]]
 
@@ -132,13 +133,18 @@ def no_color(enabled: bool) -> Iterator[None]:
 async def settle(pilot: Pilot[Any]) -> None:
     """Until no worker runs and the messages they posted are handled (no timers)."""
     app = pilot.app
+
+    def busy() -> bool:  # pending counts: a worker just asked for has not started yet
+        return any(not worker.is_finished for worker in app.workers)
+
     for _ in range(100):
         await pilot.pause()
-        if not any(worker.is_running for worker in app.workers):
+        if not busy():
             await pilot.pause()
-            if not any(worker.is_running for worker in app.workers):
+            if not busy():
                 break
-        await app.workers.wait_for_complete()
+        # A guard, not a wait: workers end by themselves; one that never does is a bug.
+        await asyncio.wait_for(app.workers.wait_for_complete(), WORKER_LIMIT)
     for screen in app.screen_stack:
         for widget in screen.query(Input):
             widget.cursor_blink = False

@@ -96,7 +96,7 @@ def facts_pairs(invoice: Invoice) -> Pairs:
     """Who and when: account, id, period, dates, customer or address, url."""
     provider = PROVIDER_LABELS.get(invoice.provider, literal(invoice.provider))
     pairs: Pairs = [("Account", Text(f"{literal(invoice.account)} ({provider})"))]
-    if invoice.number:
+    if invoice.number and invoice.number != invoice.id:  # else the title already says it
         pairs.append(("ID", Text(literal(invoice.id))))
     if invoice.period_start or invoice.period_end:
         period = f"{when(invoice.period_start)} – {when(invoice.period_end)}"
