@@ -146,8 +146,9 @@ def format_decimal(value: Decimal | None) -> str | None:
     """Exact, never in exponent notation."""
     if value is None:
         return None
-    text = format(value, "f")
-    return "0" if text in ("-0", "-0.0") else text
+    if value.is_zero():
+        value = abs(value)  # "-0.00" is "0.00"
+    return format(value, "f")
 
 
 def format_day(value: date | None) -> str | None:
