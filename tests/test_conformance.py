@@ -1123,3 +1123,42 @@ def test_palette_one_stale_invoice_uid_keeps_the_others(api: ScriptedAPI, export
     assert [i["id"] for i in result.invoices if i["total"] is not None] == ["u1"]
     (line,) = result.err_lines
     assert "'pal'" in line and "not found" in line
+
+
+def test_hand_written_payloads_follow_the_published_schemas() -> None:
+    """The bodies above are valid per the specs (Zilliz's oneOf is broken upstream: skipped)."""
+    from spec_check import validate, validate_against
+
+    validate_against(
+        "palette", "#/definitions/v1Invoice", pinv("u", [st("Paid", "2024-06-01T00:00:00Z")])
+    )
+    validate_against(
+        "palette", "#/definitions/v1Invoices", {"invoices": [pinv("u")], "listmeta": {}}
+    )
+    # 8.1.2 writes two places; the seven-place strings used above are older servers' habit.
+    two = {"tax": "309.72", "total": "1600.22", "unit_price": "0.50", "quantity": "2581.00"}
+    item = witem(**two)
+    invoice = winv(
+        "u", "pending", invoice_date=None, price="1290.50", total="1600.22", items=[item]
+    )
+    validate("waldur", "get", "/api/invoices/", [invoice])
+    validate("waldur", "get", "/api/provider-invoice-items/", [witem(price=-1.5, **two)])
+    items = [
+        {
+            "currency": "USD",
+            "description": "d",
+            "details": "x",
+            "price": 0.1,
+            "qty": 0.5,
+            "type": "t",
+        }
+    ]
+    validate(
+        "doit", "get", "/billing/v1/invoices/{id}", {**dinv("A", "PAST DUE"), "lineItems": items}
+    )
+    validate(
+        "doit",
+        "get",
+        "/billing/v1/invoices",
+        {"invoices": [dinv("A")], "pageToken": "", "rowCount": 1},
+    )
