@@ -1162,3 +1162,17 @@ def test_hand_written_payloads_follow_the_published_schemas() -> None:
         "/billing/v1/invoices",
         {"invoices": [dinv("A")], "pageToken": "", "rowCount": 1},
     )
+
+
+@pytest.mark.parametrize("suffix", ["/", "/v2", "/v2/"])
+def test_zilliz_base_url_forms(api: ScriptedAPI, export: Run, suffix: str) -> None:
+    zilliz_serve(api, [zinv("inv-1")])
+    result = export([zilliz_account(api, base_url=api.base_url + suffix)])
+    assert (result.code, api.paths()) == (0, [ZILLIZ_LIST])
+
+
+@pytest.mark.parametrize("suffix", ["/", "/v1", "/v1/"])
+def test_palette_base_url_forms(api: ScriptedAPI, export: Run, suffix: str) -> None:
+    palette_list(api, [pinv("a")])
+    result = export([palette_account(api, base_url=api.base_url + suffix)])
+    assert (result.code, api.paths()) == (0, [PALETTE_LIST])

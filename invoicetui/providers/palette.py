@@ -32,6 +32,8 @@ class PaletteClient(ProviderClient):
         self, account: AccountConfig, token: str, *, page_limit: int | None = None, **kwargs: Any
     ) -> None:
         super().__init__(account, token, **kwargs)
+        if self.base_url.endswith("/v1"):  # the paths below carry /v1 themselves
+            self.base_url = self.base_url[: -len("/v1")]
         if page_limit is not None:
             self.page_limit = max(1, min(50, page_limit))
         self._tenant: str | None = account.tenant_uid or None

@@ -48,6 +48,8 @@ class ZillizClient(ProviderClient):
         **kwargs: Any,
     ) -> None:
         super().__init__(account, token, **kwargs)
+        if self.base_url.endswith("/v2"):  # Zilliz's own clients configure ".../v2"
+            self.base_url = self.base_url[: -len("/v2")]
         if page_size is not None:
             self.page_size = max(1, min(100, page_size))
         if page_concurrency is not None:
