@@ -1176,3 +1176,12 @@ def test_palette_base_url_forms(api: ScriptedAPI, export: Run, suffix: str) -> N
     palette_list(api, [pinv("a")])
     result = export([palette_account(api, base_url=api.base_url + suffix)])
     assert (result.code, api.paths()) == (0, [PALETTE_LIST])
+
+
+def test_redirect_is_not_followed_and_says_where(api: ScriptedAPI, export: Run) -> None:
+    api.route(ZILLIZ_LIST, Answer(301, b"", {"Location": "https://api.example.org/v2/invoices"}))
+    result = export([zilliz_account(api)])
+    assert result.code == 1
+    (line,) = result.err_lines
+    assert "'zz'" in line and "redirect" in line and "https://api.example.org" in line
+    assert api.paths() == [ZILLIZ_LIST]

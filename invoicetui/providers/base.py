@@ -186,6 +186,8 @@ class ProviderClient(ABC):
                     _network_message(exc), provider=self.provider, account=self.account.name
                 ) from exc
             else:
+                if 300 <= response.status_code < 400:
+                    raise self._redirected(response)
                 if response.status_code < 400:
                     result = self._decode(response)
                     self.check_body(result)
@@ -201,6 +203,18 @@ class ProviderClient(ABC):
             if attempt >= self.retry.max_attempts or elapsed + delay > self.retry.max_total:
                 raise error
             await self.clock.sleep(delay)
+
+    def _redirected(self, response: httpx.Response) -> ProviderError:
+        """Redirects are not followed (the key would go along): say where base_url should point."""
+        location = clean_text(response.headers.get("Location", ""), one_line=True)[:200]
+        where = f" to {location}" if location else ""
+        return BadRequest(
+            f"the API answered with a redirect{where}",
+            provider=self.provider,
+            account=self.account.name,
+            status_code=response.status_code,
+            hint="set base_url to the address the API is really served at",
+        )
 
     def _decode(self, response: httpx.Response) -> JsonResponse:
         try:
