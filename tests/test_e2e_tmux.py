@@ -125,6 +125,7 @@ def test_drive_the_app_with_keys_and_quit(tmux: Tmux, tmp_path: Path) -> None:
 
     # Filter on an account name; the border title says so.
     tmux.keys("/")
+    wait_for_text(tmux, "filter: id, account")  # the box has focus before we type into it
     tmux.type("vector-db")
     tmux.keys("Enter")
     wait_for_text(tmux, "filter: vector-db")

@@ -149,7 +149,7 @@ class MainActions(Screen[None]):
         box = self.query_one("#filter", FilterInput)
         box.display = True
         box.value = self.table.filter_text
-        box.focus()
+        self.set_focus(box)  # at once, not deferred: keys typed right after "/" go to the box
 
     def clear_filter(self) -> None:
         from invoicetui.tui.screens.main import FilterInput
