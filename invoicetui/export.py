@@ -229,6 +229,11 @@ async def load_one(
         if f"'{account.name}'" not in message:
             message = f"{account_prefix(account)}: {message}"
         return Outcome(account, None, message)
+    except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
+        # A payload that trips a bug in a client must not cost the other accounts' output:
+        # this account fails, named, with the cause on its line.
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        return Outcome(account, None, f"{account_prefix(account)}: internal error ({detail})")
     if snapshot.error is None:
         return Outcome(account, snapshot, None)
     if snapshot.stale:  # the refresh failed; what is printed comes from the cache

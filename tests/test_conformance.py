@@ -1185,3 +1185,21 @@ def test_redirect_is_not_followed_and_says_where(api: ScriptedAPI, export: Run) 
     (line,) = result.err_lines
     assert "'zz'" in line and "redirect" in line and "https://api.example.org" in line
     assert api.paths() == [ZILLIZ_LIST]
+
+
+def test_a_client_bug_fails_only_its_account(
+    api: ScriptedAPI, export: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from invoicetui.providers import doit_models
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise TypeError("unexpected shape")
+
+    monkeypatch.setattr(doit_models, "invoice_page", broken)
+    palette_list(api, [pinv("a")])
+    api.json(DOIT_LIST, {"invoices": []})
+    result = export([palette_account(api), doit_account(api)])
+    assert result.code == 1
+    assert [i["id"] for i in result.invoices] == ["a"]
+    (line,) = result.err_lines
+    assert "'doit'" in line and "TypeError: unexpected shape" in line
