@@ -247,7 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"keys {label} run {i + 1}/{runs}: fetch {seconds:.1f}s, "
                     f"{len(during.latencies)} keys, median {median(during.latencies) or 0:.1f} ms"
                     f", p95 {percentile(during.latencies, 95) or 0:.1f} ms, missed "
-                    f"{during.missed}; idle median {median(after.latencies) or 0:.1f} ms"
+                    f"{during.missed}"
+                    + (f"; idle median {median(after.latencies) or 0:.1f} ms" if idle else "")
                 )
             measures.extend(measures_for(f"{scale:,} items, {label}", results, idle_latencies))
     emit(measures, title="Keystroke latency")
