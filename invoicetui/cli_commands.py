@@ -155,6 +155,9 @@ async def _check_all(accounts: Sequence[AccountConfig]) -> list[str | None]:
             return strip_prefix(account, str(exc))
         except InvoiceTuiError as exc:
             return str(exc)
+        except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
+            # A client bug fails this account's line, not the whole table.
+            return " ".join(f"internal error ({type(exc).__name__}: {exc})".split())[:300]
         return None
 
     return list(await asyncio.gather(*(one(a) for a in accounts)))
