@@ -87,9 +87,22 @@ def money_text(amount: Decimal | None, currency: str | None) -> Text:
     return text
 
 
+def amount_text(amount: Decimal | None) -> Text:
+    """The compact money cell: the figure alone (the row's Total column names the currency)."""
+    if amount is None:
+        return Text(MISSING, style=MISSING_STYLE)
+    return Text(money_str(amount), style="green" if amount < 0 else "")
+
+
 def day_text(value: date | None) -> Text:
     day = utc_day(value)
     return Text(day.isoformat()) if day else Text(MISSING, style=MISSING_STYLE)
+
+
+def short_day_text(value: date | None) -> Text:
+    """'26-10-01': the compact date cell for tight tables (year, month, day order kept)."""
+    day = utc_day(value)
+    return Text(day.strftime("%y-%m-%d")) if day else Text(MISSING, style=MISSING_STYLE)
 
 
 def day_key(value: date | None) -> int | None:
@@ -117,29 +130,58 @@ def _due_text(inv: Invoice) -> Text:
     return text
 
 
+def _short_due_text(inv: Invoice) -> Text:
+    text = short_day_text(inv.due)
+    if inv.status is Status.OVERDUE:
+        text.stylize("bold")
+    return text
+
+
+PROVIDER_SHORT = {"palette": "Pal", "waldur": "Wal", "doit": "DoiT", "zilliz": "Zil"}
+
+
 def _provider_text(inv: Invoice) -> Text:
     return plain(PROVIDER_LABELS.get(inv.provider, inv.provider))
 
 
+def _provider_short(inv: Invoice) -> Text:
+    return plain(PROVIDER_SHORT.get(inv.provider, inv.provider))
+
+
+def _amount_due_short(inv: Invoice) -> Text:
+    if inv.total is None:  # the Total cell cannot name the currency: this one does
+        return money_text(inv.amount_due, inv.currency)
+    return amount_text(inv.amount_due)
+
+
 def invoice_columns() -> list[Column[Invoice]]:
-    """account, provider, number/id, period, issued, due, status, total, amount due."""
+    """account, provider, number/id, period, issued, due, status, total, amount due.
+
+    Tight tables use compact forms first (short provider, yy-mm-dd dates, amount due without
+    its currency), then truncate account and number, then drop issued, provider, period, due;
+    only below 57 cells (80 columns minus the sidebar) do total, then account, go too.
+    """
     return [
         Column("account", "Account", 12, lambda i: plain(i.account),
-               lambda i: text_key(i.account), flex=True, priority=3, min_width=8),
-        Column("provider", "Provider", 8, _provider_text, lambda i: i.provider, priority=5),
-        Column("number", "Number", 14, lambda i: plain(i.label),
-               lambda i: text_key(i.label), flex=True, min_width=8),
+               lambda i: text_key(i.account), flex=True, min_width=8, priority=2),
+        Column("provider", "Provider", 8, _provider_text, lambda i: i.provider, priority=6,
+               compact=_provider_short, compact_width=4, compact_label="Prov"),
+        Column("number", "Number", 15, lambda i: plain(i.label),
+               lambda i: text_key(i.label), flex=True, min_width=10),
         Column("period", "Period", 7, lambda i: plain(i.month),
-               lambda i: day_key(i.period_start or i.issued), priority=4),
+               lambda i: day_key(i.period_start or i.issued), priority=5),
         Column("issued", "Issued", 10, lambda i: day_text(i.issued),
-               lambda i: day_key(i.issued), priority=6),
-        Column("due", "Due", 10, _due_text, lambda i: day_key(i.due), priority=2),
+               lambda i: day_key(i.issued), priority=7,
+               compact=lambda i: short_day_text(i.issued), compact_width=8),
+        Column("due", "Due", 10, _due_text, lambda i: day_key(i.due), priority=4,
+               compact=_short_due_text, compact_width=8),
         Column("status", "Status", 10, lambda i: status_text(i.status),
                lambda i: i.status.value),
         Column("total", "Total", 14, lambda i: money_text(i.total, i.currency),
-               lambda i: i.total, align="right", priority=1),
+               lambda i: i.total, align="right", priority=3),
         Column("amount_due", "Amount due", 14, lambda i: money_text(i.amount_due, i.currency),
-               lambda i: i.amount_due, align="right"),
+               lambda i: i.amount_due, align="right",
+               compact=_amount_due_short, compact_width=10),
     ]  # fmt: skip
 
 

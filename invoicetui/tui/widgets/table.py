@@ -7,7 +7,7 @@ a widget); cells are rich Text (never markup) rendered per visible line.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from rich.console import Console
@@ -30,6 +30,8 @@ R = TypeVar("R")
 GUTTER = 1  # the cursor marker column
 SEP = 1  # blank cells between columns
 CURSOR_MARK = "▶"
+COMFORT = 3  # flexible columns give up this many cells before optional columns are dropped
+OPTIONAL = 4  # columns of this priority or more go before flexible ones are cut further
 MAX_GROW = 28  # right-aligned (numeric) columns widen to fit what was shown, up to this
 WARM_CHUNK = 5_000  # rows of search text or sort keys built per idle step (~10 ms)
 
@@ -47,30 +49,70 @@ class Column(Generic[R]):
     flex: bool = False  # takes leftover width; shrinks to min_width when narrow
     priority: int = 0  # 0 = always shown; narrow tables drop the highest priority first
     min_width: int = 6
+    # A shorter form used when the table is tight, before any column is truncated or dropped.
+    compact: Callable[[R], Text] | None = None
+    compact_width: int = 0
+    compact_label: str | None = None
+    compacted: bool = False  # this is the compact form of a column
+
+    def compact_form(self) -> Column[R]:
+        """The column with its compact renderer, width and label (itself if it has none)."""
+        if self.compact is None:
+            return self
+        return replace(
+            self,
+            render=self.compact,
+            width=self.compact_width,
+            label=self.compact_label or self.label,
+            compact=None,
+            compacted=True,
+        )
+
+    @property
+    def grow_key(self) -> str:
+        """Where the widest value seen is remembered (the compact form has its own)."""
+        return f"{self.key}~" if self.compacted else self.key
 
 
 def layout_columns(
     columns: Sequence[Column[Any]], width: int, grown: dict[str, int] | None = None
 ) -> list[tuple[Column[Any], int, int]]:
-    """(column, x, width) for the columns that fit `width`, dropping low-priority ones first."""
+    """(column, x, width) for the columns that fit `width`.
+
+    When too wide: compact forms first (highest priority first); then optional columns
+    (priority >= OPTIONAL) are dropped until flexible columns lose at most COMFORT cells;
+    then flexible columns shrink to their minimum; then the other columns are dropped.
+    """
     grown = grown or {}
 
     def natural(col: Column[Any]) -> int:
-        return max(col.width, grown.get(col.key, 0))
+        return max(col.width, grown.get(col.grow_key, 0))
 
     def minimum(col: Column[Any]) -> int:
         return min(col.min_width, col.width) if col.flex else natural(col)
 
+    def comfortable(col: Column[Any]) -> int:
+        return max(minimum(col), natural(col) - COMFORT) if col.flex else natural(col)
+
     def need(cols: list[Column[Any]], size: Callable[[Column[Any]], int]) -> int:
         return GUTTER + sum(size(c) for c in cols) + SEP * max(0, len(cols) - 1)
 
-    chosen = list(columns)
-    while need(chosen, minimum) > width:
-        droppable = [c for c in chosen if c.priority > 0]
+    def drop(cols: list[Column[Any]], lowest: int) -> list[Column[Any]] | None:
+        droppable = [c for c in cols if c.priority >= lowest]
         if not droppable:
-            break
+            return None
         worst = max(droppable, key=lambda c: c.priority)
-        chosen = [c for c in chosen if c is not worst]
+        return [c for c in cols if c is not worst]
+
+    chosen = list(columns)
+    for col in sorted((c for c in columns if c.compact), key=lambda c: -c.priority):
+        if need(chosen, natural) <= width:
+            break
+        chosen = [c.compact_form() if c is col else c for c in chosen]
+    while need(chosen, comfortable) > width and (fewer := drop(chosen, OPTIONAL)):
+        chosen = fewer
+    while need(chosen, minimum) > width and (fewer := drop(chosen, 1)):
+        chosen = fewer
     widths = {c.key: natural(c) for c in chosen}
     flex = [c for c in chosen if c.flex]
     slack = width - need(chosen, natural)
@@ -476,15 +518,23 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
             self._header = None
 
     def _render_header(self, width: int) -> Strip:
+        """Labels over their columns; the sort arrow sits beside the label (in the gap
+        between columns when the label fills its column), so no label loses a letter."""
         base = self._styles[0] + self._styles[1]
-        segments = [Segment(" " * GUTTER, base)]
-        for n, (col, _x, w) in enumerate(self._layout):
+        cells = [" "] * width
+        for col, x, w in self._layout:
             label = col.label[:w]
-            if col.key == self.sort_column:  # the indicator wins over the label's last letter
-                label = label[: w - 1] + ("▼" if self.sort_reverse else "▲")
-            label = label.rjust(w) if col.align == "right" else label.ljust(w)
-            segments.append(Segment(label + (" " * SEP if n < len(self._layout) - 1 else ""), base))
-        return Strip(segments).crop_extend(0, width, base)
+            sorted_here = col.key == self.sort_column
+            room = len(label) < w
+            start = x + w - len(label) - (sorted_here and room) if col.align == "right" else x
+            cells[start : start + len(label)] = label
+            if sorted_here:
+                arrow = "▼" if self.sort_reverse else "▲"
+                at = start + len(label) if room or col.align == "left" else start - 1
+                if at >= width:
+                    at = width - 1
+                cells[at] = arrow
+        return Strip([Segment("".join(cells[:width]), base)]).crop_extend(0, width, base)
 
     def _render_row(self, index: int, cursor: bool, even: bool, width: int) -> Strip:
         row = self._data.rows[index]
@@ -498,7 +548,7 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
             length = text.cell_len
             if length > w:
                 if col.align == "right" and w < MAX_GROW:
-                    self._grow(col.key, length)
+                    self._grow(col.grow_key, length)
                 text = text.copy()
                 text.truncate(w, overflow="ellipsis")
                 length = text.cell_len
