@@ -3,6 +3,7 @@ show a dash; the detail's "(i of n)" follows the table; streamed pages land in p
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -97,3 +98,46 @@ async def test_missing_amount_due_shows_a_dash(
         assert main.table.select_row(lambda r: r.amount_due is None)
         line = main.table.render_line(main.table.cursor_index + 1).text
         assert line.rstrip().endswith("—")
+
+
+def detail_position(app: Any) -> tuple[int, int] | None:
+    position: tuple[int, int] | None = main_screen(app).detail.position
+    return position
+
+
+async def test_detail_position_follows_the_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = realistic().install(monkeypatch)
+    gate = asyncio.Event()
+    fake.gates[HPC.name] = gate
+    app = make_app(tmp_path, accounts=[ACME, HPC])
+    async with app.run_test(size=(160, 40)) as pilot:  # the detail pane beside the table
+        await pilot.pause()
+        main = main_screen(app)
+        for _ in range(100):
+            await pilot.pause()
+            if main.states[ACME.name].phase == "ok" and not main.rows_pending:
+                break
+        assert main.table.cursor_index == 0
+        assert detail_position(app) == (1, 5)
+        gate.set()  # more rows arrive below the cursor: the count moves, the row does not
+        await settle(pilot)
+        assert main.table.visible_count == 8
+        assert detail_position(app) == (1, 8)
+        assert "(1 of 8)" in screen_text(app)
+        main.table.move_cursor(2)
+        await pilot.press("slash", "h", "p", "c", "enter")  # filter: hpc-centre's three rows
+        await settle(pilot)
+        assert main.table.visible_count == 3
+        assert detail_position(app) == (main.table.cursor_index + 1, 3)
+        await pilot.press("s")  # sorting moves the cursor to the top
+        await settle(pilot)
+        assert detail_position(app) == (main.table.cursor_index + 1, 3)
+        await pilot.press("escape")  # clearing the filter: the row stays, its position moves
+        await settle(pilot)
+        assert detail_position(app) == (main.table.cursor_index + 1, 8)
+        main.sidebar.select_scope("account:hpc-centre")
+        await settle(pilot)
+        assert main.table.visible_count == 3
+        assert detail_position(app) == (main.table.cursor_index + 1, 3)

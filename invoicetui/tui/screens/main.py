@@ -399,6 +399,10 @@ class MainScreen(MainActions):
     @on(VirtualTable.Changed, "#invoices")
     def _table_changed(self, event: VirtualTable.Changed) -> None:
         self._update_title()
+        # Rows arrived, or a filter, sort or scope changed the count while the cursor stayed
+        # on the same row (no Highlighted): "(i of n)" must still follow the table.
+        if self.current is not None and self.detail.position != self.position():
+            self._show_detail()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
