@@ -24,6 +24,9 @@ from tui_fakes import (
     snapshot,
 )
 
+from invoicetui import service
+from invoicetui.model import Invoice
+
 
 def realistic() -> FakeService:
     """Long numbers and large amounts, as the demo providers have them."""
@@ -141,3 +144,134 @@ async def test_detail_position_follows_the_table(
         await settle(pilot)
         assert main.table.visible_count == 3
         assert detail_position(app) == (main.table.cursor_index + 1, 3)
+
+
+class Calls:
+    """Counts the invoice table's set_rows and append_rows calls (the rows still go through)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from invoicetui.tui.screens.main import InvoiceTable
+        from invoicetui.tui.widgets.table import VirtualTable
+
+        self.set_rows = 0
+        self.appended: list[int] = []
+
+        def counted_set(table: Any, rows: Any, **kw: Any) -> None:
+            self.set_rows += 1
+            VirtualTable.set_rows(table, rows, **kw)
+
+        def counted_append(table: Any, rows: Any) -> None:
+            self.appended.append(len(rows))
+            VirtualTable.append_rows(table, rows)
+
+        monkeypatch.setattr(InvoiceTable, "set_rows", counted_set)
+        monkeypatch.setattr(InvoiceTable, "append_rows", counted_append)
+
+
+class Stream:
+    """A service whose pages arrive one at a time, when the test says so."""
+
+    def __init__(self, pages: list[list[Invoice]], monkeypatch: pytest.MonkeyPatch) -> None:
+        self.pages = pages
+        self.step = asyncio.Event()
+        self.sent = 0
+        monkeypatch.setattr(service, "read_cached", lambda *a, **k: None)
+        monkeypatch.setattr(service, "load_account", self.load_account)
+
+    async def load_account(self, account: Any, cache: object, *a: Any, **kw: Any) -> Any:
+        for page in self.pages:
+            await self.step.wait()
+            self.step.clear()
+            kw["on_page"](page)
+            self.sent += 1
+        await self.step.wait()
+        return snapshot(account, [inv for page in self.pages for inv in page])
+
+
+def ids(rows: Any) -> list[str]:
+    return [inv.id for inv in rows]
+
+
+async def test_pages_are_appended_in_sort_order_then_replaced_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [invoice(ACME.name, "palette", n, total=f"{(n * 37) % 100}.{n:02d}") for n in range(20)]
+    stream = Stream([rows[n : n + 5] for n in range(0, 20, 5)], monkeypatch)
+    calls = Calls(monkeypatch)
+    app = make_app(tmp_path, accounts=[ACME])
+    async with app.run_test(size=SIZE) as pilot:
+        main = main_screen(app)
+        table = main.table
+        await pilot.pause()
+        table.sort("total", reverse=True)
+        before = calls.set_rows
+        for page in range(1, 5):
+            stream.step.set()
+            for _ in range(200):
+                await pilot.pause()
+                if stream.sent == page and table.total_count == 5 * page and not main.rows_pending:
+                    break
+            expected = sorted(rows[: 5 * page], key=lambda r: r.total or 0, reverse=True)
+            assert ids(table.rows_visible) == ids(expected)  # in the sort's order, once each
+        assert main.states[ACME.name].phase == "loading"
+        assert calls.set_rows == before and sum(calls.appended) == 20  # no rebuild per page
+        stream.step.set()  # finished: the fresh snapshot replaces the streamed rows, once
+        await settle(pilot)
+        assert main.states[ACME.name].phase == "ok"
+        assert calls.set_rows == before + 1
+        assert ids(table.rows_visible) == ids(expected)
+
+
+async def test_streamed_pages_do_not_duplicate_cached_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeService()
+    cached = [invoice(ACME.name, "palette", n, total="1.00") for n in (1, 2, 3)]
+    fake.cached[ACME.name] = snapshot(ACME, cached, from_cache=True)
+    fresh = [invoice(ACME.name, "palette", n, total="2.00") for n in (2, 3, 4)]
+    fake.pages[ACME.name] = [fresh[:1], fresh[1:]]
+    fake.results[ACME.name] = snapshot(ACME, fresh)
+    gate = asyncio.Event()
+    fake.gates[ACME.name] = gate
+    fake.install(monkeypatch)
+    app = make_app(tmp_path, accounts=[ACME])
+    async with app.run_test(size=SIZE) as pilot:
+        main = main_screen(app)
+        for _ in range(200):
+            await pilot.pause()
+            if main.states[ACME.name].done == 2 and not main.rows_pending:
+                break
+        shown = ids(main.table.rows_visible)
+        assert len(shown) == len(set(shown))  # cached rows are never shown twice
+        gate.set()
+        await settle(pilot)
+        assert ids(main.table.rows_visible) == ids(fresh)
+        assert {inv.total for inv in main.table.rows_visible} == {Decimal("2.00")}
+
+
+async def test_a_reload_mid_stream_drops_the_streamed_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeService()
+    rows = [invoice(ACME.name, "palette", n) for n in range(6)]
+    fake.pages[ACME.name] = [rows[:3], rows[3:]]
+    fake.results[ACME.name] = snapshot(ACME, rows)
+    gate = asyncio.Event()
+    fake.gates[ACME.name] = gate
+    fake.install(monkeypatch)
+    app = make_app(tmp_path, accounts=[ACME])
+    async with app.run_test(size=SIZE) as pilot:
+        main = main_screen(app)
+        for _ in range(200):
+            await pilot.pause()
+            if main.table.total_count == 6 and not main.rows_pending:
+                break
+        await pilot.press("r")  # a new load streams the same pages again
+        for _ in range(200):
+            await pilot.pause()
+            if len(fake.calls) == 2 and main.table.total_count == 6 and not main.rows_pending:
+                break
+        assert sorted(ids(main.table.rows_visible)) == sorted(ids(rows))
+        gate.set()
+        await settle(pilot)
+        assert sorted(ids(main.table.rows_visible)) == sorted(ids(rows))

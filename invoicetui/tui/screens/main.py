@@ -27,7 +27,7 @@ from invoicetui.tui.keymap import bind
 from invoicetui.tui.rows import invoice_columns, invoice_key, invoice_search_text
 from invoicetui.tui.screens.actions import MainActions
 from invoicetui.tui.screens.detail import DetailScreen
-from invoicetui.tui.screens.store import InvoiceStore
+from invoicetui.tui.screens.store import InvoiceStore, in_scope
 from invoicetui.tui.widgets.detail import DetailPane
 from invoicetui.tui.widgets.sidebar import ALL, AccountState, Sidebar
 from invoicetui.tui.widgets.statusbar import StatusBar, ago_text
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from invoicetui.tui.app import InvoiceApp
 
 NARROW_WIDTH = 140  # below this the detail pane leaves the side of the table
-FLUSH_INTERVAL = 0.2  # seconds between table rebuilds while pages stream in
+FLUSH_INTERVAL = 0.2  # seconds between table updates while pages stream in
 SHORT_HEIGHT = 32  # below this the summary strip is capped, so the table keeps its rows
 
 
@@ -105,6 +105,11 @@ class MainScreen(MainActions):
         self._rows_pending = False
         self._last_flush = 0.0
         self._flush_timer: Timer | None = None
+        # Streaming: pages of accounts with nothing else on screen are appended (placed in
+        # the current sort in O(k log n)); anything that replaces rows rebuilds the table.
+        self._rebuild_needed = False
+        self._append_queue: list[Invoice] = []
+        self._appended: set[str] = set()  # accounts whose table rows came from appends
 
     @property
     def states(self) -> dict[str, AccountState]:
@@ -193,6 +198,8 @@ class MainScreen(MainActions):
 
     def start_load(self, account: str, mode: FetchMode) -> None:
         generation = self.store.begin(account)
+        if account in self._appended:  # its streamed rows leave the store: and the table
+            self._schedule_flush(rebuild=True)
         self._state_changed(self.states[account])
         self.invoice_app.load_account(account, mode, self, generation)
 
@@ -201,7 +208,7 @@ class MainScreen(MainActions):
         if self.store.is_current(event.account, event.generation) and self.store.cache_loaded(
             event.account, event.snapshot
         ):
-            self._schedule_flush(now=True)
+            self._schedule_flush(rebuild=True)
             self._state_changed(self.states[event.account])
 
     @on(msg.AccountProgress)
@@ -213,15 +220,21 @@ class MainScreen(MainActions):
     @on(msg.InvoicesArrived)
     def _page(self, event: msg.InvoicesArrived) -> None:
         if self.store.is_current(event.account, event.generation):
-            self.store.page(event.account, event.invoices)
-            self._schedule_flush()
-            self._state_changed(self.states[event.account])
+            account = event.account
+            self.store.page(account, event.invoices)
+            if not self.store.invoices.get(account):  # nothing on screen for it to replace
+                if in_scope(self.scope, self.states[account]):
+                    self._append_queue.extend(event.invoices)
+                    self._appended.add(account)
+                self._schedule_flush()
+            # Else its cached (or earlier) rows stay until it finishes: one rebuild then.
+            self._state_changed(self.states[account])
 
     @on(msg.InvoicesLoaded)
     def _loaded(self, event: msg.InvoicesLoaded) -> None:
         if self.store.is_current(event.account, event.generation):
             self.store.loaded(event.account, event.snapshot)
-            self._schedule_flush(now=True)
+            self._schedule_flush(rebuild=True)
             self._state_changed(self.states[event.account])
 
     @on(msg.AccountFailed)
@@ -272,13 +285,14 @@ class MainScreen(MainActions):
 
     # ------------------------------------------------------------------ rows
 
-    def _schedule_flush(self, *, now: bool = False) -> None:
-        """Coalesce bursts of pages: at most one table rebuild per FLUSH_INTERVAL.
+    def _schedule_flush(self, *, rebuild: bool = False) -> None:
+        """Coalesce bursts of pages: at most one table update per FLUSH_INTERVAL.
 
-        `now`: an account finished (or the cache was read); rebuild once queued messages
-        are handled, without waiting for the interval.
+        `rebuild`: an account finished (or the cache was read, or a reload began): replace
+        the table's rows once queued messages are handled, without waiting for the interval.
         """
-        wait = 0.0 if now else self._last_flush + FLUSH_INTERVAL - monotonic()
+        self._rebuild_needed = self._rebuild_needed or rebuild
+        wait = 0.0 if rebuild else self._last_flush + FLUSH_INTERVAL - monotonic()
         if self._rows_pending:
             if wait > 0 or self._flush_timer is None:
                 return
@@ -296,20 +310,40 @@ class MainScreen(MainActions):
         return self._rows_pending
 
     def _flush_rows(self) -> None:
-        if self._rows_pending:  # else a sooner rebuild already ran
+        if not self._rows_pending:  # a sooner update already ran
+            return
+        if self._rebuild_needed:
             self._rebuild_rows()
+        else:
+            self._append_pending()
 
-    def _rebuild_rows(self) -> None:
+    def _settle_flush(self) -> None:
         if self._flush_timer is not None:
             self._flush_timer.stop()
         self._rows_pending = False
         self._flush_timer = None
         self._last_flush = monotonic()
+
+    def _append_pending(self) -> None:
+        """Pages of still-loading accounts: into the table in place, no re-sort of the rest."""
+        self._settle_flush()
+        rows, self._append_queue = self._append_queue, []
+        self.table.append_rows(rows)
+        self._after_data_changed()
+
+    def _rebuild_rows(self) -> None:
+        self._settle_flush()
+        self._rebuild_needed = False
+        self._append_queue = []
+        self._appended.clear()
         table = self.table
         at_top = table.cursor_index <= 0
         table.set_rows(self.store.scoped(self.scope))
         if at_top and table.cursor_index > 0:
             table.move_cursor(0)  # rows arriving above the first one: the top stays the top
+        self._after_data_changed()
+
+    def _after_data_changed(self) -> None:
         everything = self.store.all_invoices()
         self.total_rows = len(everything)
         self.query_one(SummaryStrip).update_data(
