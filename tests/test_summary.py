@@ -106,13 +106,17 @@ async def test_strip_fits_80_columns_and_shows_each_currency() -> None:
         strip.update_data(invoices, ["[b]doit[/b]", "acme"], today=TODAY)
         await pilot.pause()
         lines = [line.plain for line in strip.lines(78)]
-        assert lines[0].startswith("EUR owed 13,545.67 · overdue 1,200.00 · next due 2026-12-01")
-        assert lines[1].startswith("USD owed 9.00")
-        assert lines[2].startswith("[b]doit[/b]") and "9.00 USD" in lines[2]
-        assert lines[3].startswith("acme") and "12,345.67 EUR" in lines[3]
+        assert lines[0].startswith("EUR 13,545.67 owed · 1,200.00 overdue · 2 open  │  USD 9.00")
+        assert lines[1].startswith("[b]doit[/b] ") and lines[1].count("  ") >= 1
+        assert "acme " in lines[1]  # both sparklines side by side
         assert all(len(line) <= 78 for line in lines)
         assert all(len(line) <= 30 for line in strip.lines(30))
-        assert strip.size.height == 4
+        assert strip.size.height == 2
+        # Never summed across currencies: each has its own figure.
+        assert "13,554.67" not in lines[0]
+        # A height budget: what does not fit is counted, not silently cut.
+        narrow = [line.plain for line in strip.lines(30, 2)]
+        assert len(narrow) == 2 and narrow[0].endswith("+1 more")
 
 
 async def test_strip_with_no_invoices_says_nothing_is_owed() -> None:

@@ -275,3 +275,34 @@ async def test_a_reload_mid_stream_drops_the_streamed_rows(
         gate.set()
         await settle(pilot)
         assert sorted(ids(main.table.rows_visible)) == sorted(ids(rows))
+
+
+async def test_summary_strip_stays_compact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from invoicetui.accounts import AccountConfig
+    from invoicetui.tui.widgets.summary import SummaryStrip
+
+    fake = FakeService()
+    accounts = []
+    for n, currency in enumerate(("EUR", "USD", "GBP", "NOK", "CHF", "SEK")):
+        account = AccountConfig(name=f"acct-{currency.lower()}", provider="doit")
+        accounts.append(account)
+        fake.results[account.name] = snapshot(
+            account,
+            [
+                invoice(account.name, "doit", k, currency=currency, total=f"{n + 1}000")
+                for k in (1, 2)
+            ],
+        )
+    fake.install(monkeypatch)
+    for size, most in ((SIZE, 5), (NARROW, 2)):
+        app = make_app(tmp_path, accounts=accounts)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            strip = main_screen(app).query_one(SummaryStrip)
+            assert 1 < strip.region.height <= most
+            text = screen_text(app)
+            if size == SIZE:  # every currency with its own figure, none added to another
+                for n, currency in enumerate(("EUR", "USD", "GBP", "NOK", "CHF", "SEK")):
+                    assert f"{currency} {2 * (n + 1)},000.00 owed" in text, text
+            else:
+                assert "CHF 10,000.00 owed" in text and "more" in text, text

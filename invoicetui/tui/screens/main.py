@@ -31,7 +31,7 @@ from invoicetui.tui.screens.store import InvoiceStore, in_scope
 from invoicetui.tui.widgets.detail import DetailPane
 from invoicetui.tui.widgets.sidebar import ALL, AccountState, Sidebar
 from invoicetui.tui.widgets.statusbar import StatusBar, ago_text
-from invoicetui.tui.widgets.summary import SummaryStrip
+from invoicetui.tui.widgets.summary import SHORT_LINES, TALL_LINES, SummaryStrip
 from invoicetui.tui.widgets.table import VirtualTable
 
 if TYPE_CHECKING:
@@ -186,6 +186,8 @@ class MainScreen(MainActions):
     def _apply_size(self, width: int, height: int) -> None:
         self.set_class(width < NARROW_WIDTH, "-narrow")
         self.set_class(height < SHORT_HEIGHT, "-short")
+        summary = self.query_one(SummaryStrip)
+        summary.set_max_lines(SHORT_LINES if height < SHORT_HEIGHT else TALL_LINES)
         self._apply_detail_visibility()
 
     def _apply_detail_visibility(self) -> None:

@@ -18,7 +18,10 @@ from invoicetui.tui.rows import money_str, without_colour
 BLOCKS = "▁▂▃▄▅▆▇█"
 EMPTY_MONTH = "·"
 NAME_WIDTH = 14
-ENTRY_GAP = 3
+ENTRY_GAP = 2
+OWED_GAP = "  │  "
+TALL_LINES = 5  # owed figures (wrapped) + sparklines, when the terminal is tall
+SHORT_LINES = 2  # one line of each on short terminals (80x24)
 
 
 def sparkline(values: Sequence[Decimal]) -> str:
@@ -36,23 +39,56 @@ def sparkline(values: Sequence[Decimal]) -> str:
     return "".join(chars)
 
 
-def owed_line(item: CurrencyOwed) -> Text:
-    """'EUR owed 12,345.67 · overdue 1,200.00 · next due 2026-12-01 · 7 open'."""
+def owed_entry(item: CurrencyOwed) -> Text:
+    """'EUR 12,345.67 owed · 1,200.00 overdue · 7 open' (one currency, never summed across)."""
     text = Text()
     text.append(f"{clean_text(item.currency, one_line=True)} ", style="bold")
-    text.append("owed ")
     text.append(money_str(item.outstanding), style="bold")
+    text.append(" owed")
     if item.overdue:
         text.append(" · ")
-        text.append(f"overdue {money_str(item.overdue)}", style="bold red")
-    if item.next_due is not None:
-        text.append(f" · next due {item.next_due.isoformat()}")
+        text.append(f"{money_str(item.overdue)} overdue", style="bold red")
     text.append(f" · {item.count} open", style="dim")
     return text
 
 
+def pack(entries: Sequence[Text], width: int, gap: Text, limit: int | None) -> list[Text]:
+    """Entries side by side, wrapped between entries; past `limit` lines, '+N more' ends it."""
+    lines: list[list[Text]] = []
+    for entry in entries:
+        line = lines[-1] if lines else None
+        used = sum(e.cell_len for e in line) + gap.cell_len * len(line) if line else 0
+        if line is None or used + entry.cell_len > width:
+            lines.append([entry])
+        else:
+            line.append(entry)
+    if limit is not None and len(lines) > limit:
+        kept = lines[:limit]
+        shown = sum(len(line) for line in kept)
+        while True:
+            more = Text(f"+{len(entries) - shown} more", style="dim italic")
+            last = kept[-1]
+            used = sum(e.cell_len for e in last) + gap.cell_len * len(last)
+            if used + more.cell_len <= width:
+                last.append(more)
+                break
+            if len(last) == 1:  # one wide entry: shorten it so that the count still shows
+                entry = last[0].copy()
+                entry.truncate(max(1, width - gap.cell_len - more.cell_len), overflow="ellipsis")
+                kept[-1] = [entry, more]
+                break
+            last.pop()
+            shown -= 1
+        lines = kept
+    return [gap.join(line) for line in lines]
+
+
 class SummaryStrip(Widget):
-    """Owed per currency (one line each), then per-account spend sparklines packed to the width."""
+    """Owed per currency, then per-account spend sparklines, each packed across the width.
+
+    `max_lines` (set by the screen for its height) bounds the strip; what does not fit is
+    counted as "+N more" rather than silently cut.
+    """
 
     DEFAULT_CSS = """
     SummaryStrip {
@@ -70,6 +106,12 @@ class SummaryStrip(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self._owed: list[CurrencyOwed] = []
         self._spend: list[tuple[str, str, list[tuple[str, Decimal]]]] = []
+        self.max_lines: int | None = None
+
+    def set_max_lines(self, lines: int | None) -> None:
+        if lines != self.max_lines:
+            self.max_lines = lines
+            self.refresh(layout=True)
 
     @property
     def owed(self) -> list[CurrencyOwed]:
@@ -93,37 +135,44 @@ class SummaryStrip(Widget):
         ]
         self.refresh(layout=True)
 
-    def lines(self, width: int) -> list[Text]:
-        """The strip's lines for a content width (each truncated to fit)."""
-        out = [owed_line(item) for item in self._owed] or [Text("Nothing owed.", style="dim")]
-        entries = [self._spend_entry(a, c, s) for a, c, s in self._spend]
-        if entries:
-            entry_width = max(e.cell_len for e in entries)
-            per_line = max(1, (width + ENTRY_GAP) // (entry_width + ENTRY_GAP))
-            for start in range(0, len(entries), per_line):
-                line = Text()
-                for n, entry in enumerate(entries[start : start + per_line]):
-                    if n:
-                        line.append(" " * ENTRY_GAP)
-                    entry.pad_right(entry_width - entry.cell_len)
-                    line.append_text(entry)
-                out.append(line)
+    def lines(self, width: int, max_lines: int | None = None) -> list[Text]:
+        """The strip's lines for a content width (each fits it), at most max_lines of them."""
+        if not self._owed:
+            owed = [Text("Nothing owed.", style="dim")]
+        else:
+            room = None if max_lines is None else max(1, max_lines - bool(self._spend))
+            gap = Text(OWED_GAP, style="dim")
+            owed = pack([owed_entry(item) for item in self._owed], width, gap, room)
+        out = owed
+        entries = self._spend_entries()
+        room = None if max_lines is None else max_lines - len(owed)
+        if entries and (room is None or room > 0):
+            out += pack(entries, width, Text(" " * ENTRY_GAP), room)
         for line in out:
             line.truncate(width, overflow="ellipsis")
         return out
 
-    def _spend_entry(self, account: str, currency: str, series: list[tuple[str, Decimal]]) -> Text:
-        name = clean_text(account, one_line=True)
-        if len(name) > NAME_WIDTH:
-            name = name[: NAME_WIDTH - 1] + "…"
-        values = [v for _, v in series]
-        text = Text(f"{name:<{NAME_WIDTH}} ")
-        text.append(sparkline(values), style="cyan")
-        text.append(f" {money_str(values[-1])} {clean_text(currency, one_line=True)}", style="dim")
-        return text
+    def _spend_entries(self) -> list[Text]:
+        """'acme-palette ▅▆▄▆▅▇▄█▅▆▆·' per account (its currency too when it bills in several)."""
+        several = {a for a, _, _ in self._spend if sum(1 for b, _, _ in self._spend if b == a) > 1}
+        names = []
+        for account, currency, _ in self._spend:
+            name = clean_text(account, one_line=True)
+            if len(name) > NAME_WIDTH:
+                name = name[: NAME_WIDTH - 1] + "…"
+            if account in several:
+                name += f" {clean_text(currency, one_line=True)}"
+            names.append(name)
+        pad = max((len(n) for n in names), default=0)
+        entries = []
+        for name, (_, _, series) in zip(names, self._spend, strict=True):
+            text = Text(f"{name:<{pad}} ")
+            text.append(sparkline([v for _, v in series]), style="cyan")
+            entries.append(text)
+        return entries
 
     def render(self) -> Text:
-        lines = self.lines(max(1, self.content_region.width or 80))
+        lines = self.lines(max(1, self.content_region.width or 80), self.max_lines)
         if self.app.no_color:  # Textual would turn red into an unreadable grey
             lines = [without_colour(line) for line in lines]
         return Text("\n").join(lines)
