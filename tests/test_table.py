@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import pairwise
@@ -568,3 +569,15 @@ def test_exact_keys_never_use_floats_and_keep_odd_values_last() -> None:
     index.set_rows(rows)
     index.sort("k")
     assert index.visible == [3, 1, 0, 2]  # NaN sorts with the missing values, never raises
+
+
+async def test_a_cut_number_keeps_its_distinctive_end() -> None:
+    rows = [replace(r, number=f"invoice-2026-{n:02d}") for n, r in enumerate(make_invoices(3))]
+    async with TableApp().run_test(size=(60, 12)) as pilot:
+        table = table_of(pilot.app)
+        table.set_rows(rows)
+        await pilot.pause()
+        widths = {c.key: w for c, _, w in table._layout}
+        assert widths["number"] < len("invoice-2026-01")
+        assert "…ice-2026-01 " in table.render_line(2).text
+        assert "…ice-2026-02 " in table.render_line(3).text

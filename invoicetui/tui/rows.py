@@ -167,7 +167,7 @@ def invoice_columns() -> list[Column[Invoice]]:
         Column("provider", "Provider", 8, _provider_text, lambda i: i.provider, priority=6,
                compact=_provider_short, compact_width=4, compact_label="Prov"),
         Column("number", "Number", 15, lambda i: plain(i.label),
-               lambda i: text_key(i.label), flex=True, min_width=10),
+               lambda i: text_key(i.label), flex=True, min_width=10, keep_end=True),
         Column("period", "Period", 7, lambda i: plain(i.month),
                lambda i: day_key(i.period_start or i.issued), priority=5),
         Column("issued", "Issued", 10, lambda i: day_text(i.issued),

@@ -54,6 +54,7 @@ class Column(Generic[R]):
     compact_width: int = 0
     compact_label: str | None = None
     compacted: bool = False  # this is the compact form of a column
+    keep_end: bool = False  # cut from the start ("…2026-10"): ids differ at their end
 
     def compact_form(self) -> Column[R]:
         """The column with its compact renderer, width and label (itself if it has none)."""
@@ -549,8 +550,13 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
             if length > w:
                 if col.align == "right" and w < MAX_GROW:
                     self._grow(col.grow_key, length)
-                text = text.copy()
-                text.truncate(w, overflow="ellipsis")
+                if col.keep_end and w > 1:
+                    text = Text("…", style=text.style) + text[len(text.plain) - (w - 1) :]
+                    while text.cell_len > w:  # wide characters take two cells
+                        text = Text("…", style=text.style) + text[2:]
+                else:
+                    text = text.copy()
+                    text.truncate(w, overflow="ellipsis")
                 length = text.cell_len
             pad = Segment(" " * (w - length)) if length < w else None
             if pad and col.align == "right":
