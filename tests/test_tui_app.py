@@ -374,6 +374,7 @@ def test_run_passes_mouse_setting_and_returns_the_code(
         return 0
 
     monkeypatch.setattr(app_module.InvoiceApp, "run", fake_run)
+    monkeypatch.setattr(app_module, "terminal_problem", lambda *_: None)  # pytest has no tty
     setup = AppSetup(accounts=[], cache_dir=tmp_path, mouse=False)
     assert app_module.run(setup) == 0
     assert seen == {"mouse": False, "catch_hangup": True}

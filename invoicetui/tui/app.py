@@ -14,6 +14,7 @@ import signal
 import sys
 import termios
 import threading
+import webbrowser
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -36,6 +37,7 @@ from invoicetui.options import AppSetup, FetchMode
 from invoicetui.tui import messages as msg
 from invoicetui.tui.commands import InvoiceCommands
 from invoicetui.tui.keymap import apply_keymap, bind, key_clashes
+from invoicetui.tui.terminal import can_show_browser, terminal_problem
 
 if TYPE_CHECKING:
     from invoicetui.tui.screens.main import MainScreen
@@ -45,6 +47,7 @@ log = logging.getLogger(__name__)
 HANGUP_EXIT = 129  # 128 + SIGHUP, what a shell reports for a hung-up job
 HANGUP_GRACE = 3.0  # seconds the app gets to shut down after its terminal went away
 TERMINAL_CHECK = 1.0  # seconds between checks that the terminal is still there
+NO_TERMINAL_EXIT = 2  # a usage error: the UI was started without a terminal
 
 
 class CacheWarning(Message):
@@ -87,6 +90,7 @@ class InvoiceApp(App[int]):
         self.accounts: dict[str, AccountConfig] = {a.name: a for a in setup.accounts}
         self.cache = Cache(setup.cache_dir, warn=self._cache_warn)
         self.hung_up = False
+        self.url_shown_instead = False  # the last open_url found no browser (see open_url)
         self.catch_hangup = False  # run() sets it; tests leave the test runner's signals alone
         if setup.demo:
             self.sub_title = "DEMO"
@@ -160,11 +164,50 @@ class InvoiceApp(App[int]):
         invoice = self._detail_invoice()
         if invoice is None:
             return
-        if invoice.url:
-            self.open_url(invoice.url)
-            self.notify(f"Opened {invoice.url}", markup=False)
-        else:
+        if not invoice.url:
             self.notify(f"Invoice {invoice.label} has no URL", markup=False)
+            return
+        self.open_url(invoice.url)
+        if not self.url_shown_instead:
+            self.notify(f"Opened {invoice.url}", markup=False)
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Open in a browser the user can see; else (SSH) show the URL and copy it.
+
+        url_shown_instead tells the caller which happened (so it does not say "Opened").
+        """
+        self.url_shown_instead = not self.launch_url(url, new_tab=new_tab)
+
+    def launch_url(self, url: str, *, new_tab: bool = True) -> bool:
+        """True if a browser is being started; False if the URL was shown and copied instead."""
+        driver = self._driver
+        if driver is not None and driver.is_web:
+            driver.open_url(url, new_tab)
+            return True
+        if not can_show_browser(os.environ, sys.platform):
+            self.copy_to_clipboard(url)
+            self.notify(
+                f"No browser here (remote session): the URL is copied to the clipboard.\n{url}",
+                title="Open URL",
+                markup=False,
+                timeout=15,
+            )
+            return False
+        threading.Thread(
+            target=self._browse, args=(url, new_tab), name="open-url", daemon=True
+        ).start()
+        return True
+
+    def _browse(self, url: str, new_tab: bool) -> None:
+        """In a thread: webbrowser waits for a console browser (w3m, lynx) to exit."""
+        if webbrowser.open(url, new=2 if new_tab else 0):
+            return
+        try:
+            self.call_from_thread(
+                self.notify, f"No browser could open {url}", severity="warning", markup=False
+            )
+        except RuntimeError as error:  # the app has exited meanwhile
+            log.warning("no browser opened %s, and the app is gone: %s", url, error)
 
     def open_detail_screen(self, main: MainScreen) -> None:
         """Narrow terminals: the highlighted invoice full screen, n/N stepping the table's rows."""
@@ -379,7 +422,11 @@ def _detach_from_terminal() -> None:
 
 
 def run(setup: AppSetup) -> int:
-    """Run the TUI until the user quits; the exit code for the CLI."""
+    """Run the TUI until the user quits; the exit code for the CLI (2: no terminal here)."""
+    problem = terminal_problem(sys.__stdin__, sys.__stderr__)
+    if problem:
+        print(f"invoicetui: error: {problem}", file=sys.stderr)
+        return NO_TERMINAL_EXIT
     app = InvoiceApp(setup)
     app.catch_hangup = True
     result = app.run(mouse=setup.mouse)
