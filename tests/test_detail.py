@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static, TabbedContent, TextArea
 
@@ -495,3 +496,16 @@ def test_raw_json_is_cut_at_a_line_and_says_so() -> None:
     assert raw_text({"a": "[b]\x1b[31m"}) == '{\n  "a": "[b]\\u001b[31m"\n}'
     assert raw_text({"a": "\x9b31mX"}, limit=100) == '{\n  "a": "X"\n}'
     assert raw_text(None).startswith("(the provider response was not kept")
+
+
+async def test_detail_keys_are_rebindable_by_id() -> None:
+    ids = {binding.id for binding in DetailScreen.BINDINGS if isinstance(binding, Binding)}
+    assert {"next-invoice", "previous-invoice", "back", "select"} <= ids
+    app = ScreenApp(three(), 0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.set_keymap({"next-invoice": "x"})
+        await pilot.pause()
+        await pilot.press("x")
+        assert "(2 of 3)" in screen_text(app)
+        await pilot.press("n")  # the default key no longer steps
+        assert "(2 of 3)" in screen_text(app)
