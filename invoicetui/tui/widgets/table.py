@@ -519,22 +519,19 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
             self._header = None
 
     def _render_header(self, width: int) -> Strip:
-        """Labels over their columns; the sort arrow sits beside the label (in the gap
-        between columns when the label fills its column), so no label loses a letter."""
+        """Labels over their columns with the sort arrow on the label's inner side: after a
+        left-aligned label, before a right-aligned one (in the gap between columns when the
+        label fills its column), so no label loses a letter."""
         base = self._styles[0] + self._styles[1]
         cells = [" "] * width
         for col, x, w in self._layout:
             label = col.label[:w]
-            sorted_here = col.key == self.sort_column
-            room = len(label) < w
-            start = x + w - len(label) - (sorted_here and room) if col.align == "right" else x
+            start = x + w - len(label) if col.align == "right" else x
             cells[start : start + len(label)] = label
-            if sorted_here:
+            if col.key == self.sort_column:
                 arrow = "▼" if self.sort_reverse else "▲"
-                at = start + len(label) if room or col.align == "left" else start - 1
-                if at >= width:
-                    at = width - 1
-                cells[at] = arrow
+                at = start - 1 if col.align == "right" else start + len(label)
+                cells[min(at, width - 1)] = arrow
         return Strip([Segment("".join(cells[:width]), base)]).crop_extend(0, width, base)
 
     def _render_row(self, index: int, cursor: bool, even: bool, width: int) -> Strip:
