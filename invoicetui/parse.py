@@ -180,3 +180,36 @@ def status(provider: str, raw: object) -> tuple[Status, str | None]:
     if text is None:
         return Status.UNKNOWN, None
     return _STATUS_MAPS.get(provider, {}).get(text, Status.UNKNOWN), text
+
+
+def _is_midnight(stamp: datetime) -> bool:
+    return stamp.hour == stamp.minute == stamp.second == stamp.microsecond == 0
+
+
+def _is_end_of_day(stamp: datetime) -> bool:
+    return (stamp.hour, stamp.minute, stamp.second) == (23, 59, 59)
+
+
+def period_start(value: object) -> date | None:
+    """A period's first instant: midnight UTC is a day (CONTRACT.md writes these as days)."""
+    stamp = timestamp(value)
+    if stamp is None:
+        return None
+    return stamp.date() if _is_midnight(stamp) else stamp
+
+
+def period_end(value: object, *, exclusive: bool = False) -> date | None:
+    """A period's last instant as its day when it is a day boundary.
+
+    23:59:59[.fff] UTC is the last day itself; midnight is that day, or, for providers whose
+    end is the first instant after the period (Zilliz), the day before. Other times stay.
+    """
+    stamp = timestamp(value)
+    if stamp is None:
+        return None
+    if _is_end_of_day(stamp):
+        return stamp.date()
+    if _is_midnight(stamp):
+        day_ = stamp.date()
+        return day_ - timedelta(days=1) if exclusive else day_
+    return stamp

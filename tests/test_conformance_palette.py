@@ -54,8 +54,9 @@ def test_palette_invoice_fields(api: ScriptedAPI, export: Run) -> None:
     assert inv["total"] == "1843.2" and inv["amount_due"] == "0"
     assert inv["credits"] is None and inv["subtotal"] is None and inv["tax"] is None
     assert inv["issued"] == "2024-06-01T00:05:12Z"
-    assert inv["period_start"] == "2024-05-01T00:00:00Z"
-    assert inv["period_end"] == "2024-05-31T23:59:59Z"
+    # Day boundaries are written as days, as CONTRACT.md's example does.
+    assert inv["period_start"] == "2024-05-01"
+    assert inv["period_end"] == "2024-05-31"
     assert [(li["description"], li["amount"]) for li in inv["line_items"]] == [
         ("payments-prod", "1400.16"),
         ("staging", "443"),
@@ -67,8 +68,8 @@ def test_palette_invoice_fields(api: ScriptedAPI, export: Run) -> None:
         "kind": "Pure",
         "amount": "250",
         "unit": "cpu core hours",
-        "start": "2024-04-01T00:00:00Z",
-        "end": "2025-04-01T00:00:00Z",
+        "start": "2024-04-01",
+        "end": "2025-04-01",
     }
     assert sla["kind"] == "Alloy" and sla["amount"] == "10" and "Outage" in sla["name"]
 

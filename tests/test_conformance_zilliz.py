@@ -56,8 +56,9 @@ def test_zilliz_cents_and_fields(api: ScriptedAPI, export: Run) -> None:
     assert (a["subtotal"], a["tax"], a["total"]) == ("0.01", "0.99", "123.45")
     assert dec(a["amount_due"]) == 1 and dec(a["credits"]) == 0
     assert a["credits_detail"] == [] and a["line_items"] == [] and a["payments"] == []
-    assert (a["issued"], a["due"]) == ("2024-07-01T00:00:00Z", "2024-07-15T00:00:00Z")
-    assert (a["period_start"], a["period_end"]) == ("2024-06-01T00:00:00Z", "2024-07-01T00:00:00Z")
+    assert (a["issued"], a["due"]) == ("2024-07-01", "2024-07-15")
+    # periodEnd is the first instant after the month: the period's last day is the 30th.
+    assert (a["period_start"], a["period_end"]) == ("2024-06-01", "2024-06-30")
     assert a["currency"] == "USD" and a["id"] == "inv-a"
     assert b["credits"] == "20.01" and b["amount_due"] is None and b["currency"] == "EUR"
     assert dec(b["total"]) == Decimal("-2.5")

@@ -430,7 +430,7 @@ EXAMPLE_LIST = json.loads("""
 }
 """)
 
-PERIOD = {"start": "2024-05-01T00:00:00Z", "end": "2024-05-31T23:59:59Z"}
+PERIOD = {"start": "2024-05-01", "end": "2024-05-31"}
 
 
 def _item(name: str, quantity: str, amount: str) -> dict[str, Any]:
@@ -458,8 +458,8 @@ def test_golden_detail_example() -> None:
         "status_raw": "Paid",
         "issued": "2024-06-01T00:05:12Z",
         "due": None,
-        "period_start": "2024-05-01T00:00:00Z",
-        "period_end": "2024-05-31T23:59:59Z",
+        "period_start": "2024-05-01",
+        "period_end": "2024-05-31",
         "currency": "USD",
         "subtotal": None,
         "tax": None,
@@ -477,8 +477,8 @@ def test_golden_detail_example() -> None:
                 "kind": "Pure",
                 "amount": "250",
                 "unit": "cpu core hours",
-                "start": "2024-04-01T00:00:00Z",
-                "end": "2025-04-01T00:00:00Z",
+                "start": "2024-04-01",
+                "end": "2025-04-01",
             },
         ],
         "payments": [
@@ -533,7 +533,7 @@ def test_golden_list_example() -> None:
             "status_raw": "Paid",
             "issued": None,
             "due": None,
-            "period_start": "2024-05-01T00:00:00Z",
+            "period_start": "2024-05-01",
             "period_end": None,
             "currency": "USD",
             "subtotal": None,

@@ -638,8 +638,8 @@ def test_golden_detail_example_2_9() -> None:
                 "unit_price": "0.50",
                 "amount": "1290.50",
                 "tax": "309.72",
-                "start": "2024-05-01T00:00:00Z",
-                "end": "2024-05-31T23:59:59.999999Z",
+                "start": "2024-05-01",
+                "end": "2024-05-31",
             }
         ],
         "credits_detail": [],
@@ -686,8 +686,8 @@ def test_golden_provider_items_example_2_10() -> None:
                 "unit_price": "12.00",
                 "amount": "120.00",
                 "tax": "0.00",
-                "start": "2024-05-01T00:00:00Z",
-                "end": "2024-05-31T23:59:59Z",
+                "start": "2024-05-01",
+                "end": "2024-05-31",
             }
         ],
         "credits_detail": [],

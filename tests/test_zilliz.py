@@ -433,8 +433,8 @@ EXAMPLE_DETAIL = json.loads("""
 GOLDEN_UNPAID: dict[str, Any] = {
     "account": "vector-db", "provider": "zilliz", "id": "inv-8f3k2m1q9z7x4c6v", "number": None,
     "status": "open", "status_raw": "unpaid",
-    "issued": "2024-07-01T00:00:00Z", "due": "2024-07-01T00:00:00Z",
-    "period_start": "2024-06-01T00:00:00Z", "period_end": "2024-07-01T00:00:00Z",
+    "issued": "2024-07-01", "due": "2024-07-01",
+    "period_start": "2024-06-01", "period_end": "2024-06-30",
     "currency": "USD", "subtotal": "1087.34", "tax": "97.86", "credits": "200",
     "total": "1185.2", "amount_due": "1185.2", "url": None, "line_items": [],
     "credits_detail": [
@@ -447,8 +447,8 @@ GOLDEN_UNPAID: dict[str, Any] = {
 GOLDEN_PAID: dict[str, Any] = {
     "account": "vector-db", "provider": "zilliz", "id": "inv-2w9r5t8y1u3i6o0p", "number": None,
     "status": "paid", "status_raw": "paid",
-    "issued": "2024-06-01T00:00:00Z", "due": "2024-06-01T00:00:00Z",
-    "period_start": "2024-05-01T00:00:00Z", "period_end": "2024-06-01T00:00:00Z",
+    "issued": "2024-06-01", "due": "2024-06-01",
+    "period_start": "2024-05-01", "period_end": "2024-05-31",
     "currency": "USD", "subtotal": "954.1", "tax": "85.87", "credits": "0",
     "total": "1039.97", "amount_due": "0", "url": None, "line_items": [],
     "credits_detail": [], "payments": [],

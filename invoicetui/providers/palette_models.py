@@ -13,7 +13,14 @@ from typing import Any
 
 from invoicetui.errors import ResponseFormatError
 from invoicetui.model import SETTLED, Credit, Invoice, LineItem, Payment, Status, format_decimal
-from invoicetui.parse import money, normalize_amount, status, timestamp
+from invoicetui.parse import (
+    money,
+    normalize_amount,
+    period_end,
+    period_start,
+    status,
+    timestamp,
+)
 from invoicetui.sanitize import clean_json, clean_optional
 
 PROVIDER = "palette"
@@ -135,8 +142,8 @@ def _credits(plan: Mapping[str, Any]) -> tuple[Credit, ...]:
                     kind=text(credit, "type"),
                     amount=amount,
                     unit="cpu core hours",
-                    start=timestamp(credit.get("start")),
-                    end=timestamp(credit.get("expiry")),
+                    start=period_start(credit.get("start")),
+                    end=period_end(credit.get("expiry")),
                 )
             )
     return tuple(out)
@@ -192,8 +199,8 @@ def normalize_invoice(payload: Any, account: str, *, detailed: bool | None = Non
     unit = text(spec, "paymentUnit")
     currency = unit.strip().upper()[:16] if unit else DEFAULT_CURRENCY
     period = obj(spec, "billingPeriod")
-    period_start = timestamp(period.get("start")) or timestamp(spec.get("month"))
-    period_end = timestamp(period.get("end"))
+    period_start_ = period_start(period.get("start")) or period_start(spec.get("month"))
+    period_end_ = period_end(period.get("end"))
     payments = _payments(items(status_part, "states"))
     if payments:
         latest = payments[-1]
@@ -213,12 +220,12 @@ def normalize_invoice(payload: Any, account: str, *, detailed: bool | None = Non
         status=state,
         status_raw=state_raw,
         issued=timestamp(metadata.get("creationTimestamp")),
-        period_start=period_start,
-        period_end=period_end,
+        period_start=period_start_,
+        period_end=period_end_,
         currency=currency,
         total=total,
         amount_due=amount_due,
-        line_items=_line_items(status_part, currency, period_start, period_end),
+        line_items=_line_items(status_part, currency, period_start_, period_end_),
         credits_detail=_credits(obj(spec, "plan")),
         payments=tuple(payments),
         customer=_customer(obj(spec, "address")),

@@ -86,8 +86,8 @@ def line_item(item: Mapping[str, Any], currency: str | None) -> LineItem:
         unit_price=money2(parse.money(item.get("unit_price"))),
         amount=money2(parse.money(item.get("price"))),
         tax=money2(parse.money(item.get("tax"))),
-        start=parse.timestamp(item.get("start")),
-        end=parse.timestamp(item.get("end")),
+        start=parse.period_start(item.get("start")),
+        end=parse.period_end(item.get("end")),
         currency=currency,
     )
 
@@ -99,8 +99,8 @@ def credit(item: Mapping[str, Any]) -> Credit:
         kind="compensation",
         amount=money2(-price) if price is not None else None,
         unit=None,
-        start=parse.timestamp(item.get("start")),
-        end=parse.timestamp(item.get("end")),
+        start=parse.period_start(item.get("start")),
+        end=parse.period_end(item.get("end")),
     )
 
 

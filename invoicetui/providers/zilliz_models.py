@@ -20,7 +20,7 @@ from invoicetui.errors import (
     ResponseFormatError,
 )
 from invoicetui.model import Credit, Invoice, format_decimal
-from invoicetui.parse import cents, normalize_amount, status, timestamp
+from invoicetui.parse import cents, normalize_amount, period_end, period_start, status
 from invoicetui.sanitize import clean_json, clean_optional
 
 PROVIDER = "zilliz"
@@ -113,10 +113,10 @@ def normalize_invoice(payload: Any, account: str) -> Invoice:
         id=invoice_id,
         status=state,
         status_raw=state_raw,
-        issued=timestamp(payload.get("invoiceDate")),
-        due=timestamp(payload.get("dueDate")),
-        period_start=timestamp(payload.get("periodStart")),
-        period_end=timestamp(payload.get("periodEnd")),
+        issued=period_start(payload.get("invoiceDate")),
+        due=period_start(payload.get("dueDate")),
+        period_start=period_start(payload.get("periodStart")),
+        period_end=period_end(payload.get("periodEnd"), exclusive=True),
         currency=currency,
         subtotal=amount(payload, "subtotal"),
         tax=amount(payload, "tax"),
