@@ -62,8 +62,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if since and until and since > until:
         raise UsageError(f"--since {since} is after --until {until}")
-    if args.items and args.format != "csv":
-        raise UsageError("--items needs --format csv (JSON always includes line items)")
     output = Path(args.output).expanduser() if args.output and args.output != "-" else None
     if output is not None and not output.parent.is_dir():
         raise UsageError(f"cannot write {output}: directory {output.parent} does not exist")

@@ -126,7 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="only this account (repeatable; default: all)",
     )
     export.add_argument("--format", choices=("json", "csv"), default="json", help="default: json")
-    export.add_argument("--items", action="store_true", help="csv: one row per line item")
+    export.add_argument(
+        "--items",
+        action="store_true",
+        help="csv: one row per line item (JSON always includes line items)",
+    )
     export.add_argument("--since", metavar="YYYY-MM", help="first month to include")
     export.add_argument("--until", metavar="YYYY-MM", help="last month to include")
     _add_mode(export, sub=True)

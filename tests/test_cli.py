@@ -259,7 +259,6 @@ def test_export_without_config_is_usage_error(capsys: Capture) -> None:
         (["--until", "May"], "is not a month"),
         (["--since", "2026-05", "--until", "2026-03"], "--since 2026-05 is after --until 2026-03"),
         (["--account", "nobody"], "unknown account 'nobody'; configured: acme, hpc, prod"),
-        (["--items"], "--items needs --format csv"),
         (["-o", "/no/such/dir/out.json"], "directory /no/such/dir does not exist"),
     ],
 )
@@ -666,3 +665,13 @@ def test_demo_server_process_stops_on_sigterm(real_stack: None) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_items_with_json_is_accepted_and_changes_nothing(
+    config_file: Path, fake_load: dict[str, Any], capsys: Capture
+) -> None:
+    """JSON always carries line items; --items there is harmless, not a usage error."""
+    assert cli.main(["export", "--config", str(config_file)]) == 0
+    plain = capsys.readouterr().out
+    assert cli.main(["export", "--config", str(config_file), "--items"]) == 0
+    assert capsys.readouterr().out == plain
