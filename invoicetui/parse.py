@@ -76,6 +76,40 @@ def normalize_amount(value: Decimal | None) -> Decimal | None:
     return value
 
 
+def two_places(value: Decimal | None) -> Decimal | None:
+    """Same value, written with at least two places and no padding zeros beyond them."""
+    if value is None:
+        return None
+    try:
+        normal = value.normalize(EXACT)
+        exponent = normal.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= -2:
+            return value.quantize(Decimal("0.01"), context=EXACT)
+        return normal
+    except InvalidOperation:
+        return value
+
+
+def plain_number(value: Decimal | None) -> Decimal | None:
+    """Same value without padding zeros (a quantity of '2581.0000000' is 2581)."""
+    if value is None:
+        return None
+    try:
+        return normalize_amount(value.normalize(EXACT))
+    except InvalidOperation:
+        return value
+
+
+def text(value: object) -> str | None:
+    """A sanitized one-line provider string; empty strings count as absent."""
+    from invoicetui.sanitize import clean_optional
+
+    cleaned = clean_optional(value)
+    if cleaned is None:
+        return None
+    return cleaned.strip() or None
+
+
 def timestamp(value: object) -> datetime | None:
     """RFC 3339 / ISO 8601 date-time string to aware UTC; naive times are taken as UTC."""
     if not isinstance(value, str) or not value.strip() or len(value) > 64:

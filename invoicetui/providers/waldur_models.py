@@ -9,48 +9,15 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from decimal import Context, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from invoicetui import parse
 from invoicetui.errors import ResponseFormatError
 from invoicetui.model import Credit, Invoice, LineItem, Status
-from invoicetui.sanitize import clean_json, clean_optional
+from invoicetui.sanitize import clean_json
 
 PROVIDER = "waldur"
-_CENT = Decimal("0.01")
-# Wide enough that reformatting never rounds (money() accepts up to 64 characters).
-_EXACT = Context(prec=80)
-
-
-def money2(value: Decimal | None) -> Decimal | None:
-    """Same value, written with at least two places and no padding zeros beyond them."""
-    if value is None:
-        return None
-    try:
-        normal = value.normalize(_EXACT)
-        exponent = normal.as_tuple().exponent
-        if isinstance(exponent, int) and exponent >= -2:
-            return value.quantize(_CENT, context=_EXACT)
-        return normal
-    except InvalidOperation:
-        return value
-
-
-def plain(value: Decimal | None) -> Decimal | None:
-    """Same value without padding zeros (quantities: '2581.0000000' is 2581)."""
-    if value is None:
-        return None
-    try:
-        return parse.normalize_amount(value.normalize(_EXACT))
-    except InvalidOperation:
-        return value
-
-
-def text(value: object) -> str | None:
-    """A provider string, sanitized; empty strings count as absent."""
-    cleaned = clean_optional(value)
-    return cleaned.strip() or None if cleaned is not None else None
 
 
 def month_period(year: object, month: object) -> tuple[date, date] | None:
@@ -76,16 +43,20 @@ def is_compensation(item: Mapping[str, Any]) -> bool:
 
 def line_item(item: Mapping[str, Any], currency: str | None) -> LineItem:
     details = _dict(item.get("details"))
-    name = text(item.get("name")) or text(details.get("offering_name")) or "(unnamed item)"
+    name = (
+        parse.text(item.get("name"))
+        or parse.text(details.get("offering_name"))
+        or "(unnamed item)"
+    )
     return LineItem(
         description=name,
-        kind=text(item.get("billing_type")),
-        project=text(item.get("project_name")),
-        quantity=plain(parse.money(item.get("quantity"))),
-        unit=text(item.get("measured_unit")) or text(item.get("unit")),
-        unit_price=money2(parse.money(item.get("unit_price"))),
-        amount=money2(parse.money(item.get("price"))),
-        tax=money2(parse.money(item.get("tax"))),
+        kind=parse.text(item.get("billing_type")),
+        project=parse.text(item.get("project_name")),
+        quantity=parse.plain_number(parse.money(item.get("quantity"))),
+        unit=parse.text(item.get("measured_unit")) or parse.text(item.get("unit")),
+        unit_price=parse.two_places(parse.money(item.get("unit_price"))),
+        amount=parse.two_places(parse.money(item.get("price"))),
+        tax=parse.two_places(parse.money(item.get("tax"))),
         start=parse.period_start(item.get("start")),
         end=parse.period_end(item.get("end")),
         currency=currency,
@@ -95,9 +66,9 @@ def line_item(item: Mapping[str, Any], currency: str | None) -> LineItem:
 def credit(item: Mapping[str, Any]) -> Credit:
     price = parse.money(item.get("price"))
     return Credit(
-        name=text(item.get("name")) or "(compensation)",
+        name=parse.text(item.get("name")) or "(compensation)",
         kind="compensation",
-        amount=money2(-price) if price is not None else None,
+        amount=parse.two_places(-price) if price is not None else None,
         unit=None,
         start=parse.period_start(item.get("start")),
         end=parse.period_end(item.get("end")),
@@ -127,11 +98,11 @@ def invoice(record: object, account: str, currency: str | None, index: int = 0) 
     if not isinstance(record, dict):
         raise ResponseFormatError(f"invoice record {index} is not an object", provider=PROVIDER)
     number = record.get("number")
-    number_text = text(number) if not isinstance(number, bool) else None
-    ident = text(record.get("uuid")) or number_text or f"record-{index}"
+    number_text = parse.text(number) if not isinstance(number, bool) else None
+    ident = parse.text(record.get("uuid")) or number_text or f"record-{index}"
     status, raw_status = parse.status(PROVIDER, record.get("state"))
     period = month_period(record.get("year"), record.get("month"))
-    total = money2(parse.money(record.get("total")))
+    total = parse.two_places(parse.money(record.get("total")))
     detailed = "items" in record and record.get("items") is not None
     items = _items(record.get("items"), f"invoice {ident}") if detailed else []
     compensations = [item for item in items if is_compensation(item)]
@@ -139,20 +110,20 @@ def invoice(record: object, account: str, currency: str | None, index: int = 0) 
         amount_due: Decimal | None = Decimal("0.00")
     else:
         amount_due = total
-    api_url = text(record.get("url"))
+    api_url = parse.text(record.get("url"))
     customer_details = _dict(record.get("customer_details"))
     issuer = _dict(record.get("issuer_details"))
-    customer = text(customer_details.get("name"))
-    country = text(customer_details.get("country"))
+    customer = parse.text(customer_details.get("name"))
+    country = parse.text(customer_details.get("country"))
     if customer and country:
         customer = f"{customer} ({country})"
     extra: list[tuple[str, str]] = []
     offerings = _offerings(items)
     for label, value in (
-        ("issuer", text(issuer.get("name"))),
-        ("issuer VAT code", text(issuer.get("vat_code"))),
-        ("VAT code", text(customer_details.get("vat_code"))),
-        ("reference number", text(record.get("reference_number"))),
+        ("issuer", parse.text(issuer.get("name"))),
+        ("issuer VAT code", parse.text(issuer.get("vat_code"))),
+        ("VAT code", parse.text(customer_details.get("vat_code"))),
+        ("reference number", parse.text(record.get("reference_number"))),
         ("offerings", ", ".join(offerings) if offerings else None),
     ):
         if value:
@@ -169,12 +140,12 @@ def invoice(record: object, account: str, currency: str | None, index: int = 0) 
         period_start=period[0] if period else None,
         period_end=period[1] if period else None,
         currency=currency,
-        subtotal=money2(parse.money(record.get("price"))),
-        tax=money2(parse.money(record.get("tax"))),
-        credits=money2(_credits_total(compensations)) if detailed else None,
+        subtotal=parse.two_places(parse.money(record.get("price"))),
+        tax=parse.two_places(parse.money(record.get("tax"))),
+        credits=parse.two_places(_credits_total(compensations)) if detailed else None,
         total=total,
         amount_due=amount_due,
-        url=text(record.get("payment_url")) or api_url,
+        url=parse.text(record.get("payment_url")) or api_url,
         line_items=tuple(line_item(item, currency) for item in items),
         credits_detail=tuple(credit(item) for item in compensations),
         customer=customer,
@@ -204,7 +175,7 @@ def page_records(body: object, path: str) -> list[Any]:
 def _offerings(items: Iterable[Mapping[str, Any]]) -> list[str]:
     seen: dict[str, None] = {}
     for item in items:
-        name = text(_dict(item.get("details")).get("offering_name"))
+        name = parse.text(_dict(item.get("details")).get("offering_name"))
         if name:
             seen.setdefault(name, None)
     return list(seen)
@@ -252,7 +223,7 @@ def _statement(
         status = Status.DRAFT if key >= current else Status.ISSUED
         period = month_period(key[0], key[1])
     compensations = [item for item in items if is_compensation(item)]
-    projects = {text(item.get("project_name")) for item in items} - {None}
+    projects = {parse.text(item.get("project_name")) for item in items} - {None}
     extra = [("items", str(len(items))), ("projects", str(len(projects)))]
     offerings = _offerings(items)
     if offerings:
@@ -267,10 +238,10 @@ def _statement(
         period_start=period[0] if period else None,
         period_end=period[1] if period else None,
         currency=currency,
-        subtotal=money2(_sum(items, "price")),
-        tax=money2(_sum(items, "tax")),
-        credits=money2(_credits_total(compensations)),
-        total=money2(_sum(items, "total")),
+        subtotal=parse.two_places(_sum(items, "price")),
+        tax=parse.two_places(_sum(items, "tax")),
+        credits=parse.two_places(_credits_total(compensations)),
+        total=parse.two_places(_sum(items, "total")),
         amount_due=None,
         line_items=tuple(line_item(item, currency) for item in items),
         credits_detail=tuple(credit(item) for item in compensations),
