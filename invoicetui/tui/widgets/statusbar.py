@@ -30,14 +30,19 @@ def ago_text(then: datetime, now: datetime, tz: tzinfo | None = None) -> str:
 
 
 class StatusBar(Horizontal):
-    """One line: the last message on the left, freshness of the shown data on the right."""
+    """The last message on the left, freshness of the shown data on the right.
+
+    One line, growing to three while a message needs them: an exported file's path or an
+    invoice URL must be readable whole at 80 columns (over SSH it is all the user gets).
+    """
 
     DEFAULT_CSS = """
     StatusBar {
-        height: 1;
+        height: auto;
+        max-height: 3;
         background: $panel;
     }
-    StatusBar #status-message { width: 1fr; height: 1; padding: 0 1; }
+    StatusBar #status-message { width: 1fr; height: auto; max-height: 3; padding: 0 1; }
     StatusBar #status-fresh { width: auto; height: 1; padding: 0 1; color: $text-muted; }
     StatusBar .-error { color: $text-error; text-style: bold; }
     StatusBar .-success { color: $text-success; }
