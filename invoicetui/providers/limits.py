@@ -44,7 +44,12 @@ class FakeClock:
 
 
 class RateLimiter:
-    """Spaces request starts at least 1/rps apart (burst 1): never above the rate, close to it."""
+    """Spaces request starts at least 1/rps apart (burst 1): never above the rate, close to it.
+
+    Waiters go one at a time and the next slot is stamped from when a request really
+    leaves, so an event-loop stall never lets queued requests out in a catch-up burst
+    (a server counting arrivals would answer that burst with 429s).
+    """
 
     def __init__(self, rps: float | None, clock: Clock) -> None:
         self.interval = 1.0 / rps if rps and rps > 0 else 0.0
@@ -56,11 +61,10 @@ class RateLimiter:
         if not self.interval:
             return
         async with self._lock:
-            now = self.clock.now()
-            start = max(now, self._next)
-            self._next = start + self.interval
-        if start > now:
-            await self.clock.sleep(start - now)
+            wait = self._next - self.clock.now()
+            if wait > 0:
+                await self.clock.sleep(wait)
+            self._next = self.clock.now() + self.interval
 
 
 @dataclass(frozen=True)

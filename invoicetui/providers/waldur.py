@@ -7,6 +7,7 @@ concurrently (the rate limiter keeps the pace), and reassembled in page order.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 from collections.abc import Callable
@@ -123,7 +124,8 @@ class WaldurClient(ProviderClient):
         items = await self.collect(PROVIDER_ITEMS, self._filters(), lambda _o, recs: recs)
         now = self.wallclock()
         now = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
-        return wm.statements(items, self.account.name, self.currency, now)
+        # Grouping 100k items is CPU work: a thread keeps the event loop (and the UI) answering.
+        return await asyncio.to_thread(wm.statements, items, self.account.name, self.currency, now)
 
     async def fetch_invoice(self, summary: Invoice) -> Invoice:
         if summary.detailed:
