@@ -36,6 +36,12 @@ from invoicetui.providers.limits import FakeClock, RateLimiter, RetryPolicy, par
 from invoicetui.providers.palette import PaletteClient
 from invoicetui.providers.zilliz import ZillizClient
 
+
+def gap(rps: float) -> float:
+    """The limiter's spacing at max_rps: a little under the limit (RateLimiter.HEADROOM)."""
+    return 1 / (rps * RateLimiter.HEADROOM)
+
+
 PALETTE = PaletteDemo()
 ZILLIZ = ZillizDemo()
 CLIENTS: dict[str, type[ProviderClient]] = {"palette": PaletteClient, "zilliz": ZillizClient}
@@ -111,7 +117,7 @@ async def test_429_with_past_http_date_retries_at_once(server: DemoServer) -> No
     async with make(server, "palette") as c:
         await c.check()
     # Retry-After in the past: retry at once, still paced by the rate limiter (8 rps).
-    assert sleeps(c) == [0.0, 1 / 8]
+    assert sleeps(c) == pytest.approx([0.0, gap(8)])
 
 
 async def test_429_without_retry_after_backs_off_exponentially_with_jitter(
@@ -236,7 +242,7 @@ async def test_other_4xx_are_not_retried(server: DemoServer) -> None:
                 Invoice(account=acc.name, provider="palette", id="missing", detailed=False)
             )
     # users/info + the detail, once each; the only sleep is the limiter's pacing (8 rps).
-    assert served(server, "palette") - before == 2 and sleeps(c) == [1 / 8]
+    assert served(server, "palette") - before == 2 and sleeps(c) == pytest.approx([gap(8)])
 
 
 async def test_nonzero_code_in_200_is_not_retried(server: DemoServer) -> None:
@@ -258,13 +264,13 @@ async def test_rate_limiter_spaces_sequential_requests(server: DemoServer) -> No
     async with PaletteClient(acc, acc.token or "", clock=FakeClock()) as c:
         for _ in range(5):
             await c.check()
-    assert sleeps(c) == pytest.approx([0.25] * 4)
+    assert sleeps(c) == pytest.approx([gap(4)] * 4)
 
 
 async def test_default_rates_stay_under_documented_limits(server: DemoServer) -> None:
     assert PaletteClient.default_max_rps < 10 and ZillizClient.default_max_rps < 20
     async with make(server, "zilliz") as c:
-        assert c.limiter.interval == pytest.approx(1 / 10)
+        assert c.limiter.interval == pytest.approx(gap(10))
 
 
 @dataclasses.dataclass
@@ -301,7 +307,7 @@ async def test_concurrent_zilliz_pages_are_paced(server: DemoServer) -> None:
     starts = sorted([0.0, *clock.wakes])
     assert len(starts) == 10
     gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert min(gaps) == pytest.approx(0.1)  # never above 10 requests per second
+    assert min(gaps) == pytest.approx(gap(10))  # never above 10 requests per second
 
 
 async def test_rate_limiter_under_concurrency() -> None:
@@ -310,7 +316,7 @@ async def test_rate_limiter_under_concurrency() -> None:
     await asyncio.gather(*(limiter.acquire() for _ in range(6)))
     starts = sorted([0.0, *clock.wakes])
     assert len(starts) == 6
-    assert [b - a for a, b in itertools.pairwise(starts)] == pytest.approx([0.2] * 5)
+    assert [b - a for a, b in itertools.pairwise(starts)] == pytest.approx([gap(5)] * 5)
 
 
 def test_rate_limiter_off_for_zero_rps() -> None:
@@ -347,3 +353,36 @@ def test_backoff_is_capped_and_jittered() -> None:
         delay = policy.backoff(attempt, rng)
         ceiling = min(60.0, 2.0 ** (attempt - 1))
         assert ceiling / 2 <= delay <= ceiling
+
+
+async def test_limiter_slows_down_after_429_and_recovers() -> None:
+    """A 429 halves the pace (bounded); successes creep back to the configured pace."""
+    from invoicetui.providers.limits import RateLimiter
+
+    limiter = RateLimiter(10, FakeClock())
+    base = limiter.interval
+    assert base == pytest.approx(1 / (10 * RateLimiter.HEADROOM))
+    limiter.slow_down()
+    assert limiter.interval == pytest.approx(base * 2)
+    for _ in range(10):
+        limiter.slow_down()
+    assert limiter.interval == pytest.approx(base * RateLimiter.MAX_SLOWDOWN)
+    for _ in range(200):
+        limiter.recovered()
+    assert limiter.interval == pytest.approx(base)
+
+
+async def test_limiter_never_bursts_after_a_stall() -> None:
+    """Waiters leave one interval apart from when each really left, even after a stall."""
+    from invoicetui.providers.limits import RateLimiter
+
+    clock = FakeClock()
+    limiter = RateLimiter(10, clock)
+    await limiter.acquire()
+    clock.t += 5.0  # the event loop was busy for 5 s: no catch-up burst may follow
+    starts = []
+    for _ in range(3):
+        await limiter.acquire()
+        starts.append(clock.now())
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert all(gap >= limiter.interval - 1e-9 for gap in gaps)

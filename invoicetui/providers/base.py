@@ -189,12 +189,15 @@ class ProviderClient(ABC):
                 if 300 <= response.status_code < 400:
                     raise self._redirected(response)
                 if response.status_code < 400:
+                    self.limiter.recovered()
                     result = self._decode(response)
                     self.check_body(result)
                     return result
                 error = self.map_error(response)
                 if response.status_code not in self.retry.retry_statuses:
                     raise error
+                if response.status_code == 429:
+                    self.limiter.slow_down()
                 delay = parse_retry_after(response.headers.get("Retry-After"))
                 if delay is None:
                     delay = self.retry.backoff(attempt, self.rng)

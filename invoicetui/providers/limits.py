@@ -51,11 +51,27 @@ class RateLimiter:
     (a server counting arrivals would answer that burst with 429s).
     """
 
+    # Pace a little under the limit: arrival jitter at the server then stays inside it.
+    HEADROOM = 0.97
+    # After a 429 the pace halves (down to an eighth), then recovers 5% per success.
+    MAX_SLOWDOWN = 8.0
+
     def __init__(self, rps: float | None, clock: Clock) -> None:
-        self.interval = 1.0 / rps if rps and rps > 0 else 0.0
+        self.base_interval = 1.0 / (rps * self.HEADROOM) if rps and rps > 0 else 0.0
+        self.interval = self.base_interval
         self.clock = clock
         self._next = 0.0
         self._lock = asyncio.Lock()
+
+    def slow_down(self) -> None:
+        """The server said 429: halve the pace (bounded), so retries stop feeding it."""
+        if self.base_interval:
+            self.interval = min(self.base_interval * self.MAX_SLOWDOWN, self.interval * 2)
+
+    def recovered(self) -> None:
+        """A request went through: creep back toward the configured pace."""
+        if self.interval > self.base_interval:
+            self.interval = max(self.base_interval, self.interval * 0.95)
 
     async def acquire(self) -> None:
         if not self.interval:
