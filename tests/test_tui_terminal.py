@@ -143,3 +143,19 @@ async def test_o_in_the_full_screen_detail_over_ssh_does_not_claim_it_opened(
         assert app.clipboard == URL
         assert any(URL in m and "No browser here" in m for m in messages)
         assert not any(m.startswith("Opened") for m in messages)
+
+
+def test_export_goes_home_when_the_cwd_is_not_writable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home, cwd = tmp_path / "home", tmp_path / "var-log"
+    home.mkdir()
+    cwd.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(tmp_path / "no-downloads"))
+    monkeypatch.chdir(cwd)
+    writable = {str(home)}
+    monkeypatch.setattr(app_module.os, "access", lambda path, mode: str(path) in writable)
+    assert app_module._downloads_dir() == home
+    writable.add(str(cwd))
+    assert app_module._downloads_dir() == cwd

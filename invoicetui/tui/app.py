@@ -393,11 +393,16 @@ class InvoiceApp(App[int]):
 
 
 def _downloads_dir() -> Path:
-    """The user's downloads folder where one exists (a server often has none), else cwd."""
+    """The downloads folder where one exists (a server often has none), else cwd, else home.
+
+    Over SSH the cwd may be a directory the user cannot write (/var/log): then home.
+    """
     from platformdirs import user_downloads_path
 
-    path = user_downloads_path()
-    return path if path.is_dir() else Path.cwd()
+    for path in (user_downloads_path(), Path.cwd(), Path.home()):
+        if path.is_dir() and os.access(path, os.W_OK):
+            return path
+    return Path.cwd()  # nowhere writable: the failure names the cwd
 
 
 def _exit_after(seconds: float, code: int) -> None:
