@@ -306,3 +306,19 @@ async def test_summary_strip_stays_compact(tmp_path: Path, monkeypatch: pytest.M
                     assert f"{currency} {2 * (n + 1)},000.00 owed" in text, text
             else:
                 assert "CHF 10,000.00 owed" in text and "more" in text, text
+
+
+def test_every_missing_cell_is_a_dash() -> None:
+    from invoicetui.model import LineItem
+    from invoicetui.tui.rows import MISSING, invoice_columns, line_item_columns
+
+    bare = Invoice(account="a", provider="waldur", id="x", currency="EUR")
+    for column in invoice_columns():
+        forms = [column, column.compact_form()]
+        for form in forms:
+            if column.key not in ("account", "provider", "number", "status"):
+                assert form.render(bare).plain == MISSING, column.key
+    item = LineItem("only a description")
+    for column in line_item_columns("EUR"):
+        if column.key != "description":
+            assert column.render(item).plain == MISSING, column.key
