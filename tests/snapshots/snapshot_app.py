@@ -160,9 +160,7 @@ async def loaded(pilot: Pilot[Any]) -> None:
     """Every account loaded; the table focused with its cursor on the first row."""
     await settle(pilot)
     main_screen(pilot).table.focus()
-    # Down and back up: the detail's "(i of n)" is taken when a row is highlighted, and the
-    # first highlight can come while pages are still arriving.
-    await pilot.press("home", "down", "up")
+    await pilot.press("home")
     await settle(pilot)
 
 
