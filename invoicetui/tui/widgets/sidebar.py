@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Literal
 
-from rich.console import Group
-from rich.table import Table
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual.binding import BindingType
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -22,6 +22,7 @@ from invoicetui.tui.keymap import bind
 Phase = Literal["loading", "ok", "stale", "offline", "failed"]
 
 ALL = "all"
+REPAINT_INTERVAL = 0.2  # seconds: progress of a loading account repaints at most ~5 times/s
 
 
 @dataclass
@@ -95,12 +96,40 @@ def scope_for_provider(provider: str) -> str:
     return f"provider:{provider}"
 
 
-def _row(label: Text, state: Text | None) -> Table:
-    grid = Table.grid(expand=True, padding=(0, 1, 0, 0))
-    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_row(label, state or Text(""))
-    return grid
+class Row:
+    """One sidebar entry: label left (cut with "…"), state right; an optional second line.
+
+    Plain Text lines sized to the width given: a rich Table.grid per row made every
+    repaint of the list cost a table layout per entry.
+    """
+
+    def __init__(self, label: Text, state: Text | None, reason: Text | None = None) -> None:
+        self.label = label
+        self.state = state
+        self.reason = reason
+        self.plain = (label.plain, state.plain if state else "", reason.plain if reason else "")
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        line = self.label.copy()
+        line.no_wrap = True
+        state = self.state
+        room = width - (state.cell_len + 1 if state else 0)
+        line.truncate(max(0, room), overflow="ellipsis", pad=True)
+        if state is not None:
+            line.append(" ")
+            line.append_text(state)
+        line.truncate(width, overflow="ellipsis")
+        yield line
+        if self.reason is not None:
+            reason = self.reason.copy()
+            reason.no_wrap = True
+            reason.truncate(width, overflow="ellipsis")
+            yield reason
+
+
+def _row(label: Text, state: Text | None) -> Row:
+    return Row(label, state)
 
 
 class Sidebar(OptionList):
@@ -134,6 +163,12 @@ class Sidebar(OptionList):
         super().__init__(markup=False, id=id)
         self._states: dict[str, AccountState] = {}
         self._scope = ALL
+        # Throttled repaints: what each entry shows now, and the accounts changed since.
+        self._shown: dict[str, tuple[str, ...]] = {}
+        self._painted: dict[str, tuple[str, int, int | None]] = {}
+        self._dirty: set[str] = set()
+        self._repaint_timer: Timer | None = None
+        self._now: datetime | None = None
         self.border_title = "Accounts"
 
     @property
@@ -143,41 +178,93 @@ class Sidebar(OptionList):
     def set_accounts(self, states: Iterable[AccountState], now: datetime) -> None:
         """Build the entries (once, or when the account list itself changes)."""
         self._states = {state.name: state for state in states}
-        options: list[Option] = [Option(self._all_prompt(), id=ALL)]
+        self._now = now
+        self._dirty.clear()
+        self._shown.clear()
+        prompts: list[tuple[str, Row]] = [(ALL, self._all_prompt())]
         providers = [p for p in PROVIDERS if any(s.provider == p for s in self._states.values())]
         providers += sorted({s.provider for s in self._states.values()} - set(PROVIDERS))
         for provider in providers:
-            options.append(Option(self._provider_prompt(provider), id=scope_for_provider(provider)))
+            prompts.append((scope_for_provider(provider), self._provider_prompt(provider)))
             for state in self._states.values():
                 if state.provider == provider:
-                    options.append(
-                        Option(self._account_prompt(state, now), id=scope_for_account(state.name))
-                    )
+                    self._painted[state.name] = (state.phase, state.done, state.total)
+                    prompt = self._account_prompt(state, now)
+                    prompts.append((scope_for_account(state.name), prompt))
+        options = [Option(prompt, id=option_id) for option_id, prompt in prompts]
+        self._shown = {option_id: prompt.plain for option_id, prompt in prompts}
         self.clear_options()
         self.add_options(options)
         scope = self._scope if self._scope in self._option_ids() else ALL
         self.highlighted = self.get_option_index(scope)
 
     def update_state(self, state: AccountState, now: datetime) -> None:
-        """Repaint one account row (and the totals) after its state changed."""
+        """Repaint one account row (and the totals) after its state changed.
+
+        A loading account's page count repaints at most every REPAINT_INTERVAL (each page
+        posts progress); a change of phase, or the first count, repaints at once.
+        """
         self._states[state.name] = state
-        option_id = scope_for_account(state.name)
-        if option_id not in self._option_ids():
+        self._now = now
+        if scope_for_account(state.name) not in self._option_ids():
             self.set_accounts(list(self._states.values()), now)
             return
-        self.replace_option_prompt(option_id, self._account_prompt(state, now))
-        self.replace_option_prompt(ALL, self._all_prompt())
-        self.replace_option_prompt(
-            scope_for_provider(state.provider), self._provider_prompt(state.provider)
+        self._dirty.add(state.name)
+        painted = self._painted.get(state.name)
+        urgent = (
+            painted is None
+            or painted[0] != state.phase
+            or state.phase != "loading"
+            or (painted[1] == 0) != (state.done == 0)
+            or painted[2] != state.total
         )
+        if urgent:
+            self.flush_states()
+        elif self._repaint_timer is None:
+            self._repaint_timer = self.set_timer(REPAINT_INTERVAL, self.flush_states)
+
+    def flush_states(self) -> None:
+        """Repaint the entries of accounts changed since the last repaint (only those)."""
+        if self._repaint_timer is not None:
+            self._repaint_timer.stop()
+            self._repaint_timer = None
+        dirty, self._dirty = self._dirty, set()
+        now = self._now
+        if not dirty or now is None:
+            return
+        providers: set[str] = set()
+        for name in dirty:
+            state = self._states[name]
+            self._painted[name] = (state.phase, state.done, state.total)
+            providers.add(state.provider)
+            self._set_prompt(scope_for_account(name), self._account_prompt(state, now))
+        self._set_prompt(ALL, self._all_prompt())
+        for provider in providers:
+            self._set_prompt(scope_for_provider(provider), self._provider_prompt(provider))
+
+    def _set_prompt(self, option_id: str, prompt: Row) -> None:
+        """Replace one prompt, keeping the other entries' rendered lines (unlike OptionList)."""
+        if self._shown.get(option_id) == prompt.plain:
+            return  # the same words (styles follow the words)
+        old = self._shown.get(option_id)
+        self._shown[option_id] = prompt.plain
+        option = self.get_option(option_id)
+        option._set_prompt(prompt)
+        if old is None or bool(old[2]) != bool(prompt.reason):
+            self._clear_caches()  # its height changed: the line map must be rebuilt
+            return
+        cache = self._option_render_cache
+        rendered = list(cache.keys())  # LRUCache has no __iter__
+        for key in rendered:
+            if key[0] is option:
+                cache.discard(key)
+        self.refresh()
 
     def refresh_ages(self, now: datetime) -> None:
         """Ages ("stale 3h") move with the clock."""
         for state in self._states.values():
             if state.phase in ("stale", "offline"):
-                self.replace_option_prompt(
-                    scope_for_account(state.name), self._account_prompt(state, now)
-                )
+                self._set_prompt(scope_for_account(state.name), self._account_prompt(state, now))
 
     def select_scope(self, scope: str) -> None:
         if scope in self._option_ids():
@@ -186,23 +273,22 @@ class Sidebar(OptionList):
     def _option_ids(self) -> set[str]:
         return {option.id for option in self.options if option.id}
 
-    def _all_prompt(self) -> Table:
+    def _all_prompt(self) -> Row:
         count = sum(s.count for s in self._states.values())
         return _row(Text("All accounts", style="bold"), Text(str(count), style="dim"))
 
-    def _provider_prompt(self, provider: str) -> Table:
+    def _provider_prompt(self, provider: str) -> Row:
         states = [s for s in self._states.values() if s.provider == provider]
         failed = sum(1 for s in states if s.phase == "failed")
         label = Text(PROVIDER_LABELS.get(provider, provider), style="bold")
         badge = Text(f"{failed} failed", style=style_for("reason", self.app.no_color))
         return _row(label, badge if failed else None)
 
-    def _account_prompt(self, state: AccountState, now: datetime) -> Table | Group:
+    def _account_prompt(self, state: AccountState, now: datetime) -> Row:
         no_color = self.app.no_color
         name = Text("  ") + Text(clean_text(state.name, one_line=True))
-        row = _row(name, state_text(state, now, no_color))
         if state.phase != "failed":
-            return row
+            return Row(name, state_text(state, now, no_color))
         # The reason gets a line of its own so a narrow sidebar never hides it.
         reason = Text(
             "    " + (state.short_error or "error"),
@@ -210,7 +296,7 @@ class Sidebar(OptionList):
             no_wrap=True,
         )
         reason.truncate(60, overflow="ellipsis")
-        return Group(row, reason)
+        return Row(name, state_text(state, now, no_color), reason)
 
     def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
