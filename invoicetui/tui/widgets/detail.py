@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.events import Resize
+from textual.events import Resize, Show
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane, TextArea
 
@@ -93,6 +93,7 @@ class DetailPane(Vertical):
         self._pending: tuple[str, str] | None = None
         self._raw_for: Invoice | None = None
         self._items_for: tuple[LineItem, ...] | None = None
+        self._view_stale = False  # an invoice arrived while the pane was hidden
 
     def _line_item_columns(self) -> list[Column[LineItem]]:
         """rows.line_item_columns; money in the invoice's currency where an item has none."""
@@ -145,7 +146,8 @@ class DetailPane(Vertical):
         raw = self.query_one("#detail-raw", TextArea)
         raw.cursor_blink = False
         raw.match_cursor_bracket = False
-        self._update_view()
+        if self.display:
+            self.show_invoice(self.invoice, self.position)
 
     def on_resize(self, event: Resize) -> None:
         narrow = event.size.width < NARROW_WIDTH
@@ -158,7 +160,11 @@ class DetailPane(Vertical):
     def show_invoice(
         self, invoice: Invoice | None, position: tuple[int, int] | None = None
     ) -> None:
-        """Show an invoice (None: nothing selected); position is (i, n) for "(i of n)"."""
+        """Show an invoice (None: nothing selected); position is (i, n) for "(i of n)".
+
+        A hidden pane (narrow terminal) asks for the details (Enter shows them full screen)
+        but renders only once it is shown: cursor moves then cost next to nothing here.
+        """
         self.invoice = invoice
         self.position = position
         if invoice is not None and not invoice.detailed:
@@ -168,8 +174,15 @@ class DetailPane(Vertical):
                 self.post_message(self.DetailsWanted(invoice))
         else:
             self._pending = None
-        if self.is_mounted:
-            self._update_view()
+        if not self.is_mounted or not self.display:
+            self._view_stale = True
+            return
+        self._view_stale = False
+        self._update_view()
+
+    def _on_show(self, event: Show) -> None:
+        if self._view_stale:
+            self.show_invoice(self.invoice, self.position)
 
     def show_error(self, text: str) -> None:
         """A detail load failed: say so in place of "Loading details…" (text shown literally)."""
