@@ -120,6 +120,42 @@ async def load_account(
         return replace(cached, stale=True, error=str(exc))
 
 
+class DetailClients:
+    """One provider client per account, kept for on-demand detail fetches (the TUI's cursor).
+
+    A client per invoice would build a connection pool and a TLS context (~50 ms) each time
+    the cursor rests on an invoice. Use from one event loop; aclose() when done.
+    """
+
+    def __init__(self) -> None:
+        self._clients: dict[str, ProviderClient] = {}
+
+    async def get(self, account: AccountConfig) -> ProviderClient:
+        client = self._clients.get(account.name)
+        if client is not None and client.account is account:
+            return client
+        fresh = await _open_client(account)
+        client = self._clients.get(account.name)  # another fetch opened one meanwhile
+        if client is not None and client.account is account:
+            await fresh.aclose()
+            return client
+        if client is not None:
+            await client.aclose()
+        self._clients[account.name] = fresh
+        return fresh
+
+    async def drop(self, account: AccountConfig) -> None:
+        """Forget an account's client (after an error: the token may have changed)."""
+        client = self._clients.pop(account.name, None)
+        if client is not None:
+            await client.aclose()
+
+    async def aclose(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+
 async def load_invoice_detail(
     account: AccountConfig,
     cache: Cache | None,
@@ -127,8 +163,12 @@ async def load_invoice_detail(
     *,
     offline: bool = False,
     http: httpx.AsyncClient | None = None,
+    clients: DetailClients | None = None,
 ) -> Invoice:
-    """One invoice's details: from the cache, else fetched (and cached)."""
+    """One invoice's details: from the cache, else fetched (and cached).
+
+    `clients`: reuse that account's client (kept open) instead of opening one for this call.
+    """
     if summary.detailed:
         return summary
     if cache is not None:
@@ -142,8 +182,15 @@ async def load_invoice_detail(
             account=account.name,
         )
     try:
-        async with await _open_client(account, http=http) as client:
-            invoice = await client.fetch_invoice(summary)
+        if clients is not None:
+            try:
+                invoice = await (await clients.get(account)).fetch_invoice(summary)
+            except ProviderError:
+                await clients.drop(account)
+                raise
+        else:
+            async with await _open_client(account, http=http) as client:
+                invoice = await client.fetch_invoice(summary)
     except ProviderError as exc:
         raise exc.with_account(account.provider, account.name) from None
     if cache is not None:

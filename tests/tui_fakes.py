@@ -146,7 +146,13 @@ class FakeService:
         return result
 
     async def load_invoice_detail(
-        self, account: AccountConfig, cache: object, summary: Invoice, *, offline: bool = False
+        self,
+        account: AccountConfig,
+        cache: object,
+        summary: Invoice,
+        *,
+        offline: bool = False,
+        **_: Any,
     ) -> Invoice:
         self.detail_calls.append(summary.id)
         found = self.details.get(summary.id)

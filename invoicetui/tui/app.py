@@ -18,6 +18,7 @@ import webbrowser
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
@@ -27,12 +28,11 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.widgets import Static
 
-from invoicetui import locations, service
+from invoicetui import locations
 from invoicetui.accounts import AccountConfig
 from invoicetui.cache import Cache
 from invoicetui.errors import OfflineNoData, ProviderError
-from invoicetui.export import render_csv
-from invoicetui.model import Invoice, utcnow
+from invoicetui.model import AccountSnapshot, Invoice, utcnow
 from invoicetui.options import AppSetup, FetchMode
 from invoicetui.tui import messages as msg
 from invoicetui.tui.commands import InvoiceCommands
@@ -40,6 +40,7 @@ from invoicetui.tui.keymap import apply_keymap, bind, key_clashes
 from invoicetui.tui.terminal import can_show_browser, terminal_problem
 
 if TYPE_CHECKING:
+    from invoicetui.service import DetailClients
     from invoicetui.tui.screens.main import MainScreen
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,9 @@ HANGUP_EXIT = 129  # 128 + SIGHUP, what a shell reports for a hung-up job
 HANGUP_GRACE = 3.0  # seconds the app gets to shut down after its terminal went away
 TERMINAL_CHECK = 1.0  # seconds between checks that the terminal is still there
 NO_TERMINAL_EXIT = 2  # a usage error: the UI was started without a terminal
+# A detail fetch asked for within this many seconds of the previous one (the cursor is
+# moving) waits this long first; the next move cancels it, so only where it rests loads.
+DETAIL_DEBOUNCE = 0.15
 
 
 class CacheWarning(Message):
@@ -92,6 +96,11 @@ class InvoiceApp(App[int]):
         self.hung_up = False
         self.url_shown_instead = False  # the last open_url found no browser (see open_url)
         self.catch_hangup = False  # run() sets it; tests leave the test runner's signals alone
+        # Cache reads of accounts starting together go in one thread, so their rows arrive
+        # in one go (one table rebuild, one frame) instead of one frame per account.
+        self._cache_batch: dict[str, tuple[AccountConfig, asyncio.Future[object]]] = {}
+        self._detail_clients: DetailClients | None = None
+        self._last_detail_request = -DETAIL_DEBOUNCE
         if setup.demo:
             self.sub_title = "DEMO"
 
@@ -244,9 +253,11 @@ class InvoiceApp(App[int]):
     async def _load_account(
         self, account: AccountConfig, mode: FetchMode, target: MessagePump, generation: int
     ) -> None:
+        from invoicetui import service  # not before the first paint: it imports httpx
+
         name = account.name
         try:
-            cached = await asyncio.to_thread(service.read_cached, account, self.cache)
+            cached = await self._read_cached(account)
             target.post_message(msg.CacheLoaded(name, cached, generation))
 
             def progress(done: int, total: int | None) -> None:
@@ -262,6 +273,7 @@ class InvoiceApp(App[int]):
                 with_details=False,  # details load on demand, for the invoice on screen
                 on_progress=progress,
                 on_page=page,
+                wallclock=self.now,
             )
             target.post_message(msg.InvoicesLoaded(name, snapshot, generation))
         except ProviderError as error:
@@ -276,6 +288,50 @@ class InvoiceApp(App[int]):
                 hint="please report this",
             ).with_account(account.provider, name)
             target.post_message(msg.AccountFailed(name, wrapped, generation))
+
+    async def _read_cached(self, account: AccountConfig) -> AccountSnapshot | None:
+        """This account's cached summaries, read in one thread with those of its peers."""
+        future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+        if not self._cache_batch:
+            asyncio.get_running_loop().call_soon(self._read_cache_batch)
+        self._cache_batch[account.name] = (account, future)
+        result = await asyncio.shield(future)
+        assert result is None or isinstance(result, AccountSnapshot)
+        return result
+
+    def _read_cache_batch(self) -> None:
+        batch, self._cache_batch = self._cache_batch, {}
+
+        def read_all() -> dict[str, object]:
+            from invoicetui import service
+
+            now = self.now()
+            results: dict[str, object] = {}
+            for name, (account, _) in batch.items():
+                try:
+                    results[name] = service.read_cached(account, self.cache, now=now)
+                except Exception as error:  # noqa: BLE001 - that account's worker reports it
+                    results[name] = error
+            return results
+
+        async def deliver() -> None:
+            results: dict[str, object] = {}
+            try:
+                results = await asyncio.to_thread(read_all)
+            finally:  # no waiter is left hanging, even if this worker is cancelled
+                for name, (_, future) in batch.items():
+                    if future.done():
+                        continue
+                    if name not in results:
+                        future.cancel()
+                        continue
+                    result = results[name]
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+
+        self.run_worker(deliver(), name="read cache", group="cache-read", exit_on_error=False)
 
     def load_detail(self, summary: Invoice, target: MessagePump) -> None:
         """Fetch one invoice's line items, credits and payments (latest request wins)."""
@@ -293,10 +349,17 @@ class InvoiceApp(App[int]):
     async def _load_detail(
         self, account: AccountConfig, summary: Invoice, target: MessagePump
     ) -> None:
+        from invoicetui import service
+
         offline = self.setup.mode is FetchMode.OFFLINE
+        asked, self._last_detail_request = self._last_detail_request, monotonic()
+        if self._last_detail_request - asked < DETAIL_DEBOUNCE:
+            await asyncio.sleep(DETAIL_DEBOUNCE)  # moving: a newer request cancels this one
+        if self._detail_clients is None:
+            self._detail_clients = service.DetailClients()
         try:
             invoice = await service.load_invoice_detail(
-                account, self.cache, summary, offline=offline
+                account, self.cache, summary, offline=offline, clients=self._detail_clients
             )
             target.post_message(msg.DetailsLoaded(invoice))
         except ProviderError as error:
@@ -309,6 +372,8 @@ class InvoiceApp(App[int]):
 
     def export_csv(self, rows: Sequence[Invoice], target: MessagePump) -> None:
         """Build the CSV off the event loop, then deliver it (see on_export_ready)."""
+        from invoicetui.export import render_csv
+
         stamp = self.now().strftime("%Y%m%d-%H%M%S")
         filename = f"invoices-{stamp}.csv"
         rows = tuple(rows)
@@ -347,6 +412,11 @@ class InvoiceApp(App[int]):
         for screen in self.screen_stack:
             for bar in screen.query(StatusBar):
                 bar.say(text, "error" if tone == "error" else "success")
+
+    async def on_unmount(self) -> None:
+        clients, self._detail_clients = self._detail_clients, None
+        if clients is not None:
+            await clients.aclose()
 
     # ------------------------------------------------------------------ cache warnings
 
