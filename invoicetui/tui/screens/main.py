@@ -127,6 +127,9 @@ class MainScreen(MainActions):
 
     def compose(self) -> ComposeResult:
         setup = self.invoice_app.setup
+        # Size classes before the first layout: set after mount, each restyles the whole tree.
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
+        self.set_class(self.app.size.height < SHORT_HEIGHT, "-short")
         yield Header(show_clock=False)
         if setup.demo:
             yield Static(Content(self.invoice_app.demo_hint()), id="demo-hint")
