@@ -12,19 +12,20 @@ import asyncio
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from invoicetui.accounts import AccountConfig
 from invoicetui.cache import Cache, fingerprint
 from invoicetui.errors import CacheError, OfflineNoData, ProviderError
 from invoicetui.model import SETTLED, AccountSnapshot, Invoice, utcnow
 from invoicetui.options import FetchMode
-from invoicetui.providers import make_client
-from invoicetui.providers.base import PageCallback, ProgressCallback, ProviderClient
-from invoicetui.providers.limits import Clock
 from invoicetui.tokens import resolve_token
+
+if TYPE_CHECKING:  # httpx and the providers load on the first fetch: an offline start needs none
+    import httpx
+
+    from invoicetui.providers.base import PageCallback, ProgressCallback, ProviderClient
+    from invoicetui.providers.limits import Clock
 
 # Details of invoices in these states do not change: cached details are reused as long as the
 # list summary is unchanged. Others (open, draft...) are fetched again on every refresh.
@@ -208,6 +209,13 @@ async def check_account(account: AccountConfig, *, http: httpx.AsyncClient | Non
 
 
 # ---------------------------------------------------------------------- internals
+
+
+def make_client(account: AccountConfig, token: str, **kwargs: Any) -> ProviderClient:
+    """providers.make_client, imported on first use (and httpx with it)."""
+    from invoicetui.providers import make_client as make
+
+    return make(account, token, **kwargs)
 
 
 async def _open_client(account: AccountConfig, **kwargs: Any) -> ProviderClient:

@@ -99,6 +99,7 @@ class InvoiceApp(App[int]):
         # Cache reads of accounts starting together go in one thread, so their rows arrive
         # in one go (one table rebuild, one frame) instead of one frame per account.
         self._cache_batch: dict[str, tuple[AccountConfig, asyncio.Future[object]]] = {}
+        self._prefetched: dict[str, asyncio.Future[object]] = {}
         self._detail_clients: DetailClients | None = None
         self._last_detail_request = -DETAIL_DEBOUNCE
         if setup.demo:
@@ -117,6 +118,10 @@ class InvoiceApp(App[int]):
 
         if self.catch_hangup:
             self._catch_hangup()
+        # The cache is read while the main screen is built, so rows can be in its first frame.
+        self._prefetched = {
+            account.name: self._batch_read(account) for account in self.setup.accounts
+        }
         self._apply_theme()
         apply_keymap(self, self.setup.keys)
         for clash in key_clashes(self.setup.keys):
@@ -242,8 +247,23 @@ class InvoiceApp(App[int]):
     ) -> None:
         """Paint the cache, then fetch; a newer load of the same account cancels this one."""
         account = self.accounts[name]
+        cached = self._prefetched.pop(name, None)
+        if cached is None or cached.cancelled():
+            cached = self._batch_read(account)
+
+        def deliver(future: asyncio.Future[object]) -> None:
+            # Every account of a batch posts in the same loop step: one table rebuild.
+            if not future.cancelled() and not isinstance(future.exception(), BaseException):
+                snapshot = future.result()
+                assert snapshot is None or isinstance(snapshot, AccountSnapshot)
+                target.post_message(msg.CacheLoaded(name, snapshot, generation))
+
+        if cached.done():
+            deliver(cached)  # read before the screen asked: its rows make the first frame
+        else:
+            cached.add_done_callback(deliver)
         self.run_worker(
-            self._load_account(account, mode, target, generation),
+            self._load_account(account, mode, target, generation, cached),
             name=f"load {name}",
             group=f"account:{name}",
             exclusive=True,
@@ -251,14 +271,18 @@ class InvoiceApp(App[int]):
         )
 
     async def _load_account(
-        self, account: AccountConfig, mode: FetchMode, target: MessagePump, generation: int
+        self,
+        account: AccountConfig,
+        mode: FetchMode,
+        target: MessagePump,
+        generation: int,
+        cached: asyncio.Future[object],
     ) -> None:
         from invoicetui import service  # not before the first paint: it imports httpx
 
         name = account.name
         try:
-            cached = await self._read_cached(account)
-            target.post_message(msg.CacheLoaded(name, cached, generation))
+            await asyncio.shield(cached)  # posted by load_account; a read error lands here
 
             def progress(done: int, total: int | None) -> None:
                 target.post_message(msg.AccountProgress(name, done, total, generation))
@@ -289,15 +313,13 @@ class InvoiceApp(App[int]):
             ).with_account(account.provider, name)
             target.post_message(msg.AccountFailed(name, wrapped, generation))
 
-    async def _read_cached(self, account: AccountConfig) -> AccountSnapshot | None:
-        """This account's cached summaries, read in one thread with those of its peers."""
+    def _batch_read(self, account: AccountConfig) -> asyncio.Future[object]:
+        """Join (or start) the batch of cache reads that runs once this handler returns."""
         future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
         if not self._cache_batch:
             asyncio.get_running_loop().call_soon(self._read_cache_batch)
         self._cache_batch[account.name] = (account, future)
-        result = await asyncio.shield(future)
-        assert result is None or isinstance(result, AccountSnapshot)
-        return result
+        return future
 
     def _read_cache_batch(self) -> None:
         batch, self._cache_batch = self._cache_batch, {}
