@@ -394,6 +394,17 @@ class MainScreen(MainActions):
         self.sidebar.update_state(state, self.invoice_app.now())
         self._update_notice()
         self._update_freshness()
+        self._show_waiting()
+
+    def _show_waiting(self) -> None:
+        """Until the first account reports: "Loading…", not "Nothing owed." / "No invoices"."""
+        states = self.states.values()
+        waiting = bool(states) and all(s.phase == "loading" and not s.count for s in states)
+        self.query_one(SummaryStrip).set_loading(waiting)
+        text = "Loading…" if waiting else "No invoices"
+        if self.table.empty_text != text:
+            self.table.empty_text = text
+            self.table.refresh()
 
     def _update_freshness(self) -> None:
         states = [s for s in self.store.scope_states(self.scope) if s.fetched_at is not None]

@@ -107,6 +107,12 @@ class SummaryStrip(Widget):
         self._owed: list[CurrencyOwed] = []
         self._spend: list[tuple[str, str, list[tuple[str, Decimal]]]] = []
         self.max_lines: int | None = None
+        self.loading = False  # "Loading…" instead of "Nothing owed." until an account reports
+
+    def set_loading(self, loading: bool) -> None:
+        if loading != self.loading:
+            self.loading = loading
+            self.refresh(layout=True)
 
     def set_max_lines(self, lines: int | None) -> None:
         if lines != self.max_lines:
@@ -138,7 +144,7 @@ class SummaryStrip(Widget):
     def lines(self, width: int, max_lines: int | None = None) -> list[Text]:
         """The strip's lines for a content width (each fits it), at most max_lines of them."""
         if not self._owed:
-            owed = [Text("Nothing owed.", style="dim")]
+            owed = [Text("Loading…" if self.loading else "Nothing owed.", style="dim")]
         else:
             room = None if max_lines is None else max(1, max_lines - bool(self._spend))
             gap = Text(OWED_GAP, style="dim")
