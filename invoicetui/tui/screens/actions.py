@@ -236,7 +236,8 @@ class MainActions(Screen[None]):
             self.status.say(f"Invoice {invoice.label} has no URL")
             return
         self.app.open_url(invoice.url)
-        self.status.say(f"Opened {invoice.url}", "success")
+        if not self._app.url_shown_instead:  # else it showed and copied the URL
+            self.status.say(f"Opened {invoice.url}", "success")
 
     def action_export(self) -> None:
         rows = list(self.visible_rows())
