@@ -455,3 +455,34 @@ def _account_json(account: AccountConfig) -> dict[str, Any]:
     data = asdict(account)
     data["invoice_uids"] = list(account.invoice_uids)
     return data
+
+
+async def test_detail_clients_keep_one_client_per_account(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[str] = []
+    make = service.make_client
+
+    def counting(account: AccountConfig, token: str, **kw: Any) -> ProviderClient:
+        made.append(account.name)
+        return make(account, token, **kw)
+
+    monkeypatch.setattr(service, "make_client", counting)
+    clients = service.DetailClients()
+    summaries = backend.summaries()
+    first = await service.load_invoice_detail(ACCOUNT, None, summaries[1], clients=clients)
+    second = await service.load_invoice_detail(ACCOUNT, None, summaries[2], clients=clients)
+    assert (first, second) == (backend.invoices[1], backend.invoices[2])
+    assert made == ["acct"]  # one client (one connection pool, one TLS context) for both
+    backend.fail_details["inv-3"] = NotFound("not found", status_code=404)
+    with pytest.raises(NotFound):
+        await service.load_invoice_detail(ACCOUNT, None, summaries[3], clients=clients)
+    await service.load_invoice_detail(ACCOUNT, None, summaries[0], clients=clients)
+    assert made == ["acct", "acct"]  # an error drops the client: the next one starts afresh
+    await clients.aclose()
+
+
+def test_service_import_leaves_httpx_for_the_first_fetch() -> None:
+    code = "import sys, invoicetui.service; print('httpx' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"  # an offline start paints without importing it
