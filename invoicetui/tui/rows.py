@@ -29,7 +29,7 @@ STATUS_STYLES: dict[Status, str] = {
     Status.FAILED: "bold red",
     Status.PROCESSING: "cyan",
     Status.DRAFT: "dim",
-    Status.ISSUED: "blue",
+    Status.ISSUED: "bright_blue",  # plain blue is ~2:1 on a dark 16-colour terminal
     Status.VOID: "dim",
     Status.DISPUTED: "magenta",
     Status.UNKNOWN: "dim italic",
