@@ -17,9 +17,20 @@ from textual.content import Content
 
 from invoicetui.model import PROVIDER_LABELS, Invoice, Payment, Status
 from invoicetui.sanitize import clean_text
-from invoicetui.tui.rows import money_str, status_text
+from invoicetui.tui.rows import STATUS_STYLES, money_str, status_word
 
 MUTED = "$text-muted"
+_ANSI = {"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"}
+_ANSI |= {f"bright_{name}" for name in _ANSI}
+
+
+def ansi_style(rich_style: str) -> str:
+    """rows.py's rich colour names as Textual's ansi_* colours (the theme's palette).
+
+    Parsed by Textual, "blue" would be the CSS colour #0000ff (about 2:1 on a dark
+    background) and "green" a dark #008000, unlike the same words in the table.
+    """
+    return " ".join(f"ansi_{word}" if word in _ANSI else word for word in rich_style.split())
 DASH = "—"
 # The raw view is a TextArea; beyond this many characters it shows a head and says so.
 RAW_LIMIT = 100_000
@@ -64,9 +75,9 @@ def status_content(status: Status, raw: str | None = None, *, color: bool = True
     color=False (NO_COLOR): a bold word; greyed-out red on black would be unreadable.
     """
     if color:
-        word = Content.from_rich_text(status_text(status))
+        word = Content.styled(status_word(status), ansi_style(STATUS_STYLES.get(status, "dim")))
     else:
-        word = Content.styled(status_text(status).plain, "bold")
+        word = Content.styled(status_word(status), "bold")
     if raw and raw.lower() != status.value:
         return Content.assemble(word, (f" ({literal(raw)})", MUTED))
     return word
