@@ -360,8 +360,13 @@ class InvoiceApp(App[int]):
         account = self.accounts.get(summary.account)
         if account is None:
             return
+        # A callable, not a coroutine: a worker cancelled before it starts (the next cursor
+        # move) then leaves no never-awaited coroutine behind.
+        async def load() -> None:
+            await self._load_detail(account, summary, target)
+
         self.run_worker(
-            self._load_detail(account, summary, target),
+            load,  # type: ignore[arg-type]  # mypy infers Never for Textual's overload here
             name=f"detail {summary.id}",
             group="detail",
             exclusive=True,
