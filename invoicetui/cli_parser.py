@@ -53,7 +53,7 @@ DEMO_EPILOG = """\
 examples:
   invoicetui demo-server > demo.toml     then, in another terminal:
   invoicetui --config demo.toml
-  invoicetui demo-server --port 9000 --scale 2
+  invoicetui demo-server --port 9000 --scale 100000
 """
 
 
@@ -177,7 +177,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(command="demo-server")
     demo.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     demo.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free)")
-    demo.add_argument("--scale", type=int, default=0, metavar="N", help="add N big accounts' data")
+    demo.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also serve waldur-scale (N provider items) and doit-scale (N/10 invoices)",
+    )
     demo.add_argument(
         "--allow-remote",
         action="store_true",
