@@ -149,7 +149,11 @@ class MainScreen(MainActions):
                         empty_text="No invoices",
                         id="invoices",
                     )
-                yield DetailPane(id="detail")
+                detail = DetailPane(id="detail")
+                # Hidden from the start on a narrow terminal: its tabs are then built only
+                # when it is first shown (p), not before the first frame.
+                detail.display = self.app.size.width >= NARROW_WIDTH
+                yield detail
         yield StatusBar(id="status")
         yield Footer()
 

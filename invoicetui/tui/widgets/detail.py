@@ -94,6 +94,10 @@ class DetailPane(Vertical):
         self._raw_for: Invoice | None = None
         self._items_for: tuple[LineItem, ...] | None = None
         self._view_stale = False  # an invoice arrived while the pane was hidden
+        # The tabs (line items, credits, payments, info, raw) are mounted on first show.
+        self._tabs_state = "none"  # "none" | "mounting" | "ready"
+        self._after_tabs: list[Callable[[], None]] = []
+        self._items: VirtualTable[LineItem] | None = None
 
     def _line_item_columns(self) -> list[Column[LineItem]]:
         """rows.line_item_columns; money in the invoice's currency where an item has none."""
@@ -119,34 +123,50 @@ class DetailPane(Vertical):
             yield Static(id="detail-facts", markup=False)
             yield Static(id="detail-money", markup=False)
         yield Static(id="detail-notice", markup=False)
-        with TabbedContent(id="detail-tabs"):
-            with TabPane("Line items", id="tab-items"):
-                yield VirtualTable(
-                    self._line_item_columns(),
-                    search_text=line_item_search_text,
-                    empty_text="No line items.",
-                    id="detail-items",
-                )
-            with TabPane("Credits", id="tab-credits"), VerticalScroll(classes="detail-scroll"):
-                yield Static(id="detail-credits", markup=False)
-            with TabPane("Payments", id="tab-payments"), VerticalScroll(classes="detail-scroll"):
-                yield Static(id="detail-payments", markup=False)
-            with TabPane("Info", id="tab-info"), VerticalScroll(classes="detail-scroll"):
-                yield Static(id="detail-info", markup=False)
-            with TabPane("Raw", id="tab-raw"):
-                yield TextArea(
-                    id="detail-raw",
-                    read_only=True,
-                    soft_wrap=False,
-                    show_line_numbers=False,
-                    highlight_cursor_line=False,
-                )
 
-    def on_mount(self) -> None:
-        raw = self.query_one("#detail-raw", TextArea)
+    def _build_tabs(self) -> TabbedContent:
+        """The tabs and their contents: built on the pane's first show (a hidden pane never is)."""
+        raw = TextArea(
+            id="detail-raw",
+            read_only=True,
+            soft_wrap=False,
+            show_line_numbers=False,
+            highlight_cursor_line=False,
+        )
         raw.cursor_blink = False
         raw.match_cursor_bracket = False
+
+        def scroll(static_id: str) -> VerticalScroll:
+            return VerticalScroll(Static(id=static_id, markup=False), classes="detail-scroll")
+
+        tabs = TabbedContent(id="detail-tabs")
+        for pane in (
+            TabPane("Line items", self.line_items_table, id="tab-items"),
+            TabPane("Credits", scroll("detail-credits"), id="tab-credits"),
+            TabPane("Payments", scroll("detail-payments"), id="tab-payments"),
+            TabPane("Info", scroll("detail-info"), id="tab-info"),
+            TabPane("Raw", raw, id="tab-raw"),
+        ):
+            tabs.compose_add_child(pane)  # what `with TabbedContent():` does in compose
+        return tabs
+
+    async def _ensure_tabs(self, *, update: bool = True) -> None:
+        """Mount the tabs once (first show), then bring the whole view up to date."""
+        if self._tabs_state != "none":
+            return
+        self._tabs_state = "mounting"
+        await self.mount(self._build_tabs())
+        self._tabs_state = "ready"
+        if update and self.display:
+            self._view_stale = False
+            self._update_view()
+        for callback in self._after_tabs:
+            callback()
+        self._after_tabs.clear()
+
+    async def on_mount(self) -> None:
         if self.display:
+            await self._ensure_tabs(update=False)
             self.show_invoice(self.invoice, self.position)
 
     def on_resize(self, event: Resize) -> None:
@@ -181,6 +201,8 @@ class DetailPane(Vertical):
         self._update_view()
 
     def _on_show(self, event: Show) -> None:
+        if self._tabs_state == "none":
+            self.call_later(self._ensure_tabs)
         if self._view_stale:
             self.show_invoice(self.invoice, self.position)
 
@@ -192,12 +214,24 @@ class DetailPane(Vertical):
 
     def focus_line_items(self) -> None:
         """Drill in: switch to the Line items tab and put the keyboard there."""
+        if self._tabs_state != "ready":
+            self._after_tabs.append(self.focus_line_items)
+            self.call_later(self._ensure_tabs)
+            return
         self.query_one("#detail-tabs", TabbedContent).active = "tab-items"
         self.query_one("#detail-items", VirtualTable).focus()
 
     @property
     def line_items_table(self) -> VirtualTable[Any]:
-        return self.query_one("#detail-items", VirtualTable)
+        """The line-items table (created, not yet mounted, until the tabs are first shown)."""
+        if self._items is None:
+            self._items = VirtualTable(
+                self._line_item_columns(),
+                search_text=line_item_search_text,
+                empty_text="No line items.",
+                id="detail-items",
+            )
+        return self._items
 
     # ------------------------------------------------------------------ rendering
 
@@ -217,7 +251,8 @@ class DetailPane(Vertical):
         if invoice is None:
             title.update(Content.styled("No invoice selected.", MUTED))
             self._notice(None)
-            self.line_items_table.set_rows([], keep_cursor=False)
+            if self._tabs_state == "ready":
+                self.line_items_table.set_rows([], keep_cursor=False)
             return
         color = not self.app.no_color
         title.update(title_content(invoice, color=color))
@@ -225,8 +260,10 @@ class DetailPane(Vertical):
         width = label_width(facts, amounts)
         self.query_one("#detail-facts", Static).update(pairs_table(facts, width))
         self.query_one("#detail-money", Static).update(pairs_table(amounts, width, right=True))
-        self.query_one("#detail-info", Static).update(info_renderable(invoice))
         self._notice("Loading details…" if not invoice.detailed else None)
+        if self._tabs_state != "ready":
+            return  # _ensure_tabs updates the view again once the tabs are mounted
+        self.query_one("#detail-info", Static).update(info_renderable(invoice))
         if self._items_for is not invoice.line_items:
             self._items_for = invoice.line_items
             self.line_items_table.set_rows(invoice.line_items, keep_cursor=False)
@@ -246,7 +283,7 @@ class DetailPane(Vertical):
     def _label_tabs(self) -> None:
         """Tab titles with their counts; shorter in a narrow pane so that all five fit."""
         invoice = self.invoice
-        if invoice is None:
+        if invoice is None or self._tabs_state != "ready":
             return
         counts = {
             "tab-items": len(invoice.line_items),
