@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Resize, Show
 from textual.message import Message
-from textual.widgets import Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Static
 
 from invoicetui.model import Invoice, LineItem
 from invoicetui.tui.rows import line_item_columns, line_item_search_text, money_text
@@ -38,6 +38,9 @@ from invoicetui.tui.widgets.detail_parts import (
     title_content,
 )
 from invoicetui.tui.widgets.table import Column, VirtualTable
+
+if TYPE_CHECKING:  # imported on first show: not needed before the first frame
+    from textual.widgets import TabbedContent, TextArea
 
 # Below this many cells the facts and the money stack instead of sitting side by side.
 NARROW_WIDTH = 64
@@ -98,6 +101,8 @@ class DetailPane(Vertical):
         self._tabs_state = "none"  # "none" | "mounting" | "ready"
         self._after_tabs: list[Callable[[], None]] = []
         self._items: VirtualTable[LineItem] | None = None
+        self._tabs: TabbedContent | None = None
+        self._raw: TextArea | None = None
 
     def _line_item_columns(self) -> list[Column[LineItem]]:
         """rows.line_item_columns; money in the invoice's currency where an item has none."""
@@ -126,6 +131,8 @@ class DetailPane(Vertical):
 
     def _build_tabs(self) -> TabbedContent:
         """The tabs and their contents: built on the pane's first show (a hidden pane never is)."""
+        from textual.widgets import TabbedContent, TabPane, TextArea
+
         raw = TextArea(
             id="detail-raw",
             read_only=True,
@@ -135,11 +142,12 @@ class DetailPane(Vertical):
         )
         raw.cursor_blink = False
         raw.match_cursor_bracket = False
+        self._raw = raw
 
         def scroll(static_id: str) -> VerticalScroll:
             return VerticalScroll(Static(id=static_id, markup=False), classes="detail-scroll")
 
-        tabs = TabbedContent(id="detail-tabs")
+        tabs = self._tabs = TabbedContent(id="detail-tabs")
         for pane in (
             TabPane("Line items", self.line_items_table, id="tab-items"),
             TabPane("Credits", scroll("detail-credits"), id="tab-credits"),
@@ -218,7 +226,8 @@ class DetailPane(Vertical):
             self._after_tabs.append(self.focus_line_items)
             self.call_later(self._ensure_tabs)
             return
-        self.query_one("#detail-tabs", TabbedContent).active = "tab-items"
+        assert self._tabs is not None
+        self._tabs.active = "tab-items"
         self.query_one("#detail-items", VirtualTable).focus()
 
     @property
@@ -277,7 +286,7 @@ class DetailPane(Vertical):
         self.query_one("#detail-credits", Static).update(credits_renderable(invoice))
         self.query_one("#detail-payments", Static).update(payments_content(invoice, color=color))
         self._label_tabs()
-        if self.query_one("#detail-tabs", TabbedContent).active == "tab-raw":
+        if self._tabs is not None and self._tabs.active == "tab-raw":
             self._render_raw()
 
     def _label_tabs(self) -> None:
@@ -292,17 +301,18 @@ class DetailPane(Vertical):
             "tab-info": len(invoice.extra),
         }
         narrow = self.has_class("-narrow")
-        tabs = self.query_one("#detail-tabs", TabbedContent)
+        tabs = self._tabs
+        assert tabs is not None
         for pane_id, count in counts.items():
             name = (SHORT_TITLES if narrow else TITLES)[pane_id]
             label = f"{name} {count:,}" if narrow else f"{name} ({count:,})"
             tabs.get_tab(pane_id).label = Content(label)
 
     def _render_raw(self) -> None:
-        if self.invoice is None or self._raw_for is self.invoice:
+        if self.invoice is None or self._raw is None or self._raw_for is self.invoice:
             return
         self._raw_for = self.invoice
-        self.query_one("#detail-raw", TextArea).load_text(raw_text(self.invoice.raw))
+        self._raw.load_text(raw_text(self.invoice.raw))
 
     @on(VirtualTable.Highlighted, "#detail-items")
     @on(VirtualTable.Changed, "#detail-items")
@@ -319,7 +329,6 @@ class DetailPane(Vertical):
         currency = self.invoice.currency if self.invoice else None
         self.app.push_screen(LineItemScreen(event.row, currency, position))
 
-    @on(TabbedContent.TabActivated, "#detail-tabs")
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == "tab-raw":
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.tabbed_content is self._tabs and event.pane.id == "tab-raw":
             self._render_raw()
