@@ -26,7 +26,6 @@ from invoicetui.tui import messages as msg
 from invoicetui.tui.keymap import bind
 from invoicetui.tui.rows import invoice_columns, invoice_key, invoice_search_text
 from invoicetui.tui.screens.actions import MainActions
-from invoicetui.tui.screens.detail import DetailScreen
 from invoicetui.tui.screens.store import InvoiceStore, in_scope
 from invoicetui.tui.widgets.detail import DetailPane
 from invoicetui.tui.widgets.sidebar import ALL, AccountState, Sidebar
@@ -36,6 +35,7 @@ from invoicetui.tui.widgets.table import VirtualTable
 
 if TYPE_CHECKING:
     from invoicetui.tui.app import InvoiceApp
+    from invoicetui.tui.screens.detail import DetailScreen
 
 NARROW_WIDTH = 140  # below this the detail pane leaves the side of the table
 FLUSH_INTERVAL = 0.2  # seconds between table updates while pages stream in
@@ -262,6 +262,8 @@ class MainScreen(MainActions):
             self.invoice_app.load_detail(invoice, self)
 
     def _detail_screens(self) -> list[DetailScreen]:
+        from invoicetui.tui.screens.detail import DetailScreen  # not needed for the first frame
+
         return [s for s in self.app.screen_stack if isinstance(s, DetailScreen)]
 
     @on(msg.DetailsLoaded)

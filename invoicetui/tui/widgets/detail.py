@@ -21,7 +21,6 @@ from textual.widgets import Static
 
 from invoicetui.model import Invoice, LineItem
 from invoicetui.tui.rows import line_item_columns, line_item_search_text, money_text
-from invoicetui.tui.screens.line_item import LineItemScreen
 from invoicetui.tui.widgets.detail_parts import (
     MONEY_COLUMNS,
     MUTED,
@@ -327,6 +326,8 @@ class DetailPane(Vertical):
         table = self.line_items_table
         position = (table.cursor_index + 1, table.visible_count)
         currency = self.invoice.currency if self.invoice else None
+        from invoicetui.tui.screens.line_item import LineItemScreen  # on first use only
+
         self.app.push_screen(LineItemScreen(event.row, currency, position))
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
