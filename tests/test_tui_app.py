@@ -554,3 +554,32 @@ def test_store_forgets_details_of_a_refreshed_account() -> None:
     assert (one.account, one.id) in store.details
     store.loaded(ACME.name, snapshot(ACME, [one]))
     assert list(store.details) == [(other.account, other.id)]
+
+
+async def test_hidden_detail_pane_builds_its_tabs_only_when_first_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below 140 columns the pane starts hidden and tabless (a faster start); p builds them."""
+    standard_service().install(monkeypatch)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        main = main_screen(app)
+        assert not main.detail.display
+        assert not main_screen(app).query("#detail-tabs")
+        await pilot.press("p")
+        await settle(pilot)
+        assert main.detail.display
+        assert main_screen(app).query("#detail-tabs")
+        assert "Line items" in screen_text(app)
+
+
+async def test_wide_start_builds_the_detail_tabs_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standard_service().install(monkeypatch)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        assert main_screen(app).detail.display
+        assert main_screen(app).query("#detail-tabs")
