@@ -128,13 +128,20 @@ class ProviderClient(ABC):
     async def check(self) -> None:
         """One cheap authenticated call, to prove auth and reach."""
 
+    # Where a JSON error body keeps its human message, first match wins.
+    error_keys: ClassVar[tuple[str, ...]] = ("detail", "message", "error", "title")
+    # Whether a non-JSON error body is itself the message (cut to 200 characters).
+    raw_error_text: ClassVar[bool] = False
+
     def error_message(self, data: Any, text: str) -> str | None:
-        """The human message in an error body (each provider has its own shape)."""
+        """The human message in an error body (providers with other shapes override this)."""
         if isinstance(data, dict):
-            for key in ("detail", "message", "error", "title"):
+            for key in self.error_keys:
                 value = data.get(key)
                 if isinstance(value, str) and value.strip():
                     return value
+        if self.raw_error_text and data is None and text.strip():
+            return text.strip()[:200]
         return None
 
     def check_body(self, response: JsonResponse) -> None:  # noqa: B027 - optional hook

@@ -34,6 +34,10 @@ class PageTokenExpired(BadRequest):
 class DoitClient(ProviderClient):
     """One DoiT account (API key, optional customer context)."""
 
+    # problem+json `detail`, then legacy `error`, then `message`, then the raw text.
+    error_keys = ("detail", "error", "message", "title")
+    raw_error_text = True
+
     provider = "doit"
     default_base_url: ClassVar[str | None] = "https://api.doit.com"
     default_max_rps = 20.0
@@ -59,17 +63,6 @@ class DoitClient(ProviderClient):
         if self.account.customer_context:
             params.append(("customerContext", self.account.customer_context))
         return params
-
-    def error_message(self, data: Any, text: str) -> str | None:
-        """problem+json `detail`, then legacy `error`, then `message`, then the raw text."""
-        if isinstance(data, dict):
-            for key in ("detail", "error", "message", "title"):
-                value = data.get(key)
-                if isinstance(value, str) and value.strip():
-                    return value
-        if data is None and text.strip():
-            return text.strip()[:200]
-        return None
 
     def map_error(self, response: httpx.Response) -> ProviderError:
         error = super().map_error(response)
