@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Context, Decimal, InvalidOperation
 
@@ -108,6 +108,19 @@ def text(value: object) -> str | None:
     if cleaned is None:
         return None
     return cleaned.strip() or None
+
+
+def text_field(value: object, key: str) -> str | None:
+    """value[key] when value is a mapping and it is a non-blank string, sanitized."""
+    from invoicetui.sanitize import clean_optional
+
+    if not isinstance(value, Mapping):
+        return None
+    raw = value.get(key)
+    if not isinstance(raw, str):
+        return None
+    cleaned = clean_optional(raw)
+    return cleaned if cleaned and cleaned.strip() else None
 
 
 def timestamp(value: object) -> datetime | None:

@@ -13,8 +13,9 @@ from urllib.parse import quote
 from invoicetui.accounts import AccountConfig
 from invoicetui.errors import NotFound, ProviderError, ResponseFormatError
 from invoicetui.model import Invoice
+from invoicetui.parse import text_field as text
 from invoicetui.providers.base import ProviderClient
-from invoicetui.providers.palette_models import normalize_invoice, normalize_list, text
+from invoicetui.providers.palette_models import normalize_invoice, normalize_list
 
 _MAX_PAGES = 10_000  # a server that never ends its continue chain must not loop forever
 

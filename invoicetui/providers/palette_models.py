@@ -21,6 +21,9 @@ from invoicetui.parse import (
     status,
     timestamp,
 )
+from invoicetui.parse import (
+    text_field as text,  # a sanitized, non-blank string field
+)
 from invoicetui.sanitize import clean_json, clean_optional
 
 PROVIDER = "palette"
@@ -49,17 +52,6 @@ def items(value: Any, key: str) -> list[dict[str, Any]]:
         if isinstance(child, list):
             return [dict(v) for v in child[:_MAX_ITEMS] if isinstance(v, Mapping)]
     return []
-
-
-def text(value: Any, key: str) -> str | None:
-    """A sanitized one-line string, or None for absent, empty or non-string values."""
-    if not isinstance(value, Mapping):
-        return None
-    raw = value.get(key)
-    if not isinstance(raw, str):
-        return None
-    cleaned = clean_optional(raw)
-    return cleaned if cleaned and cleaned.strip() else None
 
 
 def number(value: Any, key: str) -> Decimal | None:

@@ -16,6 +16,7 @@ import httpx
 from invoicetui.accounts import AccountConfig
 from invoicetui.errors import ProviderError, ResponseFormatError
 from invoicetui.model import Invoice
+from invoicetui.parse import text_field as text
 from invoicetui.providers.base import JsonResponse, ProviderClient
 from invoicetui.providers.zilliz_models import (
     body_code,
@@ -23,7 +24,6 @@ from invoicetui.providers.zilliz_models import (
     is_error_code,
     normalize_detail,
     normalize_page,
-    text,
 )
 
 _MAX_PAGES = 10_000  # beyond this a count is corrupt

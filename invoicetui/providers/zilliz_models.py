@@ -20,8 +20,17 @@ from invoicetui.errors import (
     ResponseFormatError,
 )
 from invoicetui.model import Credit, Invoice, format_decimal
-from invoicetui.parse import cents, normalize_amount, period_end, period_start, status
-from invoicetui.sanitize import clean_json, clean_optional
+from invoicetui.parse import (
+    cents,
+    normalize_amount,
+    period_end,
+    period_start,
+    status,
+)
+from invoicetui.parse import (
+    text_field as text,  # a sanitized, non-blank string field
+)
+from invoicetui.sanitize import clean_json
 
 PROVIDER = "zilliz"
 AUTH_CODES = frozenset({80001, 21119})  # "Invalid token" / "The apikey is illegal."
@@ -31,16 +40,6 @@ _PERMISSION_WORDS = ("permission", "not allowed", "forbidden", "preview", "not e
 _RATE_WORDS = ("too many", "rate limit", "throttl")
 _NOT_FOUND_WORDS = ("not found", "not exist", "does not exist")
 _MAX_ITEMS = 10_000
-
-
-def text(value: Any, key: str) -> str | None:
-    if not isinstance(value, Mapping):
-        return None
-    raw = value.get(key)
-    if not isinstance(raw, str):
-        return None
-    cleaned = clean_optional(raw)
-    return cleaned if cleaned and cleaned.strip() else None
 
 
 def amount(value: Mapping[str, Any], key: str) -> Decimal | None:
