@@ -90,6 +90,15 @@ class MainActions(Screen[None]):
             self.status.say("No invoice highlighted")
         return invoice
 
+    def _need_url(self) -> str | None:
+        """The highlighted invoice's URL, or None after saying why there is none."""
+        invoice = self._need_invoice()
+        if invoice is None:
+            return None
+        if not invoice.url:
+            self.status.say(f"Invoice {invoice.label} has no URL")
+        return invoice.url
+
     # ------------------------------------------------------------------ navigation
 
     def action_drill_in(self) -> None:
@@ -219,25 +228,17 @@ class MainActions(Screen[None]):
         self.status.say(f"Copied invoice id {invoice.id}", "success")
 
     def action_copy_url(self) -> None:
-        invoice = self._need_invoice()
-        if invoice is None:
-            return
-        if not invoice.url:
-            self.status.say(f"Invoice {invoice.label} has no URL")
-            return
-        self.app.copy_to_clipboard(invoice.url)
-        self.status.say(f"Copied URL {invoice.url}", "success")
+        url = self._need_url()
+        if url:
+            self.app.copy_to_clipboard(url)
+            self.status.say(f"Copied URL {url}", "success")
 
     def action_open_url(self) -> None:
-        invoice = self._need_invoice()
-        if invoice is None:
-            return
-        if not invoice.url:
-            self.status.say(f"Invoice {invoice.label} has no URL")
-            return
-        self.app.open_url(invoice.url)
-        if not self._app.url_shown_instead:  # else it showed and copied the URL
-            self.status.say(f"Opened {invoice.url}", "success")
+        url = self._need_url()
+        if url:
+            self.app.open_url(url)
+            if not self._app.url_shown_instead:  # else it showed and copied the URL
+                self.status.say(f"Opened {url}", "success")
 
     def action_export(self) -> None:
         rows = list(self.visible_rows())
