@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import json
-import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -13,13 +12,14 @@ from typing import Any
 import httpx
 import jsonschema  # type: ignore[import-untyped]
 import pytest
+from demo_recording import Recording
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from spec_check import load_spec, response_schema
 
 from invoicetui.accounts import AccountConfig
 from invoicetui.demo.palette import ACME_KEY, PaletteDemo
-from invoicetui.demo.server import DemoRequest, DemoResponse, DemoServer
+from invoicetui.demo.server import DemoServer
 from invoicetui.errors import (
     AuthError,
     NotFound,
@@ -33,28 +33,6 @@ from invoicetui.providers.palette import PaletteClient
 from invoicetui.providers.palette_models import normalize_invoice, normalize_list
 
 DEMO = PaletteDemo()
-
-
-class Recording:
-    """Wraps a fake and keeps every (request, response) it served, for header/spec checks."""
-
-    def __init__(self, inner: PaletteDemo) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.seen: list[tuple[DemoRequest, DemoResponse]] = []
-        self.lock = threading.Lock()
-
-    def handle(self, request: DemoRequest) -> DemoResponse:
-        response = self.inner.handle(request)
-        with self.lock:
-            self.seen.append((request, response))
-        return response
-
-    def accounts(self, base_url: str) -> list[AccountConfig]:
-        return self.inner.accounts(base_url)
-
-    def paths(self) -> list[str]:
-        return [req.path for req, _ in self.seen]
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import asyncio
 import dataclasses
 import importlib.util
 import json
-import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -14,12 +13,13 @@ from typing import Any
 import httpx
 import jsonschema  # type: ignore[import-untyped]
 import pytest
+from demo_recording import Recording
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from spec_check import response_schema
 
 from invoicetui.accounts import AccountConfig
-from invoicetui.demo.server import DemoRequest, DemoResponse, DemoServer
+from invoicetui.demo.server import DemoServer
 from invoicetui.demo.zilliz import NO_PREVIEW_KEY, STAGING_KEY, VECTOR_KEY, ZillizDemo
 from invoicetui.errors import (
     AuthError,
@@ -36,25 +36,6 @@ from invoicetui.providers.zilliz import ZillizClient
 from invoicetui.providers.zilliz_models import error_for_code, normalize_detail, normalize_page
 
 DEMO = ZillizDemo()
-
-
-class Recording:
-    """Wraps a fake and keeps every (request, response) it served, for header/spec checks."""
-
-    def __init__(self, inner: ZillizDemo) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.seen: list[tuple[DemoRequest, DemoResponse]] = []
-        self.lock = threading.Lock()
-
-    def handle(self, request: DemoRequest) -> DemoResponse:
-        response = self.inner.handle(request)
-        with self.lock:
-            self.seen.append((request, response))
-        return response
-
-    def accounts(self, base_url: str) -> list[AccountConfig]:
-        return self.inner.accounts(base_url)
 
 
 @pytest.fixture(scope="module")
