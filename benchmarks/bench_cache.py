@@ -34,7 +34,7 @@ from common import ROOT, Measure, emit, log, median, quick_mode
 sys.path.insert(0, str(ROOT))
 
 from invoicetui.cache import Cache
-from invoicetui.model import (
+from invoicetui.core.model import (
     AccountSnapshot,
     Invoice,
     LineItem,

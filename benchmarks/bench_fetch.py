@@ -26,11 +26,11 @@ from dataclasses import dataclass, field, replace
 import httpx
 from common import DemoProcess, Measure, emit, log, median, quick_mode
 
-from invoicetui.accounts import AccountConfig
-from invoicetui.errors import ProviderError
-from invoicetui.model import Invoice
+from invoicetui.config.accounts import AccountConfig
+from invoicetui.config.tokens import resolve_token
+from invoicetui.core.errors import ProviderError
+from invoicetui.core.model import Invoice
 from invoicetui.providers import make_client
-from invoicetui.tokens import resolve_token
 
 ACCOUNT = "waldur-scale"
 RATE = 20.0
@@ -125,7 +125,7 @@ def _server_429(server: DemoProcess) -> int:
 
 
 def measure(server: DemoProcess, scale: int, runs: int, limited_runs: int) -> list[Measure]:
-    from invoicetui.providers.waldur import WaldurClient
+    from invoicetui.providers.waldur.client import WaldurClient
 
     account = server.account(ACCOUNT)
     page_size = WaldurClient.page_size

@@ -29,7 +29,7 @@ from typing import Any
 from common import DemoProcess, Measure, emit, log, median, percentile, quick_mode
 from textual import events
 
-from invoicetui.options import AppSetup, FetchMode
+from invoicetui.config.options import AppSetup, FetchMode
 from invoicetui.tui.app import InvoiceApp
 
 ACCOUNT = "waldur-scale"

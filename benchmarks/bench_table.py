@@ -37,7 +37,7 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable
 
-from invoicetui.model import Invoice, Status
+from invoicetui.core.model import Invoice, Status
 from invoicetui.tui.rows import invoice_columns, invoice_key, invoice_search_text
 from invoicetui.tui.widgets.table import VirtualTable
 

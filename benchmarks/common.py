@@ -256,7 +256,7 @@ class DemoProcess:
 
     def accounts(self) -> list[Any]:
         """The demo accounts as AccountConfig, pointed at this server."""
-        from invoicetui.accounts import AccountConfig
+        from invoicetui.config.accounts import AccountConfig
 
         result = []
         for data in self._accounts:

@@ -1,5 +1,5 @@
 """Allow `python -m invoicetui`."""
 
-from invoicetui.cli import main
+from invoicetui.cli.main import main
 
 raise SystemExit(main())

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from invoicetui.cache import Cache
-from invoicetui.model import AccountSnapshot, Invoice, LineItem, Payment, Status
+from invoicetui.core.model import AccountSnapshot, Invoice, LineItem, Payment, Status
 
 SIZES = {"A": 300, "B": 450}
 FETCHED = {
@@ -105,11 +105,11 @@ def service_rounds(cache: Cache, spec: Path, rounds: int) -> None:
     import asyncio
     import json
 
-    from invoicetui import service
-    from invoicetui.accounts import AccountConfig
+    from invoicetui.config.accounts import AccountConfig
+    from invoicetui.config.options import FetchMode
     from invoicetui.demo.data import DEMO_NOW
-    from invoicetui.options import FetchMode
     from invoicetui.providers.limits import FakeClock
+    from invoicetui.service import loading as service
 
     accounts = []
     for data in json.loads(spec.read_text()):

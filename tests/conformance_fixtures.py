@@ -15,7 +15,7 @@ import pytest
 from conformance_helpers import Result, run_export
 from conformance_server import ScriptedAPI, scripted_api
 
-import invoicetui.service
+import invoicetui.service.loading
 
 NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
 # The `export` fixture: run `invoicetui export --refresh` with these accounts and arguments.
@@ -31,7 +31,7 @@ def api_fixture() -> Iterator[ScriptedAPI]:
 @pytest.fixture(name="fixed_now", autouse=True)
 def fixed_now_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
     """Waldur's provider role depends on the current month: fix it."""
-    monkeypatch.setattr(invoicetui.service, "utcnow", lambda: NOW)
+    monkeypatch.setattr(invoicetui.service.loading, "utcnow", lambda: NOW)
 
 
 @pytest.fixture(name="export")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from invoicetui import cli
+from invoicetui.cli import main as cli
 
 INVOICE_KEYS = [
     "account", "provider", "id", "number", "status", "status_raw", "issued", "due",

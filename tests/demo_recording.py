@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from invoicetui.accounts import AccountConfig
+from invoicetui.config.accounts import AccountConfig
 from invoicetui.demo.server import DemoRequest, DemoResponse, ProviderDemo
 
 

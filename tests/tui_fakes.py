@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from invoicetui import service
-from invoicetui.accounts import AccountConfig
-from invoicetui.errors import AuthError, OfflineNoData, ProviderError
-from invoicetui.model import AccountSnapshot, Credit, Invoice, LineItem, Payment, Status
-from invoicetui.options import AppSetup, FetchMode
+from invoicetui.config.accounts import AccountConfig
+from invoicetui.config.options import AppSetup, FetchMode
+from invoicetui.core.errors import AuthError, OfflineNoData, ProviderError
+from invoicetui.core.model import AccountSnapshot, Credit, Invoice, LineItem, Payment, Status
+from invoicetui.service import loading as service
 from invoicetui.tui.app import InvoiceApp
 
 NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
@@ -87,7 +87,7 @@ VECTOR = AccountConfig(name="vector-db", provider="zilliz")
 
 @dataclass
 class FakeService:
-    """Stands in for invoicetui.service: canned snapshots, errors, gates and call records."""
+    """Stands in for invoicetui.service.loading: canned snapshots, errors, gates, call records."""
 
     results: dict[str, AccountSnapshot | ProviderError] = field(default_factory=dict)
     cached: dict[str, AccountSnapshot] = field(default_factory=dict)

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from invoicetui import locations
 from invoicetui.cache import files
 from invoicetui.cache.codec import CacheFormatError
-from invoicetui.errors import CacheError
+from invoicetui.config import locations
+from invoicetui.core.errors import CacheError
 
 log = logging.getLogger("invoicetui.cache")
 T = TypeVar("T")

@@ -17,14 +17,14 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
-from invoicetui.model import (
+from invoicetui.core.model import (
     Invoice,
     format_day,
     format_decimal,
     invoice_from_json,
     invoice_to_cache_json,
 )
-from invoicetui.sanitize import clean_json, clean_text
+from invoicetui.core.sanitize import clean_json, clean_text
 
 SUMMARY_FIELDS = (
     "id", "number", "status", "status_raw", "issued", "due", "period_start", "period_end",

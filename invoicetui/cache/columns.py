@@ -22,8 +22,8 @@ from itertools import repeat
 from typing import Any
 
 from invoicetui.cache.codec import NONE, SEP, SUMMARY_FIELDS, CacheFormatError
-from invoicetui.model import Invoice, Status, parse_day
-from invoicetui.sanitize import clean_text
+from invoicetui.core.model import Invoice, Status, parse_day
+from invoicetui.core.sanitize import clean_text
 
 # (dictionary?, text, indices): one stored field of a list.
 Column = tuple[bool, str, bytes | None]

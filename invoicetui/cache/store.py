@@ -30,7 +30,7 @@ from invoicetui.cache.codec import (
     summary_fields,
 )
 from invoicetui.cache.columns import encode_columns, summaries_from_columns
-from invoicetui.model import AccountSnapshot, Invoice, utcnow
+from invoicetui.core.model import AccountSnapshot, Invoice, utcnow
 
 
 @dataclass(frozen=True, slots=True)

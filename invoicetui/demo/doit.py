@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
 
-from invoicetui.accounts import AccountConfig
+from invoicetui.config.accounts import AccountConfig
 from invoicetui.demo.data import months_back, rng
 from invoicetui.demo.server import DemoRequest, DemoResponse
 

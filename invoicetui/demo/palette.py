@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from invoicetui.accounts import AccountConfig
+from invoicetui.config.accounts import AccountConfig
 from invoicetui.demo.data import DEMO_TODAY, months_back, rng
 from invoicetui.demo.server import DemoRequest, DemoResponse
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from invoicetui.accounts import AccountConfig
+from invoicetui.config.accounts import AccountConfig
 from invoicetui.demo.server import DemoServer, demo_accounts
 
 
@@ -30,7 +30,7 @@ def running_demo(scale: int = 0) -> Iterator[tuple[DemoServer, list[AccountConfi
 
 def demo_config_text(server: DemoServer, accounts: list[AccountConfig] | None = None) -> str:
     """A ready-to-paste config.toml for this server (demo tokens inline: they are not secret)."""
-    from invoicetui.config import account_to_toml
+    from invoicetui.config.load import account_to_toml
 
     accounts = accounts if accounts is not None else demo_accounts(server)
     head = [

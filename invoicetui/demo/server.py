@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from invoicetui.accounts import AccountConfig
+from invoicetui.config.accounts import AccountConfig
 
 PROVIDER_PREFIXES = ("palette", "waldur", "doit", "zilliz")
 

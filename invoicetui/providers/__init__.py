@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from invoicetui.accounts import AccountConfig
+from invoicetui.config.accounts import AccountConfig
 from invoicetui.providers.base import ProviderClient
 
 
 def client_class(provider: str) -> type[ProviderClient]:
     """The client class for a provider name (imported lazily: start-up stays fast)."""
     if provider == "palette":
-        from invoicetui.providers.palette import PaletteClient
+        from invoicetui.providers.palette.client import PaletteClient
 
         return PaletteClient
     if provider == "waldur":
-        from invoicetui.providers.waldur import WaldurClient
+        from invoicetui.providers.waldur.client import WaldurClient
 
         return WaldurClient
     if provider == "doit":
-        from invoicetui.providers.doit import DoitClient
+        from invoicetui.providers.doit.client import DoitClient
 
         return DoitClient
     if provider == "zilliz":
-        from invoicetui.providers.zilliz import ZillizClient
+        from invoicetui.providers.zilliz.client import ZillizClient
 
         return ZillizClient
     raise ValueError(f"unknown provider {provider!r}")

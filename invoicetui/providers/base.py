@@ -19,8 +19,8 @@ from typing import Any, ClassVar, TypeVar
 import httpx
 
 from invoicetui import __version__
-from invoicetui.accounts import AccountConfig
-from invoicetui.errors import (
+from invoicetui.config.accounts import AccountConfig
+from invoicetui.core.errors import (
     AuthError,
     BadRequest,
     NetworkError,
@@ -31,7 +31,8 @@ from invoicetui.errors import (
     ResponseFormatError,
     ServerError,
 )
-from invoicetui.model import Invoice, utcnow
+from invoicetui.core.model import Invoice, utcnow
+from invoicetui.core.sanitize import clean_text
 from invoicetui.providers.limits import (
     Clock,
     RateLimiter,
@@ -39,7 +40,6 @@ from invoicetui.providers.limits import (
     RetryPolicy,
     parse_retry_after,
 )
-from invoicetui.sanitize import clean_text
 
 QueryParams = httpx.QueryParams | dict[str, Any] | list[tuple[str, Any]] | None
 T = TypeVar("T")

@@ -28,19 +28,19 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.widgets import Static
 
-from invoicetui import locations
-from invoicetui.accounts import AccountConfig
 from invoicetui.cache import Cache
-from invoicetui.errors import OfflineNoData, ProviderError
-from invoicetui.model import AccountSnapshot, Invoice, utcnow
-from invoicetui.options import AppSetup, FetchMode
+from invoicetui.config import locations
+from invoicetui.config.accounts import AccountConfig
+from invoicetui.config.options import AppSetup, FetchMode
+from invoicetui.core.errors import OfflineNoData, ProviderError
+from invoicetui.core.model import AccountSnapshot, Invoice, utcnow
 from invoicetui.tui import messages as msg
 from invoicetui.tui.commands import InvoiceCommands
 from invoicetui.tui.keymap import apply_keymap, bind, key_clashes
 from invoicetui.tui.terminal import can_show_browser, terminal_problem
 
 if TYPE_CHECKING:
-    from invoicetui.service import DetailClients
+    from invoicetui.service.loading import DetailClients
     from invoicetui.tui.screens.main import MainScreen
 
 log = logging.getLogger(__name__)
@@ -278,7 +278,9 @@ class InvoiceApp(App[int]):
         generation: int,
         cached: asyncio.Future[object],
     ) -> None:
-        from invoicetui import service  # not before the first paint: it imports httpx
+        from invoicetui.service import (
+            loading as service,  # not before the first paint: it imports httpx
+        )
 
         name = account.name
         try:
@@ -325,7 +327,7 @@ class InvoiceApp(App[int]):
         batch, self._cache_batch = self._cache_batch, {}
 
         def read_all() -> dict[str, object]:
-            from invoicetui import service
+            from invoicetui.service import loading as service
 
             now = self.now()
             results: dict[str, object] = {}
@@ -376,7 +378,7 @@ class InvoiceApp(App[int]):
     async def _load_detail(
         self, account: AccountConfig, summary: Invoice, target: MessagePump
     ) -> None:
-        from invoicetui import service
+        from invoicetui.service import loading as service
 
         offline = self.setup.mode is FetchMode.OFFLINE
         asked, self._last_detail_request = self._last_detail_request, monotonic()
@@ -399,7 +401,7 @@ class InvoiceApp(App[int]):
 
     def export_csv(self, rows: Sequence[Invoice], target: MessagePump) -> None:
         """Build the CSV off the event loop, then deliver it (see on_export_ready)."""
-        from invoicetui.export import render_csv
+        from invoicetui.service.export import render_csv
 
         stamp = self.now().strftime("%Y%m%d-%H%M%S")
         filename = f"invoices-{stamp}.csv"

@@ -10,7 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 from textual.screen import Screen
 
-from invoicetui.keys import DEFAULT_KEYS
+from invoicetui.config.keys import DEFAULT_KEYS
 from invoicetui.tui.keymap import keys_label
 
 # (title, help, action on the main screen, binding id whose keys the help mentions)

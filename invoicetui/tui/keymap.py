@@ -1,4 +1,4 @@
-"""Bindings built from the binding ids in invoicetui.keys, and the user's [keys] overrides."""
+"""Bindings from the binding ids in invoicetui.config.keys, and the user's [keys] overrides."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from textual.app import App
 from textual.binding import Binding
 
-from invoicetui.keys import BINDING_IDS, DEFAULT_KEYS, keys_for
+from invoicetui.config.keys import BINDING_IDS, DEFAULT_KEYS, keys_for
 
 
 def bind(
@@ -20,7 +20,7 @@ def bind(
     key_display: str | None = None,
     keys: str | None = None,
 ) -> Binding:
-    """A Binding whose id comes from invoicetui.keys, so the [keys] table can rebind it.
+    """A Binding whose id comes from invoicetui.config.keys, so the [keys] table can rebind it.
 
     `keys` narrows the default keys where a widget must not take all of them (the filter
     input answers only to escape, since it types h itself).

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from invoicetui.errors import ProviderError
-from invoicetui.model import AccountSnapshot, Invoice
+from invoicetui.core.errors import ProviderError
+from invoicetui.core.model import AccountSnapshot, Invoice
 
 
 class CacheLoaded(Message):

@@ -13,9 +13,9 @@ from decimal import Decimal
 from rich.style import Style
 from rich.text import Text
 
-from invoicetui.model import PROVIDER_LABELS, Invoice, LineItem, Status
-from invoicetui.sanitize import clean_text
-from invoicetui.summary import utc_day
+from invoicetui.core.model import PROVIDER_LABELS, Invoice, LineItem, Status
+from invoicetui.core.sanitize import clean_text
+from invoicetui.service.summary import utc_day
 from invoicetui.tui.widgets.table import Column
 
 MISSING = "—"

@@ -3,7 +3,7 @@
     .venv/bin/python tests/snapshots/make_screenshots.py            # all of them
     .venv/bin/python tests/snapshots/make_screenshots.py main_80x24 # only these scenes
 
-Same app, demo APIs, fixed clock and steps as tests/test_snapshots.py (snapshot_app.SCENES,
+Same app, demo APIs, fixed clock and steps as tests/tui/test_snapshots.py (snapshot_app.SCENES,
 those marked screenshot=True), so a screenshot never shows something the tests do not check.
 Nothing touches your real config or cache: the demo APIs run on 127.0.0.1 and the cache is a
 temporary directory.

@@ -1,6 +1,6 @@
 """The snapshot rig: a deterministic InvoiceApp on the demo APIs, and the scenes it is shown in.
 
-Used by tests/test_snapshots.py (pytest-textual-snapshot) and by make_screenshots.py (the
+Used by tests/tui/test_snapshots.py (pytest-textual-snapshot) and by make_screenshots.py (the
 README's screenshots), so both show the same app. Deterministic by construction: the demo
 data is fixed, the app's clock and the fetch clock are DEMO_NOW, the demo server has no rate
 limits (nothing waits on time), cursors do not blink, and every scene waits for the workers
@@ -23,12 +23,12 @@ from unittest import mock
 from textual.pilot import Pilot
 from textual.widgets import Input, TabbedContent, TextArea
 
-from invoicetui import service
 from invoicetui.cache import Cache
+from invoicetui.config.options import AppSetup, FetchMode
+from invoicetui.core.model import Invoice, Status
 from invoicetui.demo.data import DEMO_NOW
 from invoicetui.demo.server import DemoServer, ProviderDemo, build_providers, demo_accounts
-from invoicetui.model import Invoice, Status
-from invoicetui.options import AppSetup, FetchMode
+from invoicetui.service import loading as service
 from invoicetui.tui.app import InvoiceApp
 from invoicetui.tui.screens.detail import DetailScreen
 from invoicetui.tui.screens.main import MainScreen

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, cast
 from textual.screen import Screen
 from textual.widget import Widget
 
-from invoicetui.model import Invoice
-from invoicetui.options import FetchMode
+from invoicetui.config.options import FetchMode
+from invoicetui.core.model import Invoice
 from invoicetui.tui.screens.store import in_scope
 from invoicetui.tui.widgets.sidebar import ALL, AccountState
 

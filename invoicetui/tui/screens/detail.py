@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from invoicetui.model import Invoice
+from invoicetui.core.model import Invoice
 from invoicetui.tui.keymap import bind
 from invoicetui.tui.widgets.detail import DetailPane
 

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from invoicetui.model import LineItem
+from invoicetui.core.model import LineItem
 from invoicetui.tui.keymap import bind
 from invoicetui.tui.widgets.detail_parts import (
     DASH,

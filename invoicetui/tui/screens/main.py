@@ -19,9 +19,9 @@ from textual.events import Resize
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
-from invoicetui.model import Invoice
-from invoicetui.options import FetchMode
-from invoicetui.sanitize import clean_text
+from invoicetui.config.options import FetchMode
+from invoicetui.core.model import Invoice
+from invoicetui.core.sanitize import clean_text
 from invoicetui.tui import messages as msg
 from invoicetui.tui.keymap import bind
 from invoicetui.tui.rows import invoice_columns, invoice_key, invoice_search_text

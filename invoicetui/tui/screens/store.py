@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from invoicetui.accounts import AccountConfig
-from invoicetui.errors import OfflineNoData, ProviderError
-from invoicetui.model import AccountSnapshot, Invoice
+from invoicetui.config.accounts import AccountConfig
+from invoicetui.core.errors import OfflineNoData, ProviderError
+from invoicetui.core.model import AccountSnapshot, Invoice
 from invoicetui.tui.widgets.sidebar import ALL, AccountState
 
 

@@ -19,7 +19,7 @@ from textual.events import Resize, Show
 from textual.message import Message
 from textual.widgets import Static
 
-from invoicetui.model import Invoice, LineItem
+from invoicetui.core.model import Invoice, LineItem
 from invoicetui.tui.rows import line_item_columns, line_item_search_text, money_text
 from invoicetui.tui.widgets.detail_parts import (
     MONEY_COLUMNS,

@@ -15,8 +15,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.content import Content
 
-from invoicetui.model import PROVIDER_LABELS, Invoice, Payment, Status
-from invoicetui.sanitize import clean_text
+from invoicetui.core.model import PROVIDER_LABELS, Invoice, Payment, Status
+from invoicetui.core.sanitize import clean_text
 from invoicetui.tui.rows import STATUS_STYLES, money_str, status_word
 
 MUTED = "$text-muted"

@@ -15,8 +15,8 @@ from textual.timer import Timer
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from invoicetui.model import PROVIDER_LABELS, PROVIDERS
-from invoicetui.sanitize import clean_text
+from invoicetui.core.model import PROVIDER_LABELS, PROVIDERS
+from invoicetui.core.sanitize import clean_text
 from invoicetui.tui.keymap import bind
 
 Phase = Literal["loading", "ok", "stale", "offline", "failed"]

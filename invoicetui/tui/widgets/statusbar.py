@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-from invoicetui.sanitize import clean_text
+from invoicetui.core.sanitize import clean_text
 
 Tone = Literal["info", "success", "error"]
 

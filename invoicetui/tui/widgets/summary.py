@@ -10,9 +10,9 @@ from decimal import Decimal
 from rich.text import Text
 from textual.widget import Widget
 
-from invoicetui.model import Invoice
-from invoicetui.sanitize import clean_text
-from invoicetui.summary import CurrencyOwed, monthly_spend, owed_by_currency
+from invoicetui.core.model import Invoice
+from invoicetui.core.sanitize import clean_text
+from invoicetui.service.summary import CurrencyOwed, monthly_spend, owed_by_currency
 from invoicetui.tui.rows import money_str, without_colour
 
 BLOCKS = "▁▂▃▄▅▆▇█"

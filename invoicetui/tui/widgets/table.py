@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from invoicetui.keys import DEFAULT_KEYS
+from invoicetui.config.keys import DEFAULT_KEYS
 from invoicetui.tui.widgets.rowindex import RowIndex
 
 R = TypeVar("R")

@@ -1,0 +1,56 @@
+"""The command line's entry point: parse, dispatch, and turn errors into exit codes.
+
+The parser lives in cli_parser.py, shared plumbing in cli_common.py and the commands
+in cli_commands.py (see CONTRACT.md, "Command line").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+
+from invoicetui.cli.commands import (
+    cmd_accounts,
+    cmd_cache,
+    cmd_demo_server,
+    cmd_export,
+    cmd_tui,
+)
+from invoicetui.cli.common import EXIT_FAILED, EXIT_USAGE, UsageError, err
+from invoicetui.cli.parser import PROG, build_parser
+from invoicetui.core.errors import ConfigError
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: cmd_tui,
+    "export": cmd_export,
+    "accounts": cmd_accounts,
+    "cache": cmd_cache,
+    "demo-server": cmd_demo_server,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code instead of exiting (tests call it directly)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error (argparse exits 2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args)
+    except ConfigError as exc:
+        err(f"{PROG}: config error: {exc}")
+        return EXIT_USAGE
+    except UsageError as exc:
+        err(f"{PROG}: error: {exc}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err(f"{PROG}: interrupted")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`); do not print a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILED

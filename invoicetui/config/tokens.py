@@ -1,0 +1,58 @@
+"""Resolve an account's token from token, token_env or token_command; never echo it."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+
+from invoicetui.config.accounts import AccountConfig
+from invoicetui.core.errors import AuthError
+
+
+class TokenUnavailable(AuthError):
+    """The token could not be obtained (env var unset, command failed)."""
+
+    short = "no token"
+
+
+def resolve_token(account: AccountConfig, *, command_timeout: float = 20.0) -> str:
+    """The account's token; errors name where it should come from, not what it is."""
+    if account.token is not None:
+        if not account.token.strip():
+            raise _unavailable(account, "token in the config is empty")
+        return account.token.strip()
+    if account.token_env:
+        value = os.environ.get(account.token_env, "").strip()
+        if not value:
+            raise _unavailable(
+                account,
+                f"environment variable {account.token_env} is not set",
+                hint=f"export {account.token_env}=<your API key>",
+            )
+        return value
+    if account.token_command:
+        try:
+            done = subprocess.run(
+                shlex.split(account.token_command),
+                capture_output=True,
+                text=True,
+                timeout=command_timeout,
+                stdin=subprocess.DEVNULL,
+                check=False,
+            )
+        except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
+            raise _unavailable(
+                account, f"token_command could not run ({type(exc).__name__})"
+            ) from exc
+        if done.returncode != 0:
+            raise _unavailable(account, f"token_command exited with status {done.returncode}")
+        value = done.stdout.strip()
+        if not value:
+            raise _unavailable(account, "token_command printed nothing")
+        return value
+    raise _unavailable(account, "no token configured (token_env, token_command or token)")
+
+
+def _unavailable(account: AccountConfig, message: str, hint: str | None = None) -> TokenUnavailable:
+    return TokenUnavailable(message, provider=account.provider, account=account.name, hint=hint)

@@ -1,0 +1,1 @@
+"""doit provider: client and normalizer."""

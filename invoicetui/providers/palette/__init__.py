@@ -1,0 +1,1 @@
+"""palette provider: client and normalizer."""

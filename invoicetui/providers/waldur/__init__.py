@@ -1,0 +1,1 @@
+"""waldur provider: client and normalizer."""

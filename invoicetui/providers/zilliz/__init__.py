@@ -1,0 +1,1 @@
+"""zilliz provider: client and normalizer."""
