@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,3 +115,24 @@ def strip_prefix(account: AccountConfig, message: str) -> str:
     label = PROVIDER_LABELS.get(account.provider, account.provider)
     prefix = f"{label} account '{account.name}': "
     return message[len(prefix) :] if message.startswith(prefix) else message
+
+
+def select_accounts(accounts: list[AccountConfig], names: Sequence[str]) -> list[AccountConfig]:
+    """The accounts named by --account (all when none), or a usage error listing the known ones."""
+    if not names:
+        return accounts
+    known = {a.name for a in accounts}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown account {unknown[0]!r}; configured: {', '.join(a.name for a in accounts)}"
+        )
+    wanted = set(names)
+    return [a for a in accounts if a.name in wanted]
+
+
+def text_table(rows: list[list[str]]) -> str:
+    """Left-aligned columns for terminal listings (accounts, cache info)."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines) + "\n"

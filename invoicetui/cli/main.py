@@ -1,7 +1,7 @@
 """The command line's entry point: parse, dispatch, and turn errors into exit codes.
 
-The parser lives in cli_parser.py, shared plumbing in cli_common.py and the commands
-in cli_commands.py (see CONTRACT.md, "Command line").
+The parser lives in parser.py, shared plumbing in common.py and each command in its own
+cmd_<name>.py (see CONTRACT.md, "Command line").
 """
 
 from __future__ import annotations
@@ -11,13 +11,11 @@ import os
 import sys
 from collections.abc import Callable
 
-from invoicetui.cli.commands import (
-    cmd_accounts,
-    cmd_cache,
-    cmd_demo_server,
-    cmd_export,
-    cmd_tui,
-)
+from invoicetui.cli.cmd_accounts import cmd_accounts
+from invoicetui.cli.cmd_cache import cmd_cache
+from invoicetui.cli.cmd_demo import cmd_demo_server
+from invoicetui.cli.cmd_export import cmd_export
+from invoicetui.cli.cmd_tui import cmd_tui
 from invoicetui.cli.common import EXIT_FAILED, EXIT_USAGE, UsageError, err
 from invoicetui.cli.parser import PROG, build_parser
 from invoicetui.core.errors import ConfigError
