@@ -190,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from dataclasses import replace
 
         big = [
-            replace(a, max_rps=args.doit_rps) if a.provider == "doit" else a
+            replace(a, max_rps=args.rps)
             for a in demo.accounts()
             if a.name in SCALE_ACCOUNTS
         ]
