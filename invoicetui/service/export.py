@@ -177,6 +177,11 @@ class Outcome:
     def failed(self) -> bool:
         return self.error is not None
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Lines for stderr that are not failures (a skipped record, a count mismatch)."""
+        return self.snapshot.warnings if self.snapshot is not None else ()
+
 
 def account_prefix(account: AccountConfig) -> str:
     label = PROVIDER_LABELS.get(account.provider, account.provider)

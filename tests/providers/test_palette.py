@@ -479,6 +479,7 @@ def test_golden_detail_example() -> None:
                 "message": "Payment succeeded",
             },
         ],
+        "problems": [],
     }
     assert inv.detailed
     assert inv.customer == "221 Harbour Road, Suite 4, Springfield, CA, 94016, US"
@@ -530,6 +531,7 @@ def test_golden_list_example() -> None:
                     "message": None,
                 },
             ],
+            "problems": [],
         }
     ]
     assert not invoices[0].detailed
