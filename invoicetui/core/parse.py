@@ -300,6 +300,8 @@ def fallback_id(record: object) -> str:
 
 def shown(value: object) -> str:
     """A bad value as a problem note quotes it: short, one line, never 400 digits."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("-Infinity" if value < 0 else "Infinity")
     if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
         text = str(value)
         if len(text) > 24:
