@@ -14,6 +14,7 @@ from collections.abc import Callable
 from invoicetui.cli.cmd_accounts import cmd_accounts
 from invoicetui.cli.cmd_cache import cmd_cache
 from invoicetui.cli.cmd_demo import cmd_demo_server
+from invoicetui.cli.cmd_documents import cmd_documents
 from invoicetui.cli.cmd_export import cmd_export
 from invoicetui.cli.cmd_tui import cmd_tui
 from invoicetui.cli.common import EXIT_FAILED, EXIT_USAGE, UsageError, err
@@ -26,6 +27,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "accounts": cmd_accounts,
     "cache": cmd_cache,
     "demo-server": cmd_demo_server,
+    "documents": cmd_documents,
 }
 
 

@@ -137,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_mode(export, sub=True)
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
 
+    from invoicetui.cli.cmd_documents import add_documents_parser
+
+    add_documents_parser(subs, _add_config, _add_mode, _formatter)
+
     accounts = subs.add_parser(
         "accounts",
         help="list configured accounts; --check verifies them",
