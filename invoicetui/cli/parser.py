@@ -126,7 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="only this account (repeatable; default: all)",
     )
-    export.add_argument("--format", choices=("json", "csv"), default="json", help="default: json")
+    export.add_argument(
+        "--format",
+        choices=("json", "csv", "ledger", "beancount"),
+        default="json",
+        help="default: json; ledger, beancount: a journal, one transaction per invoice",
+    )
     export.add_argument(
         "--items",
         action="store_true",
