@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_mode(export, sub=True)
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
 
-    from invoicetui.cli.cmd_documents import add_documents_parser
+    from invoicetui.cli.parser_documents import add_documents_parser
 
     add_documents_parser(subs, _add_config, _add_mode, _formatter)
 

@@ -86,15 +86,16 @@ def entry_for(invoice: Invoice) -> Entry | None:
     expenses = f"Expenses:Cloud:{account_component(provider)}"
     postings: list[Posting] = []
     for item in invoice.line_items:
-        if item.amount is not None:
+        if item.amount is not None and item.amount.is_finite():
             part = account_component(item.project or item.kind or item.description)
             postings.append(Posting(f"{expenses}:{part}", item.amount))
-    if not postings and invoice.subtotal is not None:
+    if not postings and invoice.subtotal is not None and invoice.subtotal.is_finite():
         postings.append(Posting(f"{expenses}:Usage", invoice.subtotal))
-    if invoice.tax:
+    if invoice.tax and invoice.tax.is_finite():
         postings.append(Posting(f"{expenses}:Tax", invoice.tax))
     booked = sum((p.amount for p in postings), Decimal(0))
-    total = invoice.total if invoice.total is not None else booked
+    given = invoice.total
+    total = given if given is not None and given.is_finite() else booked
     rest = total - booked
     if rest:
         # What the items do not explain: credits taken off (Zilliz), or the provider's rounding.

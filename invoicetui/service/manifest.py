@@ -14,7 +14,7 @@ from typing import Any
 
 from invoicetui.core.model import invoice_to_json
 from invoicetui.service.documents import AccountReport, DocumentsRun
-from invoicetui.service.export import INVOICE_COLUMNS, write_atomic
+from invoicetui.service.export import INVOICE_COLUMNS, NUMERIC_COLUMNS, text_cell, write_atomic
 
 CSV_COLUMNS = (*INVOICE_COLUMNS, "documents")
 
@@ -75,7 +75,16 @@ def render_manifest_csv(run: DocumentsRun) -> str:
     writer.writerow(CSV_COLUMNS)
     for row in _rows(run):
         files = " ".join(d["file"] for d in row["documents"] if d["file"])
-        writer.writerow(["" if row[c] is None else str(row[c]) for c in INVOICE_COLUMNS] + [files])
+        cells = {**row, "problems": "; ".join(row.get("problems") or ())}
+        writer.writerow(
+            [
+                ("" if cells[c] is None else str(cells[c]))
+                if c in NUMERIC_COLUMNS
+                else text_cell(cells[c])
+                for c in INVOICE_COLUMNS
+            ]
+            + [text_cell(files)]
+        )
     return buffer.getvalue()
 
 
