@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from invoicetui.cli.parser import PROG
 from invoicetui.config import locations
-from invoicetui.config.accounts import AccountConfig
+from invoicetui.config.accounts import AccountConfig, insecure_tls_warning
 from invoicetui.config.load import Config, load_config
 from invoicetui.config.options import FetchMode
 from invoicetui.core.errors import ConfigError
@@ -93,6 +93,9 @@ def resolve(
     config: Config | None = None
     if not demo:
         config = load_config(path)
+        insecure = insecure_tls_warning(config.accounts)
+        if insecure and not ui:  # the TUI shows it in the app instead
+            warn(insecure)
         return Resolved(config.accounts, config, path, False)
     if ui and path.exists():
         try:

@@ -30,7 +30,7 @@ from textual.widgets import Static
 
 from invoicetui.cache import Cache
 from invoicetui.config import locations
-from invoicetui.config.accounts import AccountConfig
+from invoicetui.config.accounts import AccountConfig, insecure_tls_warning
 from invoicetui.config.options import AppSetup, FetchMode
 from invoicetui.core.errors import OfflineNoData, ProviderError
 from invoicetui.core.model import AccountSnapshot, Invoice, utcnow
@@ -126,6 +126,10 @@ class InvoiceApp(App[int]):
         apply_keymap(self, self.setup.keys)
         for clash in key_clashes(self.setup.keys):
             self.notify(clash, title="Key clash", severity="warning", markup=False)
+        insecure = insecure_tls_warning(self.setup.accounts)
+        if insecure:  # once per run: a toast that stays a while, and the status line
+            self.notify(insecure, title="TLS", severity="warning", markup=False, timeout=30)
+            self.call_after_refresh(self._say, insecure, "error")
         offline = self.setup.mode is FetchMode.OFFLINE
         self.push_screen(MainScreen(InvoiceStore(self.setup.accounts, offline=offline)))
 
