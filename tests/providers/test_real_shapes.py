@@ -1,4 +1,4 @@
-"""Golden tests of the providers' real shapes (PROVIDERS.md, "Corrections"), as the demo serves them.
+"""Golden tests of the providers' real shapes (PROVIDERS.md, "Corrections"), served by the demo.
 
 Each test reads what the demo server sends on the wire (so the demo is shown to serve the
 shape) and what the real client makes of it, over loopback HTTP; the spec checks of each
@@ -26,7 +26,6 @@ from invoicetui.demo import doit as doit_demo
 from invoicetui.demo import zilliz as zilliz_demo
 from invoicetui.demo.data import DEMO_NOW
 from invoicetui.demo.server import DemoServer, Fault, build_providers
-from invoicetui.demo.waldur import token_for
 from invoicetui.providers.doit.client import DoitClient
 from invoicetui.providers.limits import FakeClock
 from invoicetui.providers.palette.client import PaletteClient
@@ -155,7 +154,7 @@ async def test_waldur_deleted_resources_and_projects(server: DemoServer) -> None
 async def test_waldur_microseconds_issuer_details_and_one_page_link(server: DemoServer) -> None:
     client, invoices = await waldur(server, "nordic-hpc")
     (page,) = wire("waldur", "/api/invoices/")
-    ((request, response),) = RECORDINGS["waldur"].seen
+    ((_, response),) = RECORDINGS["waldur"].seen
     link = response.headers["Link"]
     assert 'rel="first"' in link and 'rel="last"' in link and 'rel="next"' not in link
     assert client.requests_made == 1  # first/last on one page lead nowhere
