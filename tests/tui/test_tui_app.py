@@ -190,7 +190,7 @@ async def test_demo_marker_and_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         text = screen_text(app)
         assert "DEMO" in text
         assert "add a real account in" in text
-        assert app.demo_hint().endswith(f"{config} (see README)")
+        assert app.session.demo_hint().endswith(f"{config} (see README)")
 
 
 async def test_no_demo_marker_with_a_real_config(
@@ -541,6 +541,21 @@ def test_store_notice_summarises_many_failures() -> None:
         "✗ no cached data for account 'a1'",
         "… and 3 more: select an account to see why",
     ]
+
+
+def test_store_notice_shows_account_warnings() -> None:
+    """A count mismatch or a skipped record is a warning on the account, not silence."""
+    from dataclasses import replace
+
+    from invoicetui.tui.screens.store import InvoiceStore
+
+    store = InvoiceStore([ACME, HPC])
+    warning = "Waldur account 'hpc': provider items of 2026-10: the server counted 3"
+    store.loaded(HPC.name, replace(snapshot(HPC, []), warnings=(warning,)))
+    assert store.states[HPC.name].phase == "ok"  # the data is there: not a failure
+    assert store.notice_lines("all") == [f"! {warning}"]
+    store.loaded(HPC.name, snapshot(HPC, []))
+    assert store.notice_lines("all") == []
 
 
 def test_store_forgets_details_of_a_refreshed_account() -> None:
