@@ -305,6 +305,12 @@ def too_many(conn: Conn, request: Request) -> bool:
     return conn.answer(429, body, {"Retry-After": wait, "Content-Type": "text/html"})
 
 
+def status(conn: Conn, request: Request) -> bool:
+    """An ARG status (default 503) with an HTML body and no Retry-After."""
+    body = b"<html><body>upstream trouble</body></html>"
+    return conn.answer(int(request.number(503)), body, {"Content-Type": "text/html"})
+
+
 def echo_token(conn: Conn, request: Request) -> bool:
     """401 (ARG: another status) whose body repeats the credential the client sent."""
     sent = request.headers.get("authorization") or request.headers.get("apikey", "")
@@ -415,6 +421,7 @@ SCENARIOS: dict[str, Handler] = {
     "big-declared": big_declared,
     "redirect": redirect,
     "429": too_many,
+    "status": status,
     "echo-token": echo_token,
     "doit-fresh-tokens": doit_fresh_tokens,
     "doit-same-token": doit_same_token,

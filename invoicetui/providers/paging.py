@@ -35,6 +35,7 @@ class PageGuard:
         self.max_pages = max_pages
         self.what = what
         self.pages = 0
+        self.repeated = 0  # records dropped as already sent
         self._steps: set[Hashable] = set()
         self._seen: set[Hashable] = set()
 
@@ -70,6 +71,7 @@ class PageGuard:
             elif ident not in self._seen:
                 self._seen.add(ident)
                 out.append(record)
+        self.repeated += len(records) - len(out)
         if records and not out:
             if self.style == "number":
                 raise self.fail(f"returned pages that bring back only {self.what} already sent")

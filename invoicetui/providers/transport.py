@@ -177,10 +177,11 @@ def describe(exc: BaseException, url: httpx.URL) -> Failure:
     chain = list(_causes(exc))
     for cause in chain:
         if isinstance(cause, ssl.SSLCertVerificationError):
-            reason = cause.verify_message or cause.reason or "not trusted"
+            reason = getattr(cause, "verify_message", None) or "not trusted"
             return Failure("tls", f"TLS: the certificate of {host} was not accepted ({reason})")
         if isinstance(cause, ssl.SSLError):
-            return Failure("tls", f"TLS: the handshake with {host} failed ({cause.reason})")
+            reason = getattr(cause, "reason", None) or _first_line(cause)
+            return Failure("tls", f"TLS: the handshake with {host} failed ({reason})")
         if isinstance(cause, socket.gaierror):
             return Failure("dns", f"DNS: cannot resolve {host} ({cause.strerror})")
         if isinstance(cause, ConnectionRefusedError):

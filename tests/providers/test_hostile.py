@@ -9,8 +9,11 @@ and per-attempt deadlines are a fraction of a second: nothing sleeps to wait.
 from __future__ import annotations
 
 import random
+import socket
+import ssl
 from typing import Any
 
+import httpx
 import pytest
 from hostile_server import HostileServer
 
@@ -212,3 +215,63 @@ async def test_an_echoed_token_in_a_200_error_body_is_redacted(hostile: HostileS
     c = client("zilliz", hostile.url("echo-token~200"))
     message = await fails(c, AuthError)
     assert "***" in message
+
+
+async def test_an_account_that_spent_its_retry_budget_fails_at_once(
+    hostile: HostileServer,
+) -> None:
+    from invoicetui.core.errors import ServerError
+    from invoicetui.providers.limits import RetryPolicy
+
+    acc = account("doit", hostile.url("status~503"))
+    policy = RetryPolicy(base_delay=2.0, account_budget=5.0)
+    async with make_client(acc, TOKEN, clock=FakeClock(), rng=random.Random(1), retry=policy) as c:
+        with pytest.raises(ServerError, match="gave up after 5 s of failed attempts"):
+            await c.check()
+        asked = hostile.hits["status"]
+        assert 2 <= asked < policy.max_attempts
+        with pytest.raises(ServerError, match="gave up"):
+            await c.list_invoices()
+    assert hostile.hits["status"] == asked  # the second request did not go out
+
+
+# ---------------------------------------------------------------- naming the cause
+
+
+def _chained(outer: Exception, *causes: BaseException) -> Exception:
+    current: BaseException = outer
+    for cause in causes:
+        current.__cause__ = cause
+        current = cause
+    return outer
+
+
+@pytest.mark.parametrize(
+    ("exc", "kind", "words"),
+    [
+        (
+            _chained(httpx.ConnectError("x"), socket.gaierror(-2, "Name or service not known")),
+            "dns",
+            "DNS: cannot resolve api.example.com (Name or service not known)",
+        ),
+        (
+            _chained(httpx.ConnectError("x"), ConnectionRefusedError(111, "refused")),
+            "connect",
+            "api.example.com:8443 refused the connection",
+        ),
+        (httpx.ConnectTimeout("x"), "connect", "connecting to api.example.com:8443 timed out"),
+        (
+            _chained(httpx.ConnectError("x"), ssl.SSLCertVerificationError(1, "verify failed")),
+            "tls",
+            "TLS: the certificate of api.example.com was not accepted",
+        ),
+        (httpx.ReadTimeout("x"), "timeout", "api.example.com stopped answering (timeout)"),
+        (httpx.RemoteProtocolError("x"), "broken", "closed the connection before"),
+    ],
+)
+def test_failures_name_the_host_and_the_cause(exc: Exception, kind: str, words: str) -> None:
+    from invoicetui.providers.transport import describe
+
+    failure = describe(exc, httpx.URL("https://api.example.com:8443/v2/invoices"))
+    assert failure.kind == kind and words in failure.message
+    assert failure.retryable == (kind != "tls")

@@ -52,6 +52,7 @@ class WaldurClient(ProviderClient):
         currency = clean_text(self.account.currency or "", one_line=True).strip().upper()
         self.currency: str | None = currency or None
         self.last_count: int | None = None  # X-Result-Count of the last collect()
+        self.last_repeated = 0  # records the last collect() dropped as already sent
 
     # ------------------------------------------------------------------ hooks
 
@@ -191,6 +192,7 @@ class WaldurClient(ProviderClient):
             if not records:
                 break
             results.append(convert(offset, guard.fresh(records, fresh)))
+        self.last_repeated = guard.repeated
         return [item for page in results for item in page]
 
     async def _page(
