@@ -231,7 +231,7 @@ def normalize_invoice(
         account=account,
         provider=PROVIDER,
         id=uid,
-        number=text(metadata, "name"),
+        number=ident(metadata.get("name")),
         status=state,
         status_raw=state_raw,
         issued=checked_date(
