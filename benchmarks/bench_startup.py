@@ -7,7 +7,12 @@ stripped). For invoicetui the strings are the labels (number or id) of the first
 invoices, read from a prior `invoicetui export` run that also warmed the cache; the TUI then runs
 with --offline, with the demo server stopped, so nothing but the cache can feed it.
 
-    python benchmarks/bench_startup.py [--quick] [--runs N]
+Wall time, and the child's CPU time at the same moment (all its threads, from
+/proc/PID/task/*/schedstat), which other work on the machine hardly changes.
+Measured twice: with invoicetui's bytecode compiled (what `pip install .` leaves) and with
+none (an editable install under PYTHONDONTWRITEBYTECODE or on a read-only tree).
+
+    python benchmarks/bench_startup.py [--quick] [--runs N] [--bytecode both|compiled|none]
 """
 
 from __future__ import annotations
@@ -74,10 +79,29 @@ def _drain(master: int, seconds: float) -> bytes:
     return bytes(out)
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time so far of every thread of a process (/proc/PID/task/*/schedstat, in ns).
+
+    Unlike wall time, it hardly changes when other work shares the machine's two cores."""
+    total = 0
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            total += int((task / "schedstat").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return total / 1e9
+
+
 def time_to_text(
-    argv: Sequence[str], env: dict[str, str], needles: Sequence[str], timeout: float = 30.0
+    argv: Sequence[str],
+    env: dict[str, str],
+    needles: Sequence[str],
+    timeout: float = 30.0,
+    cpu: list[float] | None = None,
 ) -> tuple[float | None, str]:
-    """Seconds from spawn until one of `needles` is on screen; None on timeout or exit."""
+    """Seconds from spawn until one of `needles` is on screen; None on timeout or exit.
+
+    With `cpu`, the child's CPU seconds at that moment are appended to it."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
     start = time.perf_counter()
@@ -104,6 +128,9 @@ def time_to_text(
             screen = strip_ansi(buffer.decode("utf-8", "replace"))
             if any(needle in screen for needle in needles):
                 found = time.perf_counter() - start
+                used = cpu_seconds(proc.pid) if cpu is not None else None
+                if cpu is not None and used is not None:
+                    cpu.append(used)
                 break
     finally:
         _stop(proc, master)
@@ -181,56 +208,102 @@ def prepare(workdir: Path) -> tuple[Path, list[str], dict[str, str]]:
     return config, needles, env
 
 
+def package_dir() -> Path:
+    """Where the invoicetui the benchmark runs is installed (the source tree when editable)."""
+    import invoicetui
+
+    return Path(invoicetui.__file__).resolve().parent
+
+
+def set_bytecode(compiled: bool) -> None:
+    """Compile invoicetui's bytecode, or remove it (users' installs differ: a read-only
+    or PYTHONDONTWRITEBYTECODE editable install never gets any; `pip install .` compiles)."""
+    import compileall
+
+    root = package_dir()
+    for cache in root.rglob("__pycache__"):
+        shutil.rmtree(cache, ignore_errors=True)
+    if compiled:
+        compileall.compile_dir(str(root), quiet=1)
+
+
+def measure(
+    app_cmd: list[str], env: dict[str, str], needles: list[str], runs: int
+) -> tuple[list[float], list[float], list[float], list[float], list[str]]:
+    """Interleaved runs of the bare reference and invoicetui: wall ms of the app and the
+    reference, CPU ms of the app and the reference, and failures."""
+    ref_cmd = [sys.executable, "-c", REFERENCE_APP]
+    # One untimed launch each, so both start with the same warm OS file cache.
+    time_to_text(app_cmd, env, needles)
+    time_to_text(ref_cmd, env, [REFERENCE_MARK])
+    app_samples: list[float] = []
+    ref_samples: list[float] = []
+    app_cpu: list[float] = []
+    ref_cpu: list[float] = []
+    failures: list[str] = []
+    for _ in range(runs):  # interleaved, so drift on the machine hits both alike
+        seconds, screen = time_to_text(ref_cmd, env, [REFERENCE_MARK], cpu=ref_cpu)
+        if seconds is None:
+            failures.append("reference: " + screen[-300:])
+        else:
+            ref_samples.append(seconds * 1000)
+        seconds, screen = time_to_text(app_cmd, env, needles, cpu=app_cpu)
+        if seconds is None:
+            failures.append("invoicetui: " + screen[-500:])
+        else:
+            app_samples.append(seconds * 1000)
+    ms = [1000 * c for c in app_cpu], [1000 * c for c in ref_cpu]
+    return app_samples, ref_samples, ms[0], ms[1], failures
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="fewer runs")
     parser.add_argument("--runs", type=int, default=None, help="runs per program (default 5)")
+    parser.add_argument(
+        "--bytecode",
+        choices=("both", "compiled", "none"),
+        default="both",
+        help="invoicetui's own bytecode: compiled, removed, or each in turn (default)",
+    )
     args = parser.parse_args(argv)
     runs = args.runs or (3 if quick_mode(argv) else 5)
+    modes = {"both": (True, False), "compiled": (True,), "none": (False,)}[args.bytecode]
     workdir = Path(tempfile.mkdtemp(prefix="bench-startup-"))
+    measures: list[Measure] = []
     try:
         config, needles, env = prepare(workdir)
+        # Bytecode is what this benchmark sets, never what the interpreter happens to write.
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
         log(f"startup: first account's labels {needles[:4]}..., {runs} runs each")
         app_cmd = [*invoicetui_command(), "--offline", "--config", str(config)]
-        ref_cmd = [sys.executable, "-c", REFERENCE_APP]
-        # One untimed launch each, so both start with the same warm OS file cache.
-        time_to_text(app_cmd, env, needles)
-        time_to_text(ref_cmd, env, [REFERENCE_MARK])
-        app_samples: list[float] = []
-        ref_samples: list[float] = []
-        failures: list[str] = []
-        for _ in range(runs):  # interleaved, so drift on the machine hits both alike
-            seconds, screen = time_to_text(ref_cmd, env, [REFERENCE_MARK])
-            if seconds is None:
-                failures.append("reference: " + screen[-300:])
-            else:
-                ref_samples.append(seconds * 1000)
-            seconds, screen = time_to_text(app_cmd, env, needles)
-            if seconds is None:
-                failures.append("invoicetui: " + screen[-500:])
-            else:
-                app_samples.append(seconds * 1000)
-        for failure in failures:
-            log(f"startup: no needle on screen: {failure!r}")
+        for compiled in modes:
+            set_bytecode(compiled)
+            app_wall, ref_wall, app_cpu, ref_cpu, failures = measure(app_cmd, env, needles, runs)
+            for failure in failures:
+                log(f"startup: no needle on screen: {failure!r}")
+            label = "bytecode compiled" if compiled else "no bytecode for invoicetui"
+            for kind, app_s, ref_s in (("wall", app_wall, ref_wall), ("CPU", app_cpu, ref_cpu)):
+                app, ref = median(app_s), median(ref_s)
+                ratio = app / ref if app is not None and ref else None
+                measures.append(
+                    Measure(
+                        "1. warm start",
+                        f"start to first painted invoices, {kind} time ({label})",
+                        app,
+                        "ms",
+                        reference=f"bare Textual app, first frame ({kind})",
+                        reference_value=ref,
+                        target="<= 1.5x reference",
+                        met=None if ratio is None else ratio <= 1.5,
+                        runs=len(app_s),
+                        note=f"{ratio:.2f}x" if ratio is not None else f"{len(failures)} failed",
+                        samples=app_s,
+                    )
+                )
     finally:
+        set_bytecode(True)
         shutil.rmtree(workdir, ignore_errors=True)
-    app, ref = median(app_samples), median(ref_samples)
-    ratio = app / ref if app is not None and ref else None
-    measures = [
-        Measure(
-            "1. warm start",
-            "start to first painted invoices (--offline, warm cache)",
-            app,
-            "ms",
-            reference="bare Textual app, first frame",
-            reference_value=ref,
-            target="<= 1.5x reference",
-            met=None if ratio is None else ratio <= 1.5,
-            runs=len(app_samples),
-            note=f"{ratio:.2f}x" if ratio is not None else f"{len(failures)} failed",
-            samples=app_samples,
-        ),
-    ]
     emit(measures, title="Warm start")
     return 0
 

@@ -8,6 +8,7 @@ Faults can be switched on per provider and path for tests and benchmarks.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import Counter
@@ -45,6 +46,8 @@ class DemoResponse:
     body: Any = None  # JSON-able, or bytes sent as they are
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
+    # Send the body in small pieces this many seconds apart (the "trickle" fault).
+    chunk_delay: float = 0.0
 
 
 class ProviderDemo(Protocol):
@@ -65,7 +68,8 @@ class Fault:
 
     kind: "429" (with Retry-After `retry_after` when set), "503", "502", "slow" (sleep
     `delay` seconds first), "malformed" (200 with broken JSON), "wrong_token" (the
-    provider's own 401), "drop" (close the connection).
+    provider's own 401), "drop" (close the connection), "trickle" (send the real answer's
+    body in 64-byte pieces `delay` seconds apart, like a slow download).
     """
 
     kind: str
@@ -107,6 +111,17 @@ class DemoStats:
     requests: Counter[str] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    in_flight: int = 0
+    max_in_flight: int = 0  # the most requests being handled at once (bounded concurrency)
+
+    def begin(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def end(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
 
     def record(self, provider: str, status: int) -> None:
         with self.lock:
@@ -123,10 +138,13 @@ class DemoServer:
         port: int = 0,
         *,
         scale: int = 0,
+        doit_scale: int | None = None,
         rate_limits: bool = True,
         providers: dict[str, ProviderDemo] | None = None,
     ) -> None:
-        self.providers = providers if providers is not None else build_providers(scale=scale)
+        if providers is None:
+            providers = build_providers(scale=scale, doit_scale=doit_scale)
+        self.providers = providers
         self.faults: list[Fault] = []
         self.fault_lock = threading.Lock()
         self.stats = DemoStats()
@@ -210,7 +228,8 @@ class DemoServer:
             return DemoResponse(404, {"detail": "Not found."})
         path = "/" + (segments[2] if len(segments) > 2 else "")
         fault = self.take_fault(provider, path)
-        if fault is not None:
+        trickle = fault.delay if fault is not None and fault.kind == "trickle" else 0.0
+        if fault is not None and not trickle:
             handled = self._apply_fault(fault, demo, provider, path)
             if handled is not _CONTINUE:
                 return handled  # type: ignore[return-value]
@@ -225,7 +244,10 @@ class DemoServer:
             headers=headers,
             base_url=f"http://{headers.get('host') or f'{self.host}:{self.port}'}/{provider}",
         )
-        return demo.handle(request)
+        response = demo.handle(request)
+        if trickle:
+            response.chunk_delay = trickle
+        return response
 
     def _apply_fault(
         self, fault: Fault, demo: ProviderDemo, provider: str, path: str
@@ -254,8 +276,10 @@ def _rate_limited(provider: str, retry_after: str | None) -> DemoResponse:
     headers = {"Retry-After": retry_after} if retry_after else {}
     body: Any
     if provider == "palette":
-        body = {"code": "TooManyRequests", "message": "Too many requests", "details": {}, "ref": ""}
-    elif provider == "zilliz":
+        # Not v1Error JSON: the SDK never parses a 429 body (PROVIDERS.md corrections, §5),
+        # and what answers is the gateway's plain text.
+        return DemoResponse(429, b"Too Many Requests\n", headers, "text/plain; charset=utf-8")
+    if provider == "zilliz":
         body = {"code": 429, "message": "Too many requests, please retry later."}
     elif provider == "waldur":
         body = {"detail": "Request was throttled."}
@@ -314,6 +338,14 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
             self._serve("HEAD")
 
         def _serve(self, method: str) -> None:
+            stats = server.stats
+            stats.begin()
+            try:
+                self._answer(method)
+            finally:
+                stats.end()
+
+        def _answer(self, method: str) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
             response = server.dispatch(method, self.path, headers)
             if response is None:
@@ -324,7 +356,7 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
             elif response.body is None:
                 payload = b""
             else:
-                payload = json.dumps(response.body, ensure_ascii=False).encode()
+                payload = encode_json(response.body)
             provider = self.path.split("/", 2)[1] if self.path.count("/") >= 1 else ""
             server.stats.record(provider, response.status)
             self.send_response(response.status)
@@ -334,8 +366,18 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
             for key, value in response.headers.items():
                 self.send_header(key, value)
             self.end_headers()
-            if method != "HEAD":
+            if method == "HEAD":
+                return
+            if not response.chunk_delay:
                 self.wfile.write(payload)
+                return
+            try:
+                for start in range(0, len(payload), 64):
+                    self.wfile.write(payload[start : start + 64])
+                    self.wfile.flush()
+                    time.sleep(response.chunk_delay)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client went away mid-body
 
         def log_message(self, format: str, *args: Any) -> None:
             return
@@ -343,8 +385,24 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def build_providers(scale: int = 0) -> dict[str, ProviderDemo]:
-    """All four fake APIs with their deterministic data (scale adds the big accounts)."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encode_json(body: Any) -> bytes:
+    """UTF-8 JSON; a lone surrogate (hostile demo text) goes out as a \\uXXXX escape, as JSON
+    allows and real servers send it, since UTF-8 cannot carry it."""
+    text = json.dumps(body, ensure_ascii=False)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text.encode()
+
+
+def build_providers(scale: int = 0, doit_scale: int | None = None) -> dict[str, ProviderDemo]:
+    """All four fake APIs with their deterministic data (scale adds the big accounts).
+
+    `doit_scale` sizes the DoiT scale account on its own (it holds doit_scale/10 invoices);
+    by default it follows `scale`.
+    """
     from invoicetui.demo.doit import DoitDemo
     from invoicetui.demo.palette import PaletteDemo
     from invoicetui.demo.waldur import WaldurDemo
@@ -353,7 +411,7 @@ def build_providers(scale: int = 0) -> dict[str, ProviderDemo]:
     return {
         "palette": PaletteDemo(),
         "waldur": WaldurDemo(scale=scale),
-        "doit": DoitDemo(scale=scale),
+        "doit": DoitDemo(scale=scale if doit_scale is None else doit_scale),
         "zilliz": ZillizDemo(),
     }
 

@@ -47,6 +47,7 @@ INVOICE_COLUMNS = (
     "total",
     "amount_due",
     "url",
+    "problems",
 )
 # One row per line item (--items): which invoice it belongs to, then the item's own fields.
 ITEM_INVOICE_COLUMNS = ("account", "provider", "id", "number", "currency")
@@ -103,8 +104,26 @@ def render_json(invoices: Sequence[Invoice]) -> str:
     )
 
 
+# Money and quantities: always plain numbers, negative ones included, never neutralised.
+NUMERIC_COLUMNS = frozenset(
+    {"subtotal", "tax", "credits", "total", "amount_due", "quantity", "unit_price", "amount"}
+)
+# What makes a spreadsheet read a cell as a formula (CONTRACT.md, "Untrusted input").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: object) -> str:
     return "" if value is None else str(value)
+
+
+def text_cell(value: object) -> str:
+    """A text cell, with a leading ' where a spreadsheet would take it for a formula."""
+    text = _cell(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _row(data: dict[str, Any], columns: Sequence[str]) -> list[str]:
+    return [_cell(data[c]) if c in NUMERIC_COLUMNS else text_cell(data[c]) for c in columns]
 
 
 def render_csv(invoices: Sequence[Invoice], *, items: bool = False) -> str:
@@ -115,32 +134,36 @@ def render_csv(invoices: Sequence[Invoice], *, items: bool = False) -> str:
         writer.writerow(INVOICE_COLUMNS)
         for inv in invoices:
             data = invoice_to_json(inv)
-            writer.writerow([_cell(data[c]) for c in INVOICE_COLUMNS])
+            data["problems"] = "; ".join(inv.problems)
+            writer.writerow(_row(data, INVOICE_COLUMNS))
         return buffer.getvalue()
     writer.writerow(ITEM_COLUMNS)
     for inv in invoices:
-        head = [
-            inv.account,
-            inv.provider,
-            inv.id,
-            _cell(inv.number),
-            _cell(inv.currency),
-        ]
+        head = _row(invoice_to_json(inv), ITEM_INVOICE_COLUMNS)
         for item in inv.line_items:
-            data = line_item_to_json(item)
-            writer.writerow(head + [_cell(data[f]) for f in ITEM_FIELDS])
+            writer.writerow(head + _row(line_item_to_json(item), ITEM_FIELDS))
     return buffer.getvalue()
 
 
 def render(invoices: Sequence[Invoice], fmt: str, *, items: bool = False) -> str:
     if fmt == "csv":
         return render_csv(invoices, items=items)
+    if fmt in ("ledger", "beancount"):
+        from invoicetui.service.journal import render_journal
+
+        return render_journal(invoices, "ledger" if fmt == "ledger" else "beancount")
     return render_json(invoices)
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temp file in the same directory and rename: readers never see half a file."""
     path = path.expanduser()
+    if path.exists() and not path.is_file():
+        # /dev/null, a FIFO, a terminal: write into it; a rename would replace the device
+        # itself with a plain file (as root, `-o /dev/null` broke /dev/null for the machine).
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        return
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     tmp = Path(tmp_name)
@@ -176,6 +199,11 @@ class Outcome:
     @property
     def failed(self) -> bool:
         return self.error is not None
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Lines for stderr that are not failures (a skipped record, a count mismatch)."""
+        return self.snapshot.warnings if self.snapshot is not None else ()
 
 
 def account_prefix(account: AccountConfig) -> str:
