@@ -74,7 +74,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 def account_line(report: AccountReport) -> str:
     """What one account contributed, in one line."""
-    from invoicetui.service.documents import (
+    from invoicetui.service.docsave import (
         DIFFERS,
         DOWNLOADED,
         OFFLINE,
