@@ -46,7 +46,7 @@ PROVIDER_KEYS: dict[str, tuple[str, ...]] = {
 TOKEN_KEYS = ("token_env", "token_command", "token")
 WALDUR_ROLES = ("customer", "provider")
 TOP_LEVEL_KEYS = ("accounts", "ui", "keys")
-UI_KEYS = ("theme",)
+UI_KEYS = ("theme", "downloads")
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|s)", re.IGNORECASE)
@@ -63,6 +63,7 @@ class Config:
     theme: str | None
     keys: dict[str, str] = field(default_factory=dict)
     path: Path = field(default_factory=Path)
+    downloads: Path | None = None  # [ui] downloads: where the TUI saves documents and exports
 
     def account(self, name: str) -> AccountConfig | None:
         return next((a for a in self.accounts if a.name == name), None)
@@ -213,7 +214,22 @@ class _Loader:
             accounts.append(account)
         theme = self.load_ui(data.get("ui"))
         keys = self.load_keys(data.get("keys"))
-        return Config(accounts=accounts, theme=theme, keys=keys, path=self.path)
+        downloads = self.load_downloads(data.get("ui"))
+        return Config(
+            accounts=accounts, theme=theme, keys=keys, path=self.path, downloads=downloads
+        )
+
+    def load_downloads(self, raw: object) -> Path | None:
+        value = raw.get("downloads") if isinstance(raw, dict) else None
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            span = self.table_span(re.compile(r"^\s*\[\s*ui\s*\]"))
+            raise self.fail(
+                "[ui]: key 'downloads' must be a folder such as \"~/Invoices\"",
+                self.key_line(span, "downloads"),
+            )
+        return Path(value.strip()).expanduser()
 
     def load_ui(self, raw: object) -> str | None:
         if raw is None:
@@ -224,7 +240,8 @@ class _Loader:
         for key in raw:
             if key not in UI_KEYS:
                 raise self.fail(
-                    f"[ui]: unknown key {key!r}{_suggest(key, UI_KEYS)}; known keys: theme",
+                    f"[ui]: unknown key {key!r}{_suggest(key, UI_KEYS)};"
+                    " known keys: theme, downloads",
                     self.key_line(span, key),
                 )
         theme = raw.get("theme")

@@ -375,6 +375,14 @@ class InvoiceApp(App[int]):
             exit_on_error=False,
         )
 
+    def detail_clients(self) -> DetailClients:
+        """One open client per account, for details and document downloads alike."""
+        if self._detail_clients is None:
+            from invoicetui.service.loading import DetailClients
+
+            self._detail_clients = DetailClients()
+        return self._detail_clients
+
     async def _load_detail(
         self, account: AccountConfig, summary: Invoice, target: MessagePump
     ) -> None:
@@ -384,11 +392,9 @@ class InvoiceApp(App[int]):
         asked, self._last_detail_request = self._last_detail_request, monotonic()
         if self._last_detail_request - asked < DETAIL_DEBOUNCE:
             await asyncio.sleep(DETAIL_DEBOUNCE)  # moving: a newer request cancels this one
-        if self._detail_clients is None:
-            self._detail_clients = service.DetailClients()
         try:
             invoice = await service.load_invoice_detail(
-                account, self.cache, summary, offline=offline, clients=self._detail_clients
+                account, self.cache, summary, offline=offline, clients=self.detail_clients()
             )
             target.post_message(msg.DetailsLoaded(invoice))
         except ProviderError as error:
@@ -413,7 +419,7 @@ class InvoiceApp(App[int]):
         self.run_worker(build, name="export", group="export", thread=True)
 
     def deliver_export(self, event: msg.ExportReady) -> str | None:
-        directory = self.export_dir or _downloads_dir()
+        directory = self.setup.downloads or self.export_dir or _downloads_dir()
         return self.deliver_text(
             io.StringIO(event.text),
             save_directory=directory,

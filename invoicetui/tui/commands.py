@@ -21,6 +21,24 @@ ACTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Copy invoice URL", "Copy the highlighted invoice's URL (OSC 52)", "copy_url", "copy-url"),
     ("Open invoice URL", "Open the invoice's URL and show it", "open_url", "open-url"),
     ("Export visible rows as CSV", "Save the rows on screen as a CSV file", "export", "export"),
+    (
+        "Save invoice documents",
+        "The highlighted invoice's PDFs to the downloads folder, or where they live",
+        "save_documents",
+        "save-documents",
+    ),
+    (
+        "Export visible rows as a ledger journal",
+        "hledger/ledger: one transaction per invoice, to the downloads folder",
+        "export_journal('ledger')",
+        "",
+    ),
+    (
+        "Export visible rows as a beancount journal",
+        "bean-check loads it: one transaction per invoice, to the downloads folder",
+        "export_journal('beancount')",
+        "",
+    ),
     ("Filter invoices", "Filter on id, account, description and status", "filter", "filter"),
     ("Sort by next column", "Choose the sort column", "sort", "sort"),
     ("Reverse sort", "Flip the sort direction", "sort_reverse", "sort-reverse"),
@@ -53,7 +71,7 @@ class InvoiceCommands(Provider):
             return
         keymap = dict(getattr(self.app, "_keymap", {}))
         for title, help_text, action, binding_id in ACTIONS:
-            hint = f"{help_text} ({_keys_hint(binding_id, keymap)})"
+            hint = f"{help_text} ({_keys_hint(binding_id, keymap)})" if binding_id else help_text
             yield title, hint, partial(screen.run_action, action)
         yield "Show keys", "Keys for the focused pane (?)", partial(self.app.run_action, "help")
         for name, state in screen.states.items():

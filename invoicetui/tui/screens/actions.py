@@ -248,5 +248,23 @@ class MainActions(Screen[None]):
         self.status.say(f"Exporting {len(rows)} rows…")
         self._app.export_csv(rows, self)
 
+    def action_save_documents(self) -> None:
+        """d: the invoice's PDFs to the downloads folder, or where its documents live."""
+        from invoicetui.tui.paperwork import save_documents
+
+        invoice = self._need_invoice()
+        if invoice is not None:
+            save_documents(self._app, invoice, self.status.say, self)
+
+    def action_export_journal(self, style: str) -> None:
+        from invoicetui.tui.paperwork import export_journal
+
+        rows = list(self.visible_rows())
+        if not rows:
+            self.status.say("Nothing to export: no visible rows")
+            return
+        self.status.say(f"Exporting {len(rows)} rows as a {style} journal…")
+        export_journal(self._app, rows, "beancount" if style == "beancount" else "ledger", self)
+
     def scope_label(self) -> str:
         return "all accounts" if self.scope == ALL else self.scope.split(":", 1)[1]

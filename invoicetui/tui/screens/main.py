@@ -24,6 +24,7 @@ from invoicetui.core.model import Invoice
 from invoicetui.core.sanitize import clean_text
 from invoicetui.tui import messages as msg
 from invoicetui.tui.keymap import bind
+from invoicetui.tui.paperwork import DocumentsDone
 from invoicetui.tui.rows import invoice_columns, invoice_key, invoice_search_text
 from invoicetui.tui.screens.actions import MainActions
 from invoicetui.tui.screens.store import InvoiceStore, in_scope
@@ -89,6 +90,7 @@ class MainScreen(MainActions):
         bind("open-url", "open_url", "Open URL"),
         bind("toggle-detail", "toggle_detail", "Detail pane"),
         bind("export", "export", "Export CSV"),
+        bind("save-documents", "save_documents", "Save documents"),
         bind("back", "back", "Back out"),
         bind("select", "drill_in", "Drill in"),
         bind("next-invoice", "step(1)", "Next invoice"),
@@ -288,6 +290,10 @@ class MainScreen(MainActions):
     @on(msg.ExportReady)
     def _export_ready(self, event: msg.ExportReady) -> None:
         self.invoice_app.deliver_export(event)
+
+    @on(DocumentsDone)
+    def _documents_done(self, event: DocumentsDone) -> None:
+        self.status.say(event.text, event.tone)
 
     @on(DetailPane.DetailsWanted)
     def _details_wanted(self, event: DetailPane.DetailsWanted) -> None:
