@@ -10,6 +10,7 @@ to finish (not for a timer) before the picture is taken.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from unittest import mock
 
 from textual.pilot import Pilot
 from textual.widgets import Input, TabbedContent, TextArea
+from textual.worker import WorkerCancelled
 
 from invoicetui.cache import Cache
 from invoicetui.config.options import AppSetup, FetchMode
@@ -144,7 +146,9 @@ async def settle(pilot: Pilot[Any]) -> None:
             if not busy():
                 break
         # A guard, not a wait: workers end by themselves; one that never does is a bug.
-        await asyncio.wait_for(app.workers.wait_for_complete(), WORKER_LIMIT)
+        # A debounced detail load cancelled meanwhile ends as WorkerCancelled: that is an end.
+        with contextlib.suppress(WorkerCancelled):
+            await asyncio.wait_for(app.workers.wait_for_complete(), WORKER_LIMIT)
     for screen in app.screen_stack:
         for widget in screen.query(Input):
             widget.cursor_blink = False
