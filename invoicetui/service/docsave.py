@@ -38,10 +38,9 @@ DOWNLOADED, UNCHANGED, REPLACED = "downloaded", "unchanged", "replaced"
 DIFFERS, FAILED, SKIPPED, OFFLINE = "differs", "failed", "skipped", "offline"
 # Where the document of a provider without a PDF API lives (the CLI's line, the TUI's `d`).
 DOCUMENT_HOMES = {
-    "waldur": "Waldur has no PDF API: open the invoice in HomePort to print it",
-    "doit": "DoiT has no PDF API: the PDF is on the invoice's page in the DoiT console",
-    "zilliz": "Zilliz has no PDF API: download the PDF in the Zilliz Cloud console"
-    " (Billing > Invoices)",
+    "waldur": "Waldur has no PDF API (print the invoice from HomePort)",
+    "doit": "DoiT has no PDF API (the PDF is on the invoice's page in the DoiT console)",
+    "zilliz": "Zilliz has no PDF API (download it in the Zilliz Cloud console: Billing > Invoices)",
 }
 # After one of these, the account's other documents would fail the same way: stop asking.
 _FATAL = (AuthError, PermissionDenied, RateLimited, NetworkError)

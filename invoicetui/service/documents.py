@@ -125,7 +125,7 @@ async def _account(
     if not kinds or not report.invoices:
         if progress is not None:
             progress.planned(account.name, 0)
-        say(account.name, "no PDF API: URLs in the manifest" if not kinds else "no invoices")
+        say(account.name, "no PDF API" if not kinds else "no invoices")
         return report
     jobs = [(inv, kind) for inv in report.invoices for kind in kinds]
     if progress is not None:

@@ -104,7 +104,7 @@ async def test_d_elsewhere_says_where_the_document_lives_and_copies_the_url(
         assert invoice is not None and invoice.provider == "doit" and invoice.url
         await pilot.press("d")
         assert main.status.message == (
-            "DoiT has no PDF API: the PDF is on the invoice's page in the DoiT console;"
+            "DoiT has no PDF API (the PDF is on the invoice's page in the DoiT console);"
             f" copied its URL {invoice.url}"
         )
         assert app.clipboard == invoice.url
@@ -114,7 +114,7 @@ async def test_d_elsewhere_says_where_the_document_lives_and_copies_the_url(
         zilliz = main.shown_invoice()
         assert zilliz is not None and zilliz.provider == "zilliz"
         await pilot.press("d")
-        assert main.status.message.startswith("Zilliz has no PDF API: download the PDF in")
+        assert main.status.message.startswith("Zilliz has no PDF API (download it in the")
         assert f"(invoice {zilliz.label} has no URL)" in main.status.message
 
 
