@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
-from textual.message_pump import MessagePump
 
 from invoicetui.config.options import FetchMode
 from invoicetui.core.errors import ProviderError
@@ -23,7 +24,7 @@ from invoicetui.tui.terminal import SSH_VARIABLES
 if TYPE_CHECKING:
     from invoicetui.config.accounts import AccountConfig
     from invoicetui.service.docsave import DocumentResult
-    from invoicetui.tui.app import InvoiceApp
+    from invoicetui.tui.loader import Loader
 
 Tone = Literal["info", "success", "error"]
 Say = Callable[[str, Tone], None]
@@ -39,44 +40,39 @@ class DocumentsDone(Message):
         self.tone = tone
 
 
-def downloads_dir(app: InvoiceApp) -> Path:
-    """[ui] downloads, else the folder exports go to (the platform's downloads folder)."""
-    from invoicetui.tui.app import _downloads_dir
-
-    return app.setup.downloads or app.export_dir or _downloads_dir()
-
-
 def over_ssh() -> bool:
     return any(os.environ.get(name) for name in SSH_VARIABLES)
 
 
-def save_documents(app: InvoiceApp, invoice: Invoice, say: Say, target: MessagePump) -> None:
+def save_documents(loader: Loader, invoice: Invoice, say: Say) -> None:
     """`d`: the invoice's PDFs into the downloads folder (a worker), or where they live."""
     from invoicetui.service.docsave import document_home, document_kinds
 
-    account = app.accounts.get(invoice.account)
+    session = loader.session
+    account = session.accounts.get(invoice.account)
     if account is None:
         say(f"Account {invoice.account} is not configured any more", "error")
         return
     if not document_kinds(invoice.provider):
         home = document_home(invoice.provider)
         if invoice.url:
-            app.copy_to_clipboard(invoice.url)
+            loader.app.copy_to_clipboard(invoice.url)
             say(f"{home}; copied its URL {invoice.url}", "success")
         else:
             say(f"{home} (invoice {invoice.label} has no URL)", "info")
         return
-    if app.setup.mode is FetchMode.OFFLINE:
+    if session.setup.mode is FetchMode.OFFLINE:
         say("Offline: documents are not downloaded (start without --offline)", "info")
         return
-    directory = downloads_dir(app)
+    directory = session.export_directory()
     say(f"Saving the documents of invoice {invoice.label}…", "info")
+    screen = loader.screen
 
     async def work() -> None:
-        target.post_message(await _save(app, account, invoice, directory))
+        screen.post_message(await _save(loader, account, invoice, directory))
 
-    app.run_worker(
-        work,  # type: ignore[arg-type]  # a callable (as in load_detail); mypy infers Never
+    loader.run_worker(
+        work,  # type: ignore[arg-type]  # a callable, not a coroutine; mypy infers Never
         name="documents",
         group="documents",
         exit_on_error=False,
@@ -84,21 +80,19 @@ def save_documents(app: InvoiceApp, invoice: Invoice, say: Say, target: MessageP
 
 
 async def _save(
-    app: InvoiceApp, account: AccountConfig, invoice: Invoice, directory: Path
+    loader: Loader, account: AccountConfig, invoice: Invoice, directory: Path
 ) -> DocumentsDone:
     from invoicetui.service.docsave import save_invoice_documents
 
     try:
-        results = await save_invoice_documents(account, invoice, directory, app.detail_clients())
+        results = await save_invoice_documents(account, invoice, directory, loader.detail_clients())
     except ProviderError as exc:
-        return DocumentsDone(
-            f"Documents not saved: {exc.with_account(account.provider, account.name)}", "error"
-        )
+        exc.with_account(account.provider, account.name)
+        return DocumentsDone(f"Documents not saved: {exc}", "error")
     except OSError as exc:
         return DocumentsDone(f"Documents not saved: cannot write {directory}: {exc}", "error")
-    return DocumentsDone(
-        *describe(invoice, results, directory / results[0].file if results else directory)
-    )
+    first = directory / results[0].file if results else directory
+    return DocumentsDone(*describe(invoice, results, first))
 
 
 def describe(invoice: Invoice, results: Sequence[DocumentResult], first: Path) -> tuple[str, Tone]:
@@ -127,21 +121,54 @@ def describe(invoice: Invoice, results: Sequence[DocumentResult], first: Path) -
     return text, "info" if differs else "success"
 
 
-def export_journal(
-    app: InvoiceApp,
-    rows: Sequence[Invoice],
-    style: Literal["ledger", "beancount"],
-    target: MessagePump,
-) -> None:
-    """The visible rows as a journal, built off the event loop, delivered as exports are."""
+def export_journal(loader: Loader, rows: Sequence[Invoice], style: str) -> None:
+    """The visible rows as a journal, built off the event loop, delivered as CSV exports are."""
     from invoicetui.service.journal import render_journal
-    from invoicetui.tui.messages import ExportReady
+    from invoicetui.tui.messages import ExportFailed, ExportReady
 
-    stamp = app.now().strftime("%Y%m%d-%H%M%S")
-    filename = f"invoices-{stamp}.{JOURNAL_SUFFIX[style]}"
+    kind: Literal["ledger", "beancount"] = "beancount" if style == "beancount" else "ledger"
+    stamp = loader.session.now().strftime("%Y%m%d-%H%M%S")
+    filename = f"invoices-{stamp}.{JOURNAL_SUFFIX[kind]}"
     chosen = tuple(rows)
+    screen = loader.screen
 
     def build() -> None:
-        target.post_message(ExportReady(render_journal(chosen, style), len(chosen), filename))
+        try:
+            text = render_journal(chosen, kind)
+        except (ArithmeticError, ValueError) as exc:
+            screen.post_message(ExportFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        screen.post_message(ExportReady(text, len(chosen), filename))
 
-    app.run_worker(build, name="export", group="export", thread=True, exit_on_error=False)
+    loader.run_worker(build, name="export", group="export", thread=True, exit_on_error=False)
+
+
+class JournalCommands(Provider):
+    """Palette entries without a key: the visible rows as a ledger or beancount journal."""
+
+    ENTRIES = (
+        ("ledger", "Export visible rows as a ledger journal",
+         "For hledger / ledger: one transaction per invoice, saved like the CSV export"),
+        ("beancount", "Export visible rows as a beancount journal",
+         "bean-check loads it: one transaction per invoice, saved like the CSV export"),
+    )  # fmt: skip
+
+    def _entries(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        if not hasattr(screen, "action_export_journal"):
+            return []
+        return [
+            (title, help_text, partial(self.app.run_action, f"export_journal({style!r})", screen))
+            for style, title, help_text in self.ENTRIES
+        ]
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._entries():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._entries():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
