@@ -25,6 +25,6 @@ def test_a_bad_downloads_value_names_its_line(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text(ACCOUNT + "[ui]\ndownloads = 3\n")
     with pytest.raises(
-        ConfigError, match=r"config.toml:6: \[ui\]: key 'downloads' must be a folder"
+        ConfigError, match=r"config.toml:6: \[ui\]: key 'downloads' must be the path of a directory"
     ):
         load_config(path)
