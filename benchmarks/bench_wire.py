@@ -9,6 +9,10 @@ build Invoices. Pages are the demo fakes' real shapes: DoiT invoices with their 
 (demo/doit_data.scale_invoice), Zilliz v2 invoices in cents.
 
     python benchmarks/bench_wire.py [--quick] [--records N] [--runs N]
+
+Result (2026-12-03, 100k records, 3 runs, load average 13 on 2 cores): pydantic 1.27x the
+normalizer for DoiT (22.1 s against 17.5 s), 1.21x for Zilliz (33.0 s against 27.2 s); the
+TypeAdapter call alone 0.57x and 0.58x. Above the 1.2x bar, so the normalizers stay.
 """
 
 from __future__ import annotations
