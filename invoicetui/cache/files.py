@@ -100,7 +100,7 @@ def check_dirs(directory: Path, accounts_dir: Path) -> list[str]:
     """
     problems: list[str] = []
     uid = os.getuid() if hasattr(os, "getuid") else None
-    with contextlib.suppress(FileNotFoundError):
+    with contextlib.suppress(OSError):  # absent or unreadable: the open says why
         st = accounts_dir.stat()
         if uid is not None and st.st_uid != uid:
             problems.append(
@@ -109,7 +109,7 @@ def check_dirs(directory: Path, accounts_dir: Path) -> list[str]:
             )
         elif stat.S_IMODE(st.st_mode) & 0o077:
             os.chmod(accounts_dir, 0o700)
-    with contextlib.suppress(FileNotFoundError):
+    with contextlib.suppress(OSError):  # absent or unreadable: the open says why
         st = directory.stat()
         mode = stat.S_IMODE(st.st_mode)
         if uid is not None and st.st_uid != uid:
