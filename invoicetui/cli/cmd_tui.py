@@ -25,6 +25,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
             keys=dict(config.keys) if config else {},
             mouse=not args.no_mouse,
             config_path=resolved.config_path,
+            budgets=dict(getattr(config, "budgets", None) or {}),
+            rates=getattr(config, "rates", None),
+            groups=dict(getattr(config, "groups", None) or {}),
         )
         from invoicetui.tui.app import run
 

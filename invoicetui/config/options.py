@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from invoicetui.config.accounts import AccountConfig
 
@@ -29,3 +31,7 @@ class AppSetup:
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), from [keys]
     mouse: bool = True
     config_path: Path | None = None
+    # The insight views' optional tables ([budgets], [rates], [groups]; see CONTRACT).
+    budgets: dict[str, Decimal] = field(default_factory=dict)
+    rates: Any = None  # config Rates (base, rates) or None
+    groups: dict[str, str] = field(default_factory=dict)

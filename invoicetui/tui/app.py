@@ -38,6 +38,7 @@ from invoicetui.tui import messages as msg
 from invoicetui.tui.commands import InvoiceCommands
 from invoicetui.tui.keymap import apply_keymap, bind, key_clashes
 from invoicetui.tui.terminal import can_show_browser, terminal_problem
+from invoicetui.tui.views import open_view, view_bindings
 
 if TYPE_CHECKING:
     from invoicetui.service.loading import DetailClients
@@ -76,6 +77,7 @@ class InvoiceApp(App[int]):
         bind("copy-id", "copy_id", "Copy id"),
         bind("copy-url", "copy_url", "Copy URL"),
         bind("open-url", "open_url_of_invoice", "Open URL"),
+        *view_bindings(),  # the insight views, from anywhere
     ]
 
     def __init__(
@@ -151,6 +153,22 @@ class InvoiceApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def action_open_view(self, name: str) -> None:
+        """O, T, B, C: the overview, trends, breakdown and changes views."""
+        open_view(self, name)
+
+    def invoice_notes(self, invoice: Invoice) -> list[str]:
+        """What the detail pane says about an invoice: its flags, and whether it changed."""
+        from invoicetui.service.insight.flags import flags
+        from invoicetui.tui.screens.main import MainScreen
+
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is None:
+            return []
+        same = main.store.rows_of(invoice.account)
+        lines = [f"{f.mark} {f.sentence}" for f in flags(invoice, same, self.now().date())]
+        return lines + main.marks.change_sentences(invoice)
 
     def _detail_invoice(self) -> Invoice | None:
         from invoicetui.tui.screens.detail import DetailScreen
@@ -398,6 +416,42 @@ class InvoiceApp(App[int]):
             log.exception("loading invoice %s failed", summary.id)
             wrapped = ProviderError(f"unexpected error: {type(error).__name__}: {error}")
             target.post_message(msg.DetailsFailed(summary, wrapped))
+
+    def load_details(
+        self, invoices: Sequence[Invoice], target: MessagePump, done: MessagePump
+    ) -> None:
+        """Details of many invoices, one at a time in one worker: each goes to `target` (the
+        main screen keeps them), then `done` hears how it went."""
+        wanted = tuple(invoices)
+
+        async def load_all() -> None:
+            from invoicetui.service import loading as service
+
+            offline = self.setup.mode is FetchMode.OFFLINE
+            if self._detail_clients is None:
+                self._detail_clients = service.DetailClients()
+            loaded: list[Invoice] = []
+            failed: list[str] = []
+            for summary in wanted:
+                account = self.accounts.get(summary.account)
+                if account is None:
+                    continue
+                try:
+                    invoice = await service.load_invoice_detail(
+                        account, self.cache, summary, offline=offline,
+                        clients=self._detail_clients,
+                    )  # fmt: skip
+                except ProviderError as error:
+                    failed.append(str(error.with_account(account.provider, account.name)))
+                    continue
+                loaded.append(invoice)
+                target.post_message(msg.DetailsLoaded(invoice))
+            done.post_message(msg.DetailsBatchDone(loaded, failed))
+
+        self.run_worker(
+            load_all,  # type: ignore[arg-type]  # as in load_detail
+            name="details", group="details-batch", exclusive=True, exit_on_error=False,
+        )  # fmt: skip
 
     def export_csv(self, rows: Sequence[Invoice], target: MessagePump) -> None:
         """Build the CSV off the event loop, then deliver it (see on_export_ready)."""

@@ -6,6 +6,7 @@ failures included, into what the widgets show.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from time import monotonic
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -24,6 +25,7 @@ from invoicetui.core.model import Invoice
 from invoicetui.core.sanitize import clean_text
 from invoicetui.tui import messages as msg
 from invoicetui.tui.keymap import bind
+from invoicetui.tui.marks import Marks, compute_marks, mark_column
 from invoicetui.tui.rows import invoice_columns, invoice_key, invoice_search_text
 from invoicetui.tui.screens.actions import MainActions
 from invoicetui.tui.screens.store import InvoiceStore, in_scope
@@ -36,6 +38,8 @@ from invoicetui.tui.widgets.table import VirtualTable
 if TYPE_CHECKING:
     from invoicetui.tui.app import InvoiceApp
     from invoicetui.tui.screens.detail import DetailScreen
+
+log = logging.getLogger(__name__)
 
 NARROW_WIDTH = 140  # below this the detail pane leaves the side of the table
 FLUSH_INTERVAL = 0.2  # seconds between table updates while pages stream in
@@ -110,6 +114,9 @@ class MainScreen(MainActions):
         self._rebuild_needed = False
         self._append_queue: list[Invoice] = []
         self._appended: set[str] = set()  # accounts whose table rows came from appends
+        self.marks = Marks()  # flags and changes, shown in the table's first column
+        self._marks_running = False
+        self._marks_dirty = False
 
     @property
     def states(self) -> dict[str, AccountState]:
@@ -143,7 +150,7 @@ class MainScreen(MainActions):
                     )
                     yield Static("", id="notice", markup=False)
                     yield InvoiceTable(
-                        invoice_columns(),
+                        [mark_column(self.marks), *invoice_columns()],
                         search_text=search_text,
                         row_key=invoice_key,
                         empty_text="No invoices",
@@ -361,6 +368,43 @@ class MainScreen(MainActions):
             everything, list(self.states), today=self.invoice_app.now().date()
         )
         self._after_rows_changed()
+        self._compute_marks(everything)
+        for screen in self.app.screen_stack:  # the insight views recompute from the new data
+            data_changed = getattr(screen, "data_changed", None)
+            if callable(data_changed):
+                data_changed()
+
+    def _compute_marks(self, invoices: Sequence[Invoice]) -> None:
+        """Flags and changes for the mark column, in a thread (100k invoices); while one runs,
+        the next waits for it (pages streaming in), and then reads the newest rows."""
+        if self._marks_running:
+            self._marks_dirty = True
+            return
+        self._marks_running = True
+        app = self.invoice_app
+        today, accounts = app.now().date(), list(self.states)
+
+        def work() -> None:
+            try:
+                marks = compute_marks(invoices, today, app.cache, accounts)
+            except Exception:
+                log.exception("computing the table's marks failed")
+                marks = Marks()
+            self.post_message(msg.MarksReady(marks))
+
+        self.run_worker(work, name="marks", group="marks", thread=True, exclusive=True,
+                        exit_on_error=False)  # fmt: skip
+
+    @on(msg.MarksReady)
+    def _marks_ready(self, event: msg.MarksReady) -> None:
+        self._marks_running = False
+        if self._marks_dirty:
+            self._marks_dirty = False
+            self._compute_marks(self.store.all_invoices())
+        marks = event.marks
+        self.marks.flags, self.marks.changed, self.marks.since = (
+            marks.flags, marks.changed, marks.since)  # fmt: skip
+        self.table.redraw_rows()
 
     def _after_rows_changed(self) -> None:
         """After data, scope or filter changed: title, notice, and an empty detail if no rows."""

@@ -331,6 +331,11 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
 
     # ------------------------------------------------------------------ data
 
+    def redraw_rows(self) -> None:
+        """Cells changed without the rows changing (marks): draw the visible lines again."""
+        self._strips.clear()
+        self.refresh()
+
     def set_rows(self, rows: Sequence[R], *, keep_cursor: bool = True) -> None:
         """Replace all rows, re-applying the current sort and filter; O(n), no widget rebuilds."""
         old_row, position = self.cursor_row, self._cursor
