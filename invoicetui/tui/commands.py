@@ -56,12 +56,11 @@ class InvoiceCommands(Provider):
             hint = f"{help_text} ({_keys_hint(binding_id, keymap)})"
             yield title, hint, partial(screen.run_action, action)
         yield "Show keys", "Keys for the focused pane (?)", partial(self.app.run_action, "help")
-        from invoicetui.tui.views import VIEWS
+        from invoicetui.tui.views import VIEWS, open_view
 
         for view in VIEWS:
             hint = f"{view.help} ({_keys_hint(view.binding_id, keymap)})"
-            action = f"open_view('{view.name}')"
-            yield view.title, escape(hint), partial(self.app.run_action, action)
+            yield view.title, escape(hint), partial(open_view, self.app, view.name)
         for name, state in screen.states.items():
             yield (
                 f"Show account {name}",

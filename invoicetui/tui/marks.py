@@ -1,5 +1,6 @@
-"""Marks on invoice rows: a flag ("!") and a change since the last look ("•"), in one narrow
-column; computed off the event loop (flags over 100k invoices, change sets from the cache).
+"""Marks on invoice rows, in the table's cursor column: a flag ("!"), or a change since the last
+look ("+" new, "•" changed); computed off the event loop (flags over 100k invoices, change sets
+from the cache).
 """
 
 from __future__ import annotations
@@ -9,10 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from rich.text import Text
-
 from invoicetui.core.model import Invoice
-from invoicetui.tui.widgets.table import Column
 
 Key = tuple[str, str]
 CHANGE_MARKS = {"new": "+", "status": "•", "amount": "•"}
@@ -28,29 +26,19 @@ class Marks:
     changed: dict[Key, str] = field(default_factory=dict)  # "new" | "status" | "amount"
     since: dict[str, datetime | None] = field(default_factory=dict)  # per account
 
-    def cell(self, inv: Invoice) -> Text:
+    def gutter(self, inv: Invoice) -> str:
+        """The row's mark: "!" for a flag, else "+" new or "•" changed; "" for none."""
         key = (inv.account, inv.id)
         found = self.flags.get(key)
+        if found:
+            return str(found[0].mark)
         change = self.changed.get(key)
-        text = Text()
-        text.append(found[0].mark if found else " ", style="bold red")
-        text.append(CHANGE_MARKS.get(change, " ") if change else " ", style="bold cyan")
-        return text
+        return CHANGE_MARKS[change] if change else ""
 
     def change_sentences(self, inv: Invoice) -> list[str]:
         """What the detail pane says about a change (flags it computes for the shown invoice)."""
         change = self.changed.get((inv.account, inv.id))
         return [f"{CHANGE_MARKS[change]} {CHANGE_WORDS[change]}"] if change else []
-
-
-def mark_column(marks: Marks) -> Column[Invoice]:
-    """Two cells: flag, change. Kept at every width (priority 0)."""
-
-    def key(inv: Invoice) -> int:
-        k = (inv.account, inv.id)
-        return (2 if k in marks.flags else 0) + (1 if k in marks.changed else 0)
-
-    return Column("mark", "!•", 2, marks.cell, key, min_width=2)
 
 
 def compute_marks(

@@ -107,7 +107,9 @@ class InsightScreen(InsightPart, Screen[None], Generic[T]):
         raise NotImplementedError
 
     def on_mount(self) -> None:
-        self.recompute()
+        # After the first frame ("Computing…"): the worker then competes for the GIL with
+        # nothing the user is waiting to see.
+        self.call_after_refresh(self.recompute)
 
     # ------------------------------------------------------------------ computing
 
@@ -149,7 +151,10 @@ class InsightScreen(InsightPart, Screen[None], Generic[T]):
         """The main screen's invoices changed: recompute once they settle."""
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(RECOMPUTE_DELAY, self.recompute)
+        if RECOMPUTE_DELAY <= 0:
+            self.call_later(self.recompute)
+        else:
+            self._timer = self.set_timer(RECOMPUTE_DELAY, self.recompute)
 
     # ------------------------------------------------------------------ actions
 

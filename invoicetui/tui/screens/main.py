@@ -25,7 +25,7 @@ from invoicetui.core.model import Invoice
 from invoicetui.core.sanitize import clean_text
 from invoicetui.tui import messages as msg
 from invoicetui.tui.keymap import bind
-from invoicetui.tui.marks import Marks, compute_marks, mark_column
+from invoicetui.tui.marks import Marks, compute_marks
 from invoicetui.tui.rows import invoice_columns, invoice_key, invoice_search_text
 from invoicetui.tui.screens.actions import MainActions
 from invoicetui.tui.screens.store import InvoiceStore, in_scope
@@ -150,7 +150,7 @@ class MainScreen(MainActions):
                     )
                     yield Static("", id="notice", markup=False)
                     yield InvoiceTable(
-                        [mark_column(self.marks), *invoice_columns()],
+                        invoice_columns(),
                         search_text=search_text,
                         row_key=invoice_key,
                         empty_text="No invoices",
@@ -170,6 +170,7 @@ class MainScreen(MainActions):
         self.query_one("#filter", FilterInput).display = False
         self.query_one("#notice", Static).display = False
         self._apply_size(self.size.width, self.size.height)
+        self.table.row_mark = self.marks.gutter  # flags (!) and changes (+ •) beside the rows
         self.table.focus()
         self._update_title()
         if not app.setup.accounts:

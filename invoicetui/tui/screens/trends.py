@@ -74,7 +74,8 @@ def grid_rows(data: Trends) -> tuple[list[Text], list[GridRow], list[TrendRow]]:
             if total is None:
                 cells.append(Cell(muted("—")))
                 continue
-            text = muted(money_str(total), "italic dim") if month.to_date else Text(money_str(total))
+            amount = money_str(total)
+            text = muted(amount, "italic dim") if month.to_date else Text(amount)
             if m in trend.anomalies:
                 text = Text(f"{money_str(total)}!", style="bold red")
             label = f"{name} · {code} · {month_name(month)}{' to date' if month.to_date else ''}"
