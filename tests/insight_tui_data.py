@@ -12,9 +12,11 @@ from tui_fakes import ACME, HPC, VECTOR, FakeService, snapshot
 from invoicetui.core.model import Invoice, LineItem, Status
 
 
-def inv(account: str, provider: str, id_: str, month: tuple[int, int], total: str, *,
-        status: Status = Status.PAID, due: date | None = None, currency: str = "USD",
-        owed: str | None = None, items: tuple[LineItem, ...] = (), **kw: Any) -> Invoice:  # fmt: skip
+def inv(
+    account: str, provider: str, id_: str, month: tuple[int, int], total: str, *,
+    status: Status = Status.PAID, due: date | None = None, currency: str = "USD",
+    owed: str | None = None, items: tuple[LineItem, ...] = (), **kw: Any,
+) -> Invoice:  # fmt: skip
     first = date(*month, 1)
     return Invoice(
         account=account, provider=provider, id=id_, number=id_.upper(), status=status,

@@ -252,8 +252,10 @@ SCENES: tuple[Scene, ...] = (
     Scene("breakdown_120x36", MAIN, (press("B"),), screenshot=True),
     Scene("breakdown_80x24", SMALL, (press("B"),)),
     Scene("breakdown_items", MAIN, (press("B", "enter"),)),
-    Scene("changes_120x36", MAIN, (press("C"),), screenshot=True),
-    Scene("changes_80x24", SMALL, (press("C"),)),
+    # A second refresh of the demo: one DoiT invoice has been paid meanwhile.
+    Scene("changes_120x36", MAIN, (press("R"), press("C")), screenshot=True),
+    Scene("changes_80x24", SMALL, (press("R"), press("C"))),
+    Scene("changes_marks", MAIN, (press("R"),)),
     Scene("view_help", MAIN, (press("T", "question_mark"),)),
 )  # fmt: skip
 

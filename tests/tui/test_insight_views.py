@@ -389,3 +389,49 @@ async def test_a_view_recomputes_when_the_data_changes(
         grid = view.query_one("#owed", FigureGrid)
         usd = [h.plain for h in grid.headers].index("USD")
         assert grid.rows[row_of("overdue_31_60")].cells[usd].keys == frozenset()
+
+
+async def test_changes_view_lists_the_saved_changes_and_the_table_marks_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from invoicetui.core.changeset import Brief, SavedChanges
+    from invoicetui.service.insight.changes import diff
+
+    before = acme_invoices()
+    late = next(i for i in before if i.id == "late-45")
+    paid = inv(ACME.name, "palette", "late-45", (2026, 9), "300", status=Status.PAID)
+    new = inv(ACME.name, "palette", "brand-new", (2026, 11), "12", status=Status.OPEN)
+    after = [paid if i.id == "late-45" else i for i in before] + [new]
+    changes = diff(before, after)
+    assert changes.status_changed[0][0] == Brief.of(late)
+    saved = SavedChanges(changes, datetime(2026, 11, 15, 9, 30, tzinfo=UTC),
+                         datetime(2026, 11, 10, 14, 2, tzinfo=UTC))  # fmt: skip
+    install(monkeypatch, acme=after)
+    app = make_app(tmp_path, accounts=ACCOUNTS)
+
+    def load_changes(account: str) -> SavedChanges | None:
+        return saved if account == ACME.name else None
+
+    monkeypatch.setattr(app.cache, "load_changes", load_changes, raising=False)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        main = main_screen(app)
+        assert main.marks.gutter(new) == "+"
+        assert main.marks.gutter(paid) == "•"
+        view = await open_view(pilot, "C")
+        assert isinstance(view, ChangesScreen)
+        text = screen_text(app)
+        assert "Changes since Tue 14:02" in text  # 2026-11-10 was a Tuesday
+        assert "OPEN → PAID" in text and "NEW" in text and "STATUS" in text
+        assert [r.kind for r in view.table.rows_visible] == ["status", "amount", "new"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.invoice is not None and app.screen.invoice.id == "late-45"
+        assert "status changed" in screen_text(app)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)

@@ -33,6 +33,7 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
     ("overdue_over_60", "Overdue > 60 d", "overdue over 60 days"),
     ("due_7", "Due within 7 d", "due within 7 days"),
     ("due_30", "Due within 30 d", "due within 30 days"),
+    ("credit", "Credit to you", "credit (negative balances, owed to you)"),
 )
 LEVEL_WORDS = {"ok": ("ok", ""), "warn": ("WARN > 80 %", "bold yellow"),
                "over": ("OVER BUDGET", "bold red")}  # fmt: skip
@@ -67,6 +68,8 @@ def owed_rows(data: Overview) -> tuple[list[Text], list[GridRow]]:
     headers = [Text(clean_text(c.currency, one_line=True), style="bold") for c in data.currencies]
     rows: list[GridRow] = []
     for attr, label, noun in FIGURES:
+        if attr == "credit" and not any(c.credit.count for c in data.currencies):
+            continue  # credits are rare (DoiT): a row of dashes would only be noise
         overdue = attr.startswith("overdue")
         cells = []
         for cur in data.currencies:

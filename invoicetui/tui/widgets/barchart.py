@@ -13,7 +13,7 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.widget import Widget
 
-from invoicetui.tui.rows import money_str
+from invoicetui.tui.rows import money_str, without_colour
 from invoicetui.tui.widgets.figures import muted
 
 FILLS = ("█", "▓", "▒", "▚", "▞", "▤", "▥", "▦")
@@ -71,6 +71,8 @@ class BarChart(Widget):
         if data is None or not data.months:
             return Text("No months to chart", style="italic")
         text = Text("\n").join(self.lines(data, self.content_size.width, self.content_size.height))
+        if self.app.no_color:  # the fill characters tell the series apart
+            text = without_colour(text)
         text.no_wrap = True
         text.overflow = "ellipsis"
         return text

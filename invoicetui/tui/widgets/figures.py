@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from invoicetui.config.keys import DEFAULT_KEYS
+from invoicetui.tui.rows import without_colour
 
 Keys = frozenset[tuple[str, str]]
 LABEL_MAX = 24  # row labels are cut (…) beyond this
@@ -204,15 +205,17 @@ class FigureGrid(Widget, can_focus=True):
                 header.append("›", style="dim")
             table.add_column(header, justify="right", no_wrap=True)
         cursor_style = "reverse bold" if self.has_focus else "underline"
+        # NO_COLOR: Textual greys colours by luminance (red turns dark grey); bold stays.
+        plain_style = without_colour if self.app.no_color else (lambda t: t)
         for y in self.shown_rows(self.content_size.height):
             grid_row = self.rows[y]
             cells: list[Text] = []
             for x in columns:
-                text = grid_row.cells[x].text.copy() if x < len(grid_row.cells) else Text("")
+                text = plain_style(grid_row.cells[x].text) if x < len(grid_row.cells) else Text("")
                 if (y, x) == (self.row, self.column):
                     text.stylize(cursor_style)
                 cells.append(text)
-            label = grid_row.label.copy()
+            label = plain_style(grid_row.label.copy())
             if y == self.row:
                 label.stylize("bold")
             table.add_row(label, *cells)
