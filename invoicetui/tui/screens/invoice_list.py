@@ -5,7 +5,7 @@ goes back to the view it came from.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,6 +19,7 @@ from invoicetui.core.sanitize import clean_text
 from invoicetui.tui.keymap import bind
 from invoicetui.tui.rows import invoice_columns, invoice_key, invoice_search_text
 from invoicetui.tui.screens.insight import InsightPart, current_invoices, main_screen
+from invoicetui.tui.widgets.figures import Cell
 from invoicetui.tui.widgets.table import VirtualTable
 
 Keys = frozenset[tuple[str, str]]
@@ -113,3 +114,11 @@ class InvoiceListScreen(InsightPart, Screen[None]):
             details_wanted=main.want_details,
         )  # fmt: skip
         self.app.push_screen(screen, back)
+
+
+def open_figure(screen: Screen[Any], cell: Cell) -> None:
+    """The invoices behind a figure, in the invoice table (or say there are none)."""
+    if not cell.keys:
+        screen.notify("No invoices behind this figure", markup=False)
+        return
+    screen.app.push_screen(InvoiceListScreen(cell.title or "Invoices", cell.keys))

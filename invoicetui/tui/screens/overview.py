@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -22,6 +21,7 @@ from invoicetui.service.insight.budgets import Approx, BudgetLine, approx_total,
 from invoicetui.service.insight.overview import Figure, Overview, overview
 from invoicetui.tui.rows import money_str
 from invoicetui.tui.screens.insight import InsightScreen
+from invoicetui.tui.screens.invoice_list import open_figure
 from invoicetui.tui.widgets.figures import Cell, FigureGrid, GridRow, muted
 
 MISSING = muted("—")
@@ -192,13 +192,3 @@ class OverviewScreen(InsightScreen[OverviewData]):
     @on(FigureGrid.Chosen)
     def _chosen(self, event: FigureGrid.Chosen) -> None:
         open_figure(self, event.cell)
-
-
-def open_figure(screen: Any, cell: Cell) -> None:
-    """The invoices behind a figure, in the invoice table (or say there are none)."""
-    from invoicetui.tui.screens.invoice_list import InvoiceListScreen
-
-    if not cell.keys:
-        screen.notify("No invoices behind this figure", markup=False)
-        return
-    screen.app.push_screen(InvoiceListScreen(cell.title or "Invoices", cell.keys))

@@ -20,7 +20,7 @@ from invoicetui.service.insight.trends import ANOMALY_RULE, Month, TrendRow, Tre
 from invoicetui.tui.keymap import bind
 from invoicetui.tui.rows import money_str
 from invoicetui.tui.screens.insight import InsightScreen
-from invoicetui.tui.screens.overview import open_figure
+from invoicetui.tui.screens.invoice_list import open_figure
 from invoicetui.tui.widgets.barchart import BarChart, ChartData, Series
 from invoicetui.tui.widgets.figures import Cell, FigureGrid, GridRow, muted
 
