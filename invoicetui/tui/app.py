@@ -155,7 +155,7 @@ class InvoiceApp(App[int]):
         self.push_screen(HelpScreen.for_screen(self.screen))
 
     def action_open_view(self, name: str) -> None:
-        """O, T, B, C: the overview, trends, breakdown and changes views."""
+        """T, B, C: the trends, breakdown and changes views."""
         open_view(self, name)
 
     def invoice_notes(self, invoice: Invoice) -> list[str]:

@@ -28,9 +28,6 @@ class ViewSpec:
 
 
 VIEWS: tuple[ViewSpec, ...] = (
-    ViewSpec("overview", "view-overview", "Overview: what is owed",
-             "Outstanding, overdue by age and due soon, per currency and account",
-             "invoicetui.tui.screens.overview:OverviewScreen"),
     ViewSpec("trends", "view-trends", "Trends: month by month",
              "Monthly totals per account for 12 months, changes and anomalies, a chart",
              "invoicetui.tui.screens.trends:TrendsScreen"),
