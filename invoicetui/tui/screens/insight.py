@@ -123,8 +123,9 @@ class InsightScreen(InsightPart, Screen[None], Generic[T]):
         def work() -> None:
             self.post_message(Computed(generation, self.compute(invoices, today)))
 
+        # Not exclusive (a thread cannot be stopped): the generation drops stale results.
         self.run_worker(work, name=f"view {self.VIEW}", group=f"view-{self.VIEW}",
-                        thread=True, exclusive=True, exit_on_error=False)  # fmt: skip
+                        thread=True, exit_on_error=False)  # fmt: skip
 
     def compute(self, invoices: Sequence[Invoice], today: date) -> T:
         """In a worker thread: pure computations only, no widgets."""

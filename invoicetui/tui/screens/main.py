@@ -393,7 +393,8 @@ class MainScreen(MainActions):
                 marks = Marks()
             self.post_message(msg.MarksReady(marks))
 
-        self.run_worker(work, name="marks", group="marks", thread=True, exclusive=True,
+        # Not exclusive: a thread cannot be stopped, and the guard above already keeps one.
+        self.run_worker(work, name="marks", group="marks", thread=True,
                         exit_on_error=False)  # fmt: skip
 
     @on(msg.MarksReady)
