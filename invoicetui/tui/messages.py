@@ -91,6 +91,14 @@ class ExportReady(Message):
         self.filename = filename
 
 
+class ExportFailed(Message):
+    """Building the CSV failed (reported in the status bar; the app keeps running)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
 class DetailsBatchDone(Message):
     """Details of many invoices were asked for (the breakdown's line items): all are in."""
 
@@ -101,7 +109,7 @@ class DetailsBatchDone(Message):
 
 
 class MarksReady(Message):
-    """Flags and changes of every invoice, for the table's mark column."""
+    """Flags and changes of every invoice, for the table's marks."""
 
     def __init__(self, marks: Marks) -> None:
         super().__init__()

@@ -12,7 +12,8 @@ from insight_tui_data import ACCOUNTS, acme_invoices, install, inv
 from tui_fakes import ACME, NARROW, NOW, SIZE, main_screen, make_app, screen_text, settle
 
 from invoicetui.core.model import Status
-from invoicetui.tui.commands import InvoiceCommands
+from invoicetui.tui.commands import command
+from invoicetui.tui.palette import InvoiceCommands
 from invoicetui.tui.screens.breakdown import BreakdownScreen
 from invoicetui.tui.screens.changes import ChangesScreen
 from invoicetui.tui.screens.detail import DetailScreen
@@ -50,7 +51,9 @@ async def test_every_view_opens_by_its_key_and_by_the_palette(
         provider = InvoiceCommands(app.screen)
         commands = {title: call for title, _, call in provider._commands()}
         spec = next(v for v in VIEWS if v.name == name)
-        commands[spec.title]()
+        title = command(spec.binding_id).title
+        assert title is not None
+        await commands[title]()  # what the palette runs: the key's own action
         await settle(pilot)
         assert isinstance(app.screen, VIEW_SCREENS[name])
 
@@ -274,7 +277,7 @@ async def test_changes_view_lists_the_saved_changes_and_the_table_marks_them(
     def load_changes(account: str) -> SavedChanges | None:
         return saved if account == ACME.name else None
 
-    monkeypatch.setattr(app.cache, "load_changes", load_changes, raising=False)
+    monkeypatch.setattr(app.session.cache, "load_changes", load_changes, raising=False)
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         await settle(pilot)

@@ -23,6 +23,7 @@ from invoicetui.tui import messages as msg
 from invoicetui.tui.keymap import bind
 from invoicetui.tui.rows import money_str
 from invoicetui.tui.screens.insight import InsightScreen
+from invoicetui.tui.session import Session
 from invoicetui.tui.widgets.figures import Cell, FigureGrid, GridRow, muted
 
 By = Literal["project", "kind", "group"]
@@ -118,8 +119,8 @@ class BreakdownScreen(InsightScreen[Breakdown]):
     BreakdownScreen #groups { height: 1fr; }
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
         self.by: By = "project"
         self.period: Period | None = None
         self.behind: list[Group | None] = []
@@ -143,7 +144,7 @@ class BreakdownScreen(InsightScreen[Breakdown]):
         period = self.period or Period(date(today.year, today.month, 1))
         last = add_months(period.last, 1).replace(day=1)
         end = date.fromordinal(last.toordinal() - 1)
-        return breakdown(invoices, self.by, self.invoice_app.setup.groups, period.first, end)
+        return breakdown(invoices, self.by, self.session.setup.groups, period.first, end)
 
     def show(self, result: Breakdown) -> None:
         headers, rows, self.behind = grid_rows(result)
@@ -161,7 +162,7 @@ class BreakdownScreen(InsightScreen[Breakdown]):
             names = ", ".join(clean_text(a, one_line=True) for a in result.without_items)
             note = (f"No line items for {names}: each is one group with its invoice totals "
                     "(Zilliz has none; d loads the others' details).")  # fmt: skip
-        if self.by == "group" and not self.invoice_app.setup.groups:
+        if self.by == "group" and not self.session.setup.groups:
             note = "No [groups] configured: everything is (no group). " + note
         self.query_one("#breakdown-note", Static).update(note)
 
@@ -209,7 +210,7 @@ class BreakdownScreen(InsightScreen[Breakdown]):
             self.notify("Every invoice of this period has its details loaded", markup=False)
             return
         self.status_line(f"Loading the details of {len(wanted)} invoices…")
-        self.invoice_app.load_details(wanted, self.main, self)
+        self.main.loader.load_details(wanted, self)
 
     @on(msg.DetailsBatchDone)
     def _details_done(self, event: msg.DetailsBatchDone) -> None:

@@ -126,13 +126,13 @@ class ChangesScreen(InsightScreen[ChangesData]):
 
     def compute(self, invoices: Sequence[Invoice], today: date) -> ChangesData:
         """In a thread: read each account's saved change set from the cache."""
-        cache = self.invoice_app.cache
+        cache = self.session.cache
         load = getattr(cache, "load_changes", None)
         rows: list[ChangeRow] = []
         since: list[datetime] = []
         at: list[datetime] = []
         found = 0
-        for account in self.invoice_app.accounts:
+        for account in self.session.accounts:
             saved = load(account) if load is not None else None
             if saved is None:
                 continue
@@ -146,7 +146,7 @@ class ChangesScreen(InsightScreen[ChangesData]):
 
     def show(self, result: ChangesData) -> None:
         table = self.table
-        tz = self.invoice_app.tz
+        tz = self.session.tz
         table.empty_text = (
             "Nothing changed at the last refresh" if result.accounts
             else "No refresh compared yet: changes show after the next refresh (R)"
@@ -175,4 +175,7 @@ class ChangesScreen(InsightScreen[ChangesData]):
         if found is None:
             self.notify(f"Invoice {row.label} is no longer listed", markup=False)
             return
-        self.app.push_screen(DetailScreen([found], 0, details_wanted=self.main.want_details))
+        main = self.main
+        self.app.push_screen(DetailScreen(
+            [found], 0, details_wanted=main.want_details, notes=main.invoice_notes
+        ))  # fmt: skip

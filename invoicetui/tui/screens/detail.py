@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from invoicetui.core.model import Invoice
+from invoicetui.tui import invoice_actions
 from invoicetui.tui.keymap import bind
 from invoicetui.tui.widgets.detail import DetailPane
 
@@ -37,6 +38,9 @@ class DetailScreen(Screen[Invoice | None]):
         bind("previous-invoice", "step(-1)", "Previous", show=True),
         bind("back", "back", "Back", show=True),
         bind("select", "select", "Line items", show=True),
+        bind("copy-id", "copy_id", "Copy id"),
+        bind("copy-url", "copy_url", "Copy URL"),
+        bind("open-url", "open_url", "Open URL"),
     ]
 
     DEFAULT_CSS = """
@@ -57,6 +61,7 @@ class DetailScreen(Screen[Invoice | None]):
         index: int = 0,
         *,
         details_wanted: Callable[[Invoice], object] | None = None,
+        notes: Callable[[Invoice], list[str]] | None = None,
         name: str | None = None,
         id: str | None = None,
     ) -> None:
@@ -64,6 +69,7 @@ class DetailScreen(Screen[Invoice | None]):
         self._source = invoices
         self._overrides: dict[tuple[str, str], Invoice] = {}
         self._details_wanted = details_wanted
+        self._notes = notes
         listed = self.invoices
         self._index = max(0, min(index, len(listed) - 1)) if listed else 0
         self._key = invoice_key(listed[self._index]) if listed else None
@@ -101,7 +107,9 @@ class DetailScreen(Screen[Invoice | None]):
     # ------------------------------------------------------------------ compose & show
 
     def compose(self) -> ComposeResult:
-        yield DetailPane(id="detail-pane")
+        pane = DetailPane(id="detail-pane")
+        pane.notes = self._notes
+        yield pane
         yield Footer()
 
     def on_mount(self) -> None:
@@ -156,6 +164,27 @@ class DetailScreen(Screen[Invoice | None]):
             self.pane.query_one("#detail-tabs").query_one("Tabs").focus()
             return
         self.dismiss(self.invoice)
+
+    def _say(self, text: str, tone: invoice_actions.Tone) -> None:
+        self.notify(text, markup=False)
+
+    def action_copy_id(self) -> None:
+        if self.invoice is not None:
+            invoice_actions.copy_id(self.app, self.invoice, self._say)
+
+    def action_copy_url(self) -> None:
+        if self.invoice is not None:
+            invoice_actions.copy_url(self.app, self.invoice, self._say)
+
+    def action_open_url(self) -> None:
+        if self.invoice is not None:
+            invoice_actions.open_url(self.app, self.invoice, self._say)
+
+    @on(DetailPane.LineItemChosen)
+    def _show_line_item(self, event: DetailPane.LineItemChosen) -> None:
+        from invoicetui.tui.screens.line_item import LineItemScreen  # on first use only
+
+        self.app.push_screen(LineItemScreen(event.item, event.currency, event.position))
 
     @on(DetailPane.DetailsWanted)
     def _details_wanted_here(self, event: DetailPane.DetailsWanted) -> None:

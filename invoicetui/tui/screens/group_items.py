@@ -105,7 +105,9 @@ class GroupItemsScreen(InsightPart, Screen[None]):
         if pair is None:
             return
         main = main_screen(self)
-        self.app.push_screen(DetailScreen([pair[0]], 0, details_wanted=main.want_details))
+        self.app.push_screen(DetailScreen(
+            [pair[0]], 0, details_wanted=main.want_details, notes=main.invoice_notes
+        ))  # fmt: skip
 
 
 _ = Text  # rich Text is the cell type of item_columns

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,8 +21,9 @@ from invoicetui.tui.keymap import bind
 from invoicetui.tui.views import view_bindings
 
 if TYPE_CHECKING:
-    from invoicetui.tui.app import InvoiceApp
+    from invoicetui.tui.screens.browser import Browser
     from invoicetui.tui.screens.main import MainScreen
+    from invoicetui.tui.session import Session
 
 T = TypeVar("T")
 RECOMPUTE_DELAY = 0.5  # seconds: pages streaming in cause one recompute, not one per page
@@ -33,6 +34,7 @@ class InsightPart:
 
 
 def main_screen(screen: Screen[Any]) -> MainScreen:
+    """The invoice browser under the views: it holds the invoices they are computed from."""
     from invoicetui.tui.screens.main import MainScreen
 
     for candidate in reversed(screen.app.screen_stack):
@@ -41,7 +43,7 @@ def main_screen(screen: Screen[Any]) -> MainScreen:
     raise LookupError("the main screen is not on the stack")
 
 
-def current_invoices(main: MainScreen) -> list[Invoice]:
+def current_invoices(main: Browser) -> list[Invoice]:
     """Every invoice the main screen holds, with the details loaded so far in place."""
     details = main.store.details
     rows = main.store.all_invoices()
@@ -80,22 +82,19 @@ class InsightScreen(InsightPart, Screen[None], Generic[T]):
     InsightScreen .view-note { height: auto; padding: 0 1; color: $text-muted; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__(classes="insight-view")
+        self.session = session
         self._generation = 0
         self._timer: Timer | None = None
         self.result: T | None = None
-
-    @property
-    def invoice_app(self) -> InvoiceApp:
-        return cast("InvoiceApp", self.app)
 
     @property
     def main(self) -> MainScreen:
         return main_screen(self)
 
     def today(self) -> date:
-        return self.invoice_app.now().date()
+        return self.session.now().date()
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)

@@ -111,7 +111,7 @@ class InvoiceListScreen(InsightPart, Screen[None]):
 
         screen = DetailScreen(
             lambda: table.rows_visible, max(0, table.cursor_index),
-            details_wanted=main.want_details,
+            details_wanted=main.want_details, notes=main.invoice_notes,
         )  # fmt: skip
         self.app.push_screen(screen, back)
 

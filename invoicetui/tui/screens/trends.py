@@ -21,6 +21,7 @@ from invoicetui.tui.keymap import bind
 from invoicetui.tui.rows import money_str
 from invoicetui.tui.screens.insight import InsightScreen
 from invoicetui.tui.screens.invoice_list import open_figure
+from invoicetui.tui.session import Session
 from invoicetui.tui.widgets.barchart import BarChart, ChartData, Series
 from invoicetui.tui.widgets.figures import Cell, FigureGrid, GridRow, muted
 
@@ -111,8 +112,8 @@ class TrendsScreen(InsightScreen[Trends]):
     TrendsScreen #trend-chart { height: 12; border-top: solid $panel-lighten-2; }
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
         self.series: list[TrendRow] = []
         self.by_currency = False
 

@@ -87,11 +87,22 @@ class DetailPane(Vertical):
             super().__init__()
             self.invoice = invoice
 
+    class LineItemChosen(Message):
+        """Enter on a line item: the screen shows all of it (widgets push no screens)."""
+
+        def __init__(self, item: LineItem, currency: str | None, position: tuple[int, int]) -> None:
+            super().__init__()
+            self.item = item
+            self.currency = currency
+            self.position = position
+
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.invoice: Invoice | None = None
+        # What to say about an invoice besides its facts (flags, changes), if anyone knows.
+        self.notes: Callable[[Invoice], list[str]] | None = None
         self.position: tuple[int, int] | None = None
         self._pending: tuple[str, str] | None = None
         self._raw_for: Invoice | None = None
@@ -272,8 +283,7 @@ class DetailPane(Vertical):
         self.query_one("#detail-facts", Static).update(pairs_table(facts, width))
         self.query_one("#detail-money", Static).update(pairs_table(amounts, width, right=True))
         self._notice("Loading details…" if not invoice.detailed else None)
-        notes = getattr(self.app, "invoice_notes", None)
-        lines: list[str] = notes(invoice) if callable(notes) else []
+        lines = self.notes(invoice) if self.notes is not None else []
         flags = self.query_one("#detail-flags", Static)
         flags.update(Content("\n".join(lines)))
         flags.display = bool(lines)
@@ -334,9 +344,7 @@ class DetailPane(Vertical):
         table = self.line_items_table
         position = (table.cursor_index + 1, table.visible_count)
         currency = self.invoice.currency if self.invoice else None
-        from invoicetui.tui.screens.line_item import LineItemScreen  # on first use only
-
-        self.app.push_screen(LineItemScreen(event.row, currency, position))
+        self.post_message(self.LineItemChosen(event.row, currency, position))
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.tabbed_content is self._tabs and event.pane.id == "tab-raw":
