@@ -8,6 +8,7 @@ Faults can be switched on per provider and path for tests and benchmarks.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import Counter
@@ -355,7 +356,7 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
             elif response.body is None:
                 payload = b""
             else:
-                payload = json.dumps(response.body, ensure_ascii=False).encode()
+                payload = encode_json(response.body)
             provider = self.path.split("/", 2)[1] if self.path.count("/") >= 1 else ""
             server.stats.record(provider, response.status)
             self.send_response(response.status)
@@ -382,6 +383,18 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
             return
 
     return Handler
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encode_json(body: Any) -> bytes:
+    """UTF-8 JSON; a lone surrogate (hostile demo text) goes out as a \\uXXXX escape, as JSON
+    allows and real servers send it, since UTF-8 cannot carry it."""
+    text = json.dumps(body, ensure_ascii=False)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text.encode()
 
 
 def build_providers(scale: int = 0, doit_scale: int | None = None) -> dict[str, ProviderDemo]:
