@@ -6,9 +6,12 @@ import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from invoicetui.config.accounts import AccountConfig
+
+if TYPE_CHECKING:
+    from invoicetui.config.load import Rates
 
 
 class FetchMode(enum.StrEnum):
@@ -33,5 +36,5 @@ class AppSetup:
     config_path: Path | None = None
     # The insight views' optional tables ([budgets], [rates], [groups]; see CONTRACT).
     budgets: dict[str, Decimal] = field(default_factory=dict)
-    rates: Any = None  # config Rates (base, rates) or None
+    rates: Rates | None = None
     groups: dict[str, str] = field(default_factory=dict)
