@@ -28,6 +28,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
             budgets=dict(config.budgets) if config else {},
             rates=config.rates if config else None,
             groups=dict(config.groups) if config else {},
+            downloads=config.downloads if config else None,
         )
         from invoicetui.tui.app import run
 

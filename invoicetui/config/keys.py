@@ -30,6 +30,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "open-url": "o",
     "toggle-detail": "p",
     "export": "e",
+    "save-documents": "d",
     "help": "question_mark",
     "command-palette": "ctrl+p",
     "quit": "q",
@@ -47,7 +48,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "period-next": "right_square_bracket",
     "period-previous": "left_square_bracket",
     "period-range": "m",
-    "load-details": "d",
+    "load-details": "L",
 }
 
 BINDING_IDS = frozenset(DEFAULT_KEYS)

@@ -38,3 +38,4 @@ class AppSetup:
     budgets: dict[str, Decimal] = field(default_factory=dict)
     rates: Rates | None = None
     groups: dict[str, str] = field(default_factory=dict)
+    downloads: Path | None = None  # [ui] downloads; None: the platform's downloads folder

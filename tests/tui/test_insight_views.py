@@ -172,7 +172,7 @@ async def test_breakdown_groups_by_project_kind_and_drills_into_line_items(
         assert "Oct 2025 – Sep 2026" in screen_text(app)
 
 
-async def test_breakdown_loads_missing_line_items_on_d(
+async def test_breakdown_loads_missing_line_items_on_L(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dataclasses import replace
@@ -192,7 +192,7 @@ async def test_breakdown_loads_missing_line_items_on_d(
         view = await open_view(pilot, "B")
         note = view.query_one("#breakdown-note")
         assert ACME.name in note.render().plain  # type: ignore[attr-defined]
-        await pilot.press("d")
+        await pilot.press("L")
         await settle(pilot)
         await settle(pilot)
         assert {s.id for s in summaries} <= set(fake.detail_calls)

@@ -106,7 +106,7 @@ class BreakdownScreen(InsightScreen[Breakdown]):
         "b groups by project, kind or service, or your [groups] labels; [ and ] step the "
         "month; m switches between one month and the 12 months up to it.",
         "Invoices without line items (Zilliz has none; others until their details are "
-        "loaded, d loads them) count as one group per account, marked (no line items).",
+        "loaded, L loads them) count as one group per account, marked (no line items).",
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("breakdown-by", "cycle_by", "Group by", show=True),
@@ -161,7 +161,7 @@ class BreakdownScreen(InsightScreen[Breakdown]):
         if result.without_items:
             names = ", ".join(clean_text(a, one_line=True) for a in result.without_items)
             note = (f"No line items for {names}: each is one group with its invoice totals "
-                    "(Zilliz has none; d loads the others' details).")  # fmt: skip
+                    "(Zilliz has none; L loads the others' details).")  # fmt: skip
         if self.by == "group" and not self.session.setup.groups:
             note = "No [groups] configured: everything is (no group). " + note
         self.query_one("#breakdown-note", Static).update(note)
