@@ -34,6 +34,7 @@ from invoicetui.tui.palette import InvoiceCommands
 from invoicetui.tui.paperwork import JournalCommands
 from invoicetui.tui.session import Session
 from invoicetui.tui.terminal import terminal_problem
+from invoicetui.tui.views import open_view, view_bindings
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class InvoiceApp(App[int]):
         bind("quit", "quit", "Quit", show=True),
         bind("help", "help", "Keys", show=True),
         bind("command-palette", "command_palette", "Commands", priority=True),
+        *view_bindings(),  # the insight views, from anywhere
     ]
 
     def __init__(
@@ -121,6 +123,10 @@ class InvoiceApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def action_open_view(self, name: str) -> None:
+        """O, T, B, C: the overview, trends, breakdown and changes views."""
+        open_view(self, self.session, name)
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Open in a browser the user can see; else (SSH) show the URL and copy it.
