@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from invoicetui.cache import Cache
+from invoicetui.config.accounts import insecure_tls_warning
 from invoicetui.config.options import AppSetup
 from invoicetui.core.model import utcnow
 from invoicetui.tui.invoice_actions import launch_url
@@ -96,6 +97,10 @@ class InvoiceApp(App[int]):
         apply_keymap(self, self.setup.keys)
         for clash in key_clashes(self.setup.keys):
             self.notify(clash, title="Key clash", severity="warning", markup=False)
+        insecure = insecure_tls_warning(self.setup.accounts)
+        if insecure:  # once per run: a toast that stays a while, and the status line
+            self.notify(insecure, title="TLS", severity="warning", markup=False, timeout=30)
+            self.call_after_refresh(self._say, insecure, "error")
         self.push_screen(MainScreen(self.session))
 
     def _apply_theme(self) -> None:
