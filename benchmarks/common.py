@@ -219,12 +219,20 @@ class DemoProcess:
     JSON line. The first line the child prints is {"port": ..., "accounts": [...]}.
     """
 
-    def __init__(self, scale: int = 0, *, startup_timeout: float = 600.0) -> None:
+    def __init__(
+        self, scale: int = 0, *, doit_scale: int | None = None, startup_timeout: float = 600.0
+    ) -> None:
         import subprocess
 
         self.scale = scale
         self.proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "--serve", str(scale)],
+            [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--serve",
+                str(scale),
+                str(scale if doit_scale is None else doit_scale),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -303,13 +311,13 @@ class DemoProcess:
         self.close()
 
 
-def _serve(scale: int) -> None:
+def _serve(scale: int, doit_scale: int) -> None:
     """The child side of DemoProcess."""
     from dataclasses import asdict as _asdict
 
     from invoicetui.demo.server import DemoServer, DemoStats, demo_accounts
 
-    server = DemoServer("127.0.0.1", 0, scale=scale)
+    server = DemoServer("127.0.0.1", 0, scale=scale, doit_scale=doit_scale)
     report_error = server.httpd.handle_error
 
     def handle_error(request: Any, client_address: Any) -> None:
@@ -336,6 +344,7 @@ def _serve(scale: int) -> None:
                     answer = {
                         "requests": dict(server.stats.requests),
                         "statuses": {str(k): v for k, v in server.stats.statuses.items()},
+                        "max_in_flight": {"all": server.stats.max_in_flight},
                     }
             elif words[0] == "reset":
                 server.stats = DemoStats()
@@ -346,6 +355,6 @@ def _serve(scale: int) -> None:
         server.stop()
 
 
-if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--serve":
+if __name__ == "__main__" and len(sys.argv) == 4 and sys.argv[1] == "--serve":
     sys.path.insert(0, str(ROOT))
-    _serve(int(sys.argv[2]))
+    _serve(int(sys.argv[2]), int(sys.argv[3]))

@@ -7,26 +7,31 @@ cmd_<name>.py (see CONTRACT.md, "Command line").
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable
 
-from invoicetui.cli.cmd_accounts import cmd_accounts
-from invoicetui.cli.cmd_cache import cmd_cache
-from invoicetui.cli.cmd_demo import cmd_demo_server
-from invoicetui.cli.cmd_export import cmd_export
-from invoicetui.cli.cmd_tui import cmd_tui
 from invoicetui.cli.common import EXIT_FAILED, EXIT_USAGE, UsageError, err
 from invoicetui.cli.parser import PROG, build_parser
 from invoicetui.core.errors import ConfigError
 
-COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
-    None: cmd_tui,
-    "export": cmd_export,
-    "accounts": cmd_accounts,
-    "cache": cmd_cache,
-    "demo-server": cmd_demo_server,
+# Subcommand -> (module, function). Only the chosen command's module is imported: the TUI's
+# start does not pay for export, and `cache info` does not pay for the TUI.
+COMMANDS: dict[str | None, tuple[str, str]] = {
+    None: ("invoicetui.cli.cmd_tui", "cmd_tui"),
+    "export": ("invoicetui.cli.cmd_export", "cmd_export"),
+    "accounts": ("invoicetui.cli.cmd_accounts", "cmd_accounts"),
+    "cache": ("invoicetui.cli.cmd_cache", "cmd_cache"),
+    "demo-server": ("invoicetui.cli.cmd_demo", "cmd_demo_server"),
 }
+
+
+def command(name: str | None) -> Callable[[argparse.Namespace], int]:
+    """The function that runs a subcommand (its module imported on first use)."""
+    module, function = COMMANDS[name]
+    run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), function)
+    return run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error (argparse exits 2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
-        return COMMANDS[args.command](args)
+        return command(args.command)(args)
     except ConfigError as exc:
         err(f"{PROG}: config error: {exc}")
         return EXIT_USAGE

@@ -107,6 +107,17 @@ class DemoStats:
     requests: Counter[str] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    in_flight: int = 0
+    max_in_flight: int = 0  # the most requests being handled at once (bounded concurrency)
+
+    def begin(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def end(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
 
     def record(self, provider: str, status: int) -> None:
         with self.lock:
@@ -123,10 +134,13 @@ class DemoServer:
         port: int = 0,
         *,
         scale: int = 0,
+        doit_scale: int | None = None,
         rate_limits: bool = True,
         providers: dict[str, ProviderDemo] | None = None,
     ) -> None:
-        self.providers = providers if providers is not None else build_providers(scale=scale)
+        if providers is None:
+            providers = build_providers(scale=scale, doit_scale=doit_scale)
+        self.providers = providers
         self.faults: list[Fault] = []
         self.fault_lock = threading.Lock()
         self.stats = DemoStats()
@@ -314,6 +328,14 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
             self._serve("HEAD")
 
         def _serve(self, method: str) -> None:
+            stats = server.stats
+            stats.begin()
+            try:
+                self._answer(method)
+            finally:
+                stats.end()
+
+        def _answer(self, method: str) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
             response = server.dispatch(method, self.path, headers)
             if response is None:
@@ -343,8 +365,12 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def build_providers(scale: int = 0) -> dict[str, ProviderDemo]:
-    """All four fake APIs with their deterministic data (scale adds the big accounts)."""
+def build_providers(scale: int = 0, doit_scale: int | None = None) -> dict[str, ProviderDemo]:
+    """All four fake APIs with their deterministic data (scale adds the big accounts).
+
+    `doit_scale` sizes the DoiT scale account on its own (it holds doit_scale/10 invoices);
+    by default it follows `scale`.
+    """
     from invoicetui.demo.doit import DoitDemo
     from invoicetui.demo.palette import PaletteDemo
     from invoicetui.demo.waldur import WaldurDemo
@@ -353,7 +379,7 @@ def build_providers(scale: int = 0) -> dict[str, ProviderDemo]:
     return {
         "palette": PaletteDemo(),
         "waldur": WaldurDemo(scale=scale),
-        "doit": DoitDemo(scale=scale),
+        "doit": DoitDemo(scale=scale if doit_scale is None else doit_scale),
         "zilliz": ZillizDemo(),
     }
 

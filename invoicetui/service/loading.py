@@ -9,6 +9,7 @@ seconds, and the TUI's event loop must keep painting meanwhile. The Cache is thr
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime
@@ -27,6 +28,24 @@ if TYPE_CHECKING:  # httpx and the providers load on the first fetch: an offline
 
     from invoicetui.providers.base import PageCallback, ProgressCallback, ProviderClient
     from invoicetui.providers.limits import Clock
+
+# At most this many accounts talk to their providers at once (a 40-account config must not
+# open 40 connection pools and burst every provider at the same moment). Cached reads are
+# not limited: every account still paints from its cache at once.
+FETCH_SLOTS = 8
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def fetch_slots() -> asyncio.Semaphore:
+    """This event loop's semaphore of fetch slots (a Semaphore must not cross loops)."""
+    loop = asyncio.get_running_loop()
+    slots = _slots.get(loop)
+    if slots is None:
+        slots = _slots[loop] = asyncio.Semaphore(FETCH_SLOTS)
+    return slots
+
 
 # Details of invoices in these states do not change: cached details are reused as long as the
 # list summary is unchanged. Others (open, draft...) are fetched again on every refresh.
@@ -100,20 +119,24 @@ async def load_account(
             missing = [inv for inv in cached.invoices if not inv.detailed] if with_details else []
             if not missing:
                 return cached
-            return await _complete_details(
-                account, cache, cached, missing, now_fn, http=http, clock=clock
-            )
+            async with fetch_slots():
+                return await _complete_details(
+                    account, cache, cached, missing, now_fn, http=http, clock=clock
+                )
     try:
-        client = await _open_client(
-            account,
-            http=http,
-            clock=clock,
-            on_progress=on_progress,
-            on_page=on_page,
-            wallclock=now_fn,
-        )
-        async with client:
-            return await _fetch(client, account, cache, with_details=with_details, now_fn=now_fn)
+        async with fetch_slots():
+            client = await _open_client(
+                account,
+                http=http,
+                clock=clock,
+                on_progress=on_progress,
+                on_page=on_page,
+                wallclock=now_fn,
+            )
+            async with client:
+                return await _fetch(
+                    client, account, cache, with_details=with_details, now_fn=now_fn
+                )
     except ProviderError as exc:
         exc.with_account(account.provider, account.name)
         cached = await _load_cached(account, cache, with_details) if fetched_at else None
