@@ -24,6 +24,7 @@ COMMANDS = [
     ["export", "--demo", "--format", "csv"],
     ["accounts", "--demo"],
     ["cache", "info"],
+    ["summary", "--demo"],
 ]
 
 

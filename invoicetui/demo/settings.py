@@ -1,0 +1,41 @@
+"""The demo's [budgets], [rates] and [groups]: what a demo config would set, so that the
+insight views and `invoicetui summary --demo` show a budget crossed and an "≈" total."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+# hpc-centre's November draft (113,051.93 EUR) crosses its budget; vector-db's (618.91 USD)
+# is past 80 % of its; acme-palette has no accrual (Palette bills after the month).
+DEMO_BUDGETS: dict[str, Decimal] = {
+    "acme-palette": Decimal("3000"),
+    "hpc-centre": Decimal("100000"),
+    "vector-db": Decimal("700"),
+}
+# NOK has no rate on purpose: the ≈ line says it left NOK out.
+DEMO_RATES_BASE = "EUR"
+DEMO_RATES: dict[str, Decimal] = {"USD": Decimal("0.92"), "GBP": Decimal("1.15")}
+DEMO_GROUPS: dict[str, str] = {
+    "vector-db": "team-search",
+    "vector-db-staging": "team-search",
+    "doit": "platform",
+    "doit-reseller": "platform",
+}
+
+DEMO_TABLES = """\
+[rates]
+base = "EUR"
+USD = "0.92"
+GBP = "1.15"
+
+[budgets]
+"acme-palette" = "3000"
+"hpc-centre" = "100000"
+"vector-db" = "700"
+
+[groups]
+"vector-db" = "team-search"
+"vector-db-staging" = "team-search"
+"doit" = "platform"
+"doit-reseller" = "platform"
+"""
