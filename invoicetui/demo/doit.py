@@ -1,6 +1,7 @@
 """Fake DoiT Console API: invoice list with opaque pageTokens, invoice details, both error styles.
 
-Deterministic (seeded, anchored on DEMO_NOW) and stateless per request. The account "doit"
+Deterministic (seeded, anchored on DEMO_NOW); stateless except that one OPEN invoice of "doit"
+is served as PAID from the second time its URL is asked (DemoRequest.repeat). The account "doit"
 answers errors in the legacy {"error": ...} style; "doit-reseller" needs X-Tenant-Id and
 answers RFC 9457 problem+json. A pageToken made with page_token(..., expired=True) is
 refused as expired, so tests can drive the client's restart.
@@ -146,6 +147,8 @@ def _status(age: int, index: int) -> str:
         return "OPEN"
     if age == 1:
         return "PAST DUE" if index % 2 == 0 else "PAID"
+    if age == 3 and index == 0:
+        return "PAST DUE"  # over 60 days late on DEMO_TODAY: the oldest overdue age
     if age == 5 and index == 2:
         return UNKNOWN_STATUS
     return "PAID"
@@ -169,6 +172,11 @@ def _dataset(slug: str, months: int, platforms: list[tuple[str, str]]) -> list[R
     return out
 
 
+def paid_later(record: Record) -> Record:
+    """The second generation of an invoice the demo's customer pays between two refreshes."""
+    return {**record, "status": "PAID", "balanceAmount": 0.0}
+
+
 @dataclass(frozen=True)
 class _Source:
     """One account's invoices, by position (newest first)."""
@@ -178,11 +186,17 @@ class _Source:
     find: Callable[[str], int | None]
     legacy: bool = False
     tenant: str | None = None
+    paid_later: str | None = None  # id of an OPEN invoice served as PAID from the 2nd time on
+
+    def record(self, index: int, repeat: int) -> Record:
+        rec = self.full(index)
+        return paid_later(rec) if repeat and rec["id"] == self.paid_later else rec
 
 
 def _list_source(records: list[Record], *, legacy: bool, tenant: str | None) -> _Source:
     by_id = {rec["id"]: i for i, rec in enumerate(records)}
-    return _Source(len(records), records.__getitem__, by_id.get, legacy, tenant)
+    paid = next((r["id"] for r in records if r["status"] == "OPEN"), None) if legacy else None
+    return _Source(len(records), records.__getitem__, by_id.get, legacy, tenant, paid)
 
 
 def _scale_invoice(index: int, count: int) -> Record:
@@ -307,7 +321,7 @@ class DoitDemo:
                 return _error(
                     source, rid, 404, "not_found", "Resource not found", "invoice not found"
                 )
-            return DemoResponse(200, source.full(index))
+            return DemoResponse(200, source.record(index, req.repeat))
         return _error(source, rid, 404, "not_found", "Resource not found", "route not found")
 
     def _list(self, req: DemoRequest, source: _Source, rid: str) -> DemoResponse:
@@ -349,7 +363,7 @@ class DoitDemo:
         selected = _selection(req, source)
         if isinstance(selected, str):
             return _error(source, rid, 400, "validation_failed", "Validation failed", selected)
-        rows = [_summary(source.full(i)) for i in selected[offset : offset + size]]
+        rows = [_summary(source.record(i, req.repeat)) for i in selected[offset : offset + size]]
         body: Record = {"invoices": rows, "rowCount": len(rows)}
         if offset + size < len(selected):
             body["pageToken"] = page_token(offset + size)

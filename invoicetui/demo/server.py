@@ -30,6 +30,9 @@ class DemoRequest:
     query: dict[str, list[str]]
     headers: dict[str, str]  # lower-case names
     base_url: str  # http://host:port/<provider>, for Link headers and url fields
+    # How often this server answered this exact path and query before: a fake may serve a
+    # second "generation" of its data (an invoice paid meanwhile) from the second time on.
+    repeat: int = 0
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
@@ -144,6 +147,7 @@ class DemoServer:
         self.faults: list[Fault] = []
         self.fault_lock = threading.Lock()
         self.stats = DemoStats()
+        self.served: Counter[str] = Counter()  # (provider + path + query) -> times answered
         # Documented limits: Palette 10 req/s per IP with a burst of 5; Zilliz 20 req/s.
         self.limits: dict[str, TokenBucket] = {}
         if rate_limits:
@@ -231,6 +235,9 @@ class DemoServer:
         bucket = self.limits.get(provider)
         if bucket is not None and not bucket.take():
             return _rate_limited(provider, None)
+        with self.fault_lock:
+            repeat = self.served[raw_path]
+            self.served[raw_path] += 1
         request = DemoRequest(
             method=method,
             provider=provider,
@@ -238,6 +245,7 @@ class DemoServer:
             query=parse_qs(parts.query, keep_blank_values=True),
             headers=headers,
             base_url=f"http://{headers.get('host') or f'{self.host}:{self.port}'}/{provider}",
+            repeat=repeat,
         )
         return demo.handle(request)
 
