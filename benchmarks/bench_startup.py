@@ -7,7 +7,10 @@ stripped). For invoicetui the strings are the labels (number or id) of the first
 invoices, read from a prior `invoicetui export` run that also warmed the cache; the TUI then runs
 with --offline, with the demo server stopped, so nothing but the cache can feed it.
 
-    python benchmarks/bench_startup.py [--quick] [--runs N]
+Measured twice: with invoicetui's bytecode compiled (what `pip install .` leaves) and with
+none (an editable install under PYTHONDONTWRITEBYTECODE or on a read-only tree).
+
+    python benchmarks/bench_startup.py [--quick] [--runs N] [--bytecode both|compiled|none]
 """
 
 from __future__ import annotations
@@ -181,56 +184,97 @@ def prepare(workdir: Path) -> tuple[Path, list[str], dict[str, str]]:
     return config, needles, env
 
 
+def package_dir() -> Path:
+    """Where the invoicetui the benchmark runs is installed (the source tree when editable)."""
+    import invoicetui
+
+    return Path(invoicetui.__file__).resolve().parent
+
+
+def set_bytecode(compiled: bool) -> None:
+    """Compile invoicetui's bytecode, or remove it (users' installs differ: a read-only
+    or PYTHONDONTWRITEBYTECODE editable install never gets any; `pip install .` compiles)."""
+    import compileall
+
+    root = package_dir()
+    for cache in root.rglob("__pycache__"):
+        shutil.rmtree(cache, ignore_errors=True)
+    if compiled:
+        compileall.compile_dir(str(root), quiet=1)
+
+
+def measure(
+    app_cmd: list[str], env: dict[str, str], needles: list[str], runs: int
+) -> tuple[list[float], list[float], list[str]]:
+    """Interleaved runs of the bare reference and invoicetui: (app ms, reference ms, failures)."""
+    ref_cmd = [sys.executable, "-c", REFERENCE_APP]
+    # One untimed launch each, so both start with the same warm OS file cache.
+    time_to_text(app_cmd, env, needles)
+    time_to_text(ref_cmd, env, [REFERENCE_MARK])
+    app_samples: list[float] = []
+    ref_samples: list[float] = []
+    failures: list[str] = []
+    for _ in range(runs):  # interleaved, so drift on the machine hits both alike
+        seconds, screen = time_to_text(ref_cmd, env, [REFERENCE_MARK])
+        if seconds is None:
+            failures.append("reference: " + screen[-300:])
+        else:
+            ref_samples.append(seconds * 1000)
+        seconds, screen = time_to_text(app_cmd, env, needles)
+        if seconds is None:
+            failures.append("invoicetui: " + screen[-500:])
+        else:
+            app_samples.append(seconds * 1000)
+    return app_samples, ref_samples, failures
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="fewer runs")
     parser.add_argument("--runs", type=int, default=None, help="runs per program (default 5)")
+    parser.add_argument(
+        "--bytecode",
+        choices=("both", "compiled", "none"),
+        default="both",
+        help="invoicetui's own bytecode: compiled, removed, or each in turn (default)",
+    )
     args = parser.parse_args(argv)
     runs = args.runs or (3 if quick_mode(argv) else 5)
+    modes = {"both": (True, False), "compiled": (True,), "none": (False,)}[args.bytecode]
     workdir = Path(tempfile.mkdtemp(prefix="bench-startup-"))
+    measures: list[Measure] = []
     try:
         config, needles, env = prepare(workdir)
+        # Bytecode is what this benchmark sets, never what the interpreter happens to write.
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
         log(f"startup: first account's labels {needles[:4]}..., {runs} runs each")
         app_cmd = [*invoicetui_command(), "--offline", "--config", str(config)]
-        ref_cmd = [sys.executable, "-c", REFERENCE_APP]
-        # One untimed launch each, so both start with the same warm OS file cache.
-        time_to_text(app_cmd, env, needles)
-        time_to_text(ref_cmd, env, [REFERENCE_MARK])
-        app_samples: list[float] = []
-        ref_samples: list[float] = []
-        failures: list[str] = []
-        for _ in range(runs):  # interleaved, so drift on the machine hits both alike
-            seconds, screen = time_to_text(ref_cmd, env, [REFERENCE_MARK])
-            if seconds is None:
-                failures.append("reference: " + screen[-300:])
-            else:
-                ref_samples.append(seconds * 1000)
-            seconds, screen = time_to_text(app_cmd, env, needles)
-            if seconds is None:
-                failures.append("invoicetui: " + screen[-500:])
-            else:
-                app_samples.append(seconds * 1000)
-        for failure in failures:
-            log(f"startup: no needle on screen: {failure!r}")
+        for compiled in modes:
+            set_bytecode(compiled)
+            app_samples, ref_samples, failures = measure(app_cmd, env, needles, runs)
+            for failure in failures:
+                log(f"startup: no needle on screen: {failure!r}")
+            app, ref = median(app_samples), median(ref_samples)
+            ratio = app / ref if app is not None and ref else None
+            label = "bytecode compiled" if compiled else "no bytecode for invoicetui"
+            measures.append(
+                Measure(
+                    "1. warm start",
+                    f"start to first painted invoices (--offline, warm cache, {label})",
+                    app,
+                    "ms",
+                    reference="bare Textual app, first frame",
+                    reference_value=ref,
+                    target="<= 1.5x reference",
+                    met=None if ratio is None else ratio <= 1.5,
+                    runs=len(app_samples),
+                    note=f"{ratio:.2f}x" if ratio is not None else f"{len(failures)} failed",
+                    samples=app_samples,
+                )
+            )
     finally:
+        set_bytecode(True)
         shutil.rmtree(workdir, ignore_errors=True)
-    app, ref = median(app_samples), median(ref_samples)
-    ratio = app / ref if app is not None and ref else None
-    measures = [
-        Measure(
-            "1. warm start",
-            "start to first painted invoices (--offline, warm cache)",
-            app,
-            "ms",
-            reference="bare Textual app, first frame",
-            reference_value=ref,
-            target="<= 1.5x reference",
-            met=None if ratio is None else ratio <= 1.5,
-            runs=len(app_samples),
-            note=f"{ratio:.2f}x" if ratio is not None else f"{len(failures)} failed",
-            samples=app_samples,
-        ),
-    ]
     emit(measures, title="Warm start")
     return 0
 

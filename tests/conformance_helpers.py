@@ -18,7 +18,7 @@ from invoicetui.cli import main as cli
 INVOICE_KEYS = [
     "account", "provider", "id", "number", "status", "status_raw", "issued", "due",
     "period_start", "period_end", "currency", "subtotal", "tax", "credits", "total",
-    "amount_due", "url", "line_items", "credits_detail", "payments",
+    "amount_due", "url", "line_items", "credits_detail", "payments", "problems",
 ]  # fmt: skip
 ITEM_KEYS = [
     "description", "kind", "project", "quantity", "unit", "unit_price", "amount", "tax",
@@ -34,7 +34,10 @@ STATUSES = {
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0/C1 controls, bidi controls (CONTRACT.md's list) and lone surrogates never reach a file.
+CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def toml_value(value: object) -> str:
@@ -99,7 +102,10 @@ def run_export(
 
 
 def money_ok(value: object) -> bool:
-    return value is None or (isinstance(value, str) and bool(DECIMAL.match(value)))
+    """An exact decimal string of a sane length (1e-400 is never written with 400 digits)."""
+    return value is None or (
+        isinstance(value, str) and bool(DECIMAL.match(value)) and len(value) <= 64
+    )
 
 
 def date_ok(value: object) -> bool:
@@ -133,6 +139,8 @@ def check_invoice(inv: dict[str, Any]) -> None:
         assert list(payment) == PAYMENT_KEYS
         assert payment["state"] in STATUSES
         assert payment["at"] is None or STAMP.match(payment["at"])
+    assert isinstance(inv["problems"], list)
+    assert all(isinstance(p, str) and p and len(p) < 300 for p in inv["problems"])
     for text in strings(inv):
         assert not CONTROL.search(text.replace("\n", "").replace("\t", "")), text
 

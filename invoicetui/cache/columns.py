@@ -67,7 +67,7 @@ class _InvoiceBuilder:
         "account", "provider", "id", "number", "status", "status_raw", "issued", "due",
         "period_start", "period_end", "currency", "subtotal", "tax", "credits", "total",
         "amount_due", "url", "line_items", "credits_detail", "payments", "customer", "extra",
-        "raw", "detailed",
+        "raw", "detailed", "problems",
     )  # fmt: skip
 
     def __init__(
@@ -102,6 +102,7 @@ class _InvoiceBuilder:
         self.extra = ()
         self.raw = None
         self.detailed = False
+        self.problems = ()
         self.__class__ = Invoice  # type: ignore[assignment]  # see the class docstring
 
 

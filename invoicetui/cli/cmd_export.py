@@ -17,6 +17,7 @@ from invoicetui.cli.common import (
     make_cache,
     resolve,
     select_accounts,
+    warn,
 )
 
 
@@ -48,6 +49,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         write_stdout(text)
     for outcome in outcomes:
+        for warning in outcome.warnings:
+            warn(warning)
         if outcome.error:
             err(outcome.error)
     return EXIT_FAILED if any(o.failed for o in outcomes) else EXIT_OK

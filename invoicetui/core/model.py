@@ -109,6 +109,9 @@ class Invoice:
     raw: Any = None
     # False while only a list summary is known (details not fetched yet).
     detailed: bool = True
+    # What could not be read in the provider's record (CONTRACT.md "Untrusted input"): the
+    # invoice is kept with the rest and marked, e.g. "total: not a finite decimal ('NaN')".
+    problems: tuple[str, ...] = ()
 
     @property
     def month(self) -> str | None:
@@ -133,6 +136,9 @@ class AccountSnapshot:
     from_cache: bool = False
     stale: bool = False
     error: str | None = None
+    # Things the user should know that are not failures, each one line naming the account:
+    # a record skipped, or a count the provider reported that the pages did not match.
+    warnings: tuple[str, ...] = ()
 
 
 def utcnow() -> datetime:
@@ -234,6 +240,7 @@ def invoice_to_json(inv: Invoice) -> dict[str, Any]:
         "line_items": [line_item_to_json(li) for li in inv.line_items],
         "credits_detail": [credit_to_json(c) for c in inv.credits_detail],
         "payments": [payment_to_json(p) for p in inv.payments],
+        "problems": list(inv.problems),
     }
 
 
@@ -312,6 +319,7 @@ def invoice_from_json(data: dict[str, Any]) -> Invoice:
         extra=tuple((str(k), str(v)) for k, v in data.get("extra") or ()),
         raw=data.get("raw"),
         detailed=bool(data.get("detailed", True)),
+        problems=tuple(str(p) for p in data.get("problems") or ()),
     )
 
 

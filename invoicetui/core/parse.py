@@ -1,23 +1,36 @@
-"""Tolerant readers for provider values: money, dates and statuses.
+"""Tolerant readers for provider values: money, dates, ids and statuses.
 
-Each returns None for a value it cannot read, so one bad field never loses a record.
+Each returns None for a value it cannot read, so one bad field never loses a record; the
+`checked_*` forms also note, in the record's problems list, a value that was there but could
+not be read (CONTRACT.md, "Untrusted input": kept and marked, never silently dropped).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Context, Decimal, InvalidOperation
+from typing import TypeVar
 
 from invoicetui.core.model import Status
+from invoicetui.core.sanitize import clean_id, clean_optional
+
+T = TypeVar("T")
 
 # Far larger than any real bill (and exact: JSON numbers arrive as Decimal, see
 # providers/base.py); beyond it a value is corrupt, and formatting it would be huge.
 _MONEY_LIMIT = Decimal(10) ** 30
 # Wide enough that sums and products of accepted amounts (at most 64 digits) never round.
 EXACT = Context(prec=200)
+# More decimal places than any currency or meter uses (Waldur: 10): 1e-400 is corrupt, and
+# written out in full it would be 400 digits.
+MAX_PLACES = 30
+# Dates outside these years are corrupt (a year-1 or year-9999 invoice), not history.
+MIN_YEAR, MAX_YEAR = 1970, 2199
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NUMBER_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -38,7 +51,7 @@ def money(value: object) -> Decimal | None:
                 return None
             result = Decimal(repr(value))
         elif isinstance(value, str):
-            text = value.strip()
+            text = value.strip() if value.isascii() else clean_id(value)  # zero-width too
             if not text or len(text) > 64:
                 return None
             result = Decimal(text)
@@ -48,6 +61,12 @@ def money(value: object) -> Decimal | None:
         return None
     if not result.is_finite() or abs(result) >= _MONEY_LIMIT:
         return None
+    exponent = result.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_PLACES:
+        normal = result.normalize(EXACT)
+        if result and normal.as_tuple().exponent < -MAX_PLACES:  # type: ignore[operator]
+            return None
+        result = normal if result else Decimal(0)
     return result
 
 
@@ -102,8 +121,6 @@ def plain_number(value: Decimal | None) -> Decimal | None:
 
 def text(value: object) -> str | None:
     """A sanitized one-line provider string; empty strings count as absent."""
-    from invoicetui.core.sanitize import clean_optional
-
     cleaned = clean_optional(value)
     if cleaned is None:
         return None
@@ -112,8 +129,6 @@ def text(value: object) -> str | None:
 
 def text_field(value: object, key: str) -> str | None:
     """value[key] when value is a mapping and it is a non-blank string, sanitized."""
-    from invoicetui.core.sanitize import clean_optional
-
     if not isinstance(value, Mapping):
         return None
     raw = value.get(key)
@@ -137,9 +152,10 @@ def timestamp(value: object) -> datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     try:
-        return parsed.astimezone(UTC)
+        stamp = parsed.astimezone(UTC)
     except (OverflowError, ValueError):
         return None
+    return stamp if MIN_YEAR <= stamp.year <= MAX_YEAR else None
 
 
 def day(value: object) -> date | None:
@@ -149,9 +165,10 @@ def day(value: object) -> date | None:
     text = value.strip()
     if len(text) == 10:
         try:
-            return date.fromisoformat(text)
+            found = date.fromisoformat(text)
         except ValueError:
             return None
+        return found if MIN_YEAR <= found.year <= MAX_YEAR else None
     stamp = timestamp(text)
     return stamp.date() if stamp else None
 
@@ -173,9 +190,10 @@ def epoch_ms(value: object) -> datetime | None:
         return None
     try:
         micros = int(EXACT.multiply(Decimal(value), Decimal(1000)).to_integral_value())
-        return _EPOCH + timedelta(microseconds=micros)
+        stamp = _EPOCH + timedelta(microseconds=micros)
     except (OverflowError, ValueError, InvalidOperation):
         return None
+    return stamp if MIN_YEAR <= stamp.year <= MAX_YEAR else None
 
 
 def epoch_ms_day(value: object) -> date | None:
@@ -221,8 +239,6 @@ _STATUS_MAPS: dict[str, dict[str, Status]] = {
 
 def status(provider: str, raw: object) -> tuple[Status, str | None]:
     """Map a provider's status word to the vocabulary; anything else is unknown, raw kept."""
-    from invoicetui.core.sanitize import clean_optional
-
     text = clean_optional(raw)
     if text is None:
         return Status.UNKNOWN, None
@@ -260,3 +276,73 @@ def period_end(value: object, *, exclusive: bool = False) -> date | None:
         day_ = stamp.date()
         return day_ - timedelta(days=1) if exclusive else day_
     return stamp
+
+
+# ---------------------------------------------------------------- ids and problems
+
+
+def ident(value: object) -> str | None:
+    """An id or number: one line, no zero-width characters; numbers are read, bools are not."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    if not isinstance(value, str):
+        return None
+    return clean_id(value) or None
+
+
+def fallback_id(record: object) -> str:
+    """A stable id for a record that has none: a digest of its content ("noid-…")."""
+    blob = json.dumps(record, sort_keys=True, default=str, ensure_ascii=True)
+    return "noid-" + hashlib.blake2b(blob.encode(), digest_size=6).hexdigest()
+
+
+def shown(value: object) -> str:
+    """A bad value as a problem note quotes it: short, one line, never 400 digits."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("-Infinity" if value < 0 else "Infinity")
+    if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
+        text = str(value)
+        if len(text) > 24:
+            text = f"{Decimal(value) if isinstance(value, float) else value:.6E}"
+        return text
+    if isinstance(value, str):
+        text = clean_id(value)  # sanitized before it is cut: a cut never splits a sequence
+        return repr(text if len(text) <= 24 else text[:23] + "…")
+    return f"a {type(value).__name__}"
+
+
+def _present(value: object) -> bool:
+    return value is not None and value != ""
+
+
+def checked(
+    reader: Callable[[object], T | None],
+    value: object,
+    field: str,
+    problems: list[str],
+    what: str = "not a finite decimal",
+) -> T | None:
+    """reader(value); when that is None for a value that was there, note it in problems."""
+    result = reader(value)
+    if result is None and _present(value):
+        problems.append(f"{field}: {what} ({shown(value)})")
+    return result
+
+
+def checked_money(value: object, field: str, problems: list[str]) -> Decimal | None:
+    return checked(money, value, field, problems)
+
+
+def checked_date(
+    reader: Callable[[object], T | None], value: object, field: str, problems: list[str]
+) -> T | None:
+    return checked(reader, value, field, problems, f"not a date in {MIN_YEAR}-{MAX_YEAR}")
+
+
+def capped(problems: list[str], limit: int = 20) -> tuple[str, ...]:
+    """A record's problems, at most `limit` lines (a 100k-item statement must stay readable)."""
+    if len(problems) <= limit:
+        return tuple(problems)
+    return (*problems[: limit - 1], f"... and {len(problems) - limit + 1} more problems")

@@ -31,7 +31,7 @@ from invoicetui.core.errors import (
     ResponseFormatError,
     ServerError,
 )
-from invoicetui.core.model import Invoice, utcnow
+from invoicetui.core.model import PROVIDER_LABELS, Invoice, utcnow
 from invoicetui.core.sanitize import clean_text
 from invoicetui.providers.limits import (
     Clock,
@@ -109,6 +109,9 @@ class ProviderClient(ABC):
             headers={"User-Agent": f"invoicetui/{__version__}"},
         )
         self.requests_made = 0
+        # One line each, naming the account: what the user should know that is not a
+        # failure (a record skipped, a count that did not match). Read after list_invoices.
+        self.warnings: list[str] = []
 
     # ------------------------------------------------------------------ subclass API
 
@@ -282,6 +285,13 @@ class ProviderClient(ABC):
                 return await func(item)
 
         return list(await asyncio.gather(*(run(item) for item in items)))
+
+    def warn(self, message: str) -> None:
+        """Note a warning for this account (once; the account is named in front)."""
+        label = PROVIDER_LABELS.get(self.provider, self.provider)
+        line = f"{label} account '{self.account.name}': {clean_text(message, one_line=True)}"
+        if line not in self.warnings:
+            self.warnings.append(line)
 
     def progress(self, done: int, total: int | None) -> None:
         if self.on_progress is not None:

@@ -47,6 +47,7 @@ INVOICE_COLUMNS = (
     "total",
     "amount_due",
     "url",
+    "problems",
 )
 # One row per line item (--items): which invoice it belongs to, then the item's own fields.
 ITEM_INVOICE_COLUMNS = ("account", "provider", "id", "number", "currency")
@@ -103,8 +104,26 @@ def render_json(invoices: Sequence[Invoice]) -> str:
     )
 
 
+# Money and quantities: always plain numbers, negative ones included, never neutralised.
+NUMERIC_COLUMNS = frozenset(
+    {"subtotal", "tax", "credits", "total", "amount_due", "quantity", "unit_price", "amount"}
+)
+# What makes a spreadsheet read a cell as a formula (CONTRACT.md, "Untrusted input").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: object) -> str:
     return "" if value is None else str(value)
+
+
+def text_cell(value: object) -> str:
+    """A text cell, with a leading ' where a spreadsheet would take it for a formula."""
+    text = _cell(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _row(data: dict[str, Any], columns: Sequence[str]) -> list[str]:
+    return [_cell(data[c]) if c in NUMERIC_COLUMNS else text_cell(data[c]) for c in columns]
 
 
 def render_csv(invoices: Sequence[Invoice], *, items: bool = False) -> str:
@@ -115,20 +134,14 @@ def render_csv(invoices: Sequence[Invoice], *, items: bool = False) -> str:
         writer.writerow(INVOICE_COLUMNS)
         for inv in invoices:
             data = invoice_to_json(inv)
-            writer.writerow([_cell(data[c]) for c in INVOICE_COLUMNS])
+            data["problems"] = "; ".join(inv.problems)
+            writer.writerow(_row(data, INVOICE_COLUMNS))
         return buffer.getvalue()
     writer.writerow(ITEM_COLUMNS)
     for inv in invoices:
-        head = [
-            inv.account,
-            inv.provider,
-            inv.id,
-            _cell(inv.number),
-            _cell(inv.currency),
-        ]
+        head = _row(invoice_to_json(inv), ITEM_INVOICE_COLUMNS)
         for item in inv.line_items:
-            data = line_item_to_json(item)
-            writer.writerow(head + [_cell(data[f]) for f in ITEM_FIELDS])
+            writer.writerow(head + _row(line_item_to_json(item), ITEM_FIELDS))
     return buffer.getvalue()
 
 
@@ -176,6 +189,11 @@ class Outcome:
     @property
     def failed(self) -> bool:
         return self.error is not None
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Lines for stderr that are not failures (a skipped record, a count mismatch)."""
+        return self.snapshot.warnings if self.snapshot is not None else ()
 
 
 def account_prefix(account: AccountConfig) -> str:

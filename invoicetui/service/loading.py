@@ -324,6 +324,7 @@ async def _fetch(
         invoices=tuple(fetched.get(s.id) or s for s in summaries),
         fetched_at=started,
         error=_details_error(errors, len(need)),
+        warnings=tuple(client.warnings),
     )
     if cache is not None:
         # Reused details go in as summaries: the cache keeps them (fingerprint unchanged)

@@ -99,7 +99,7 @@ def test_csv_one_row_per_invoice_and_per_item(api: ScriptedAPI, export: Run) -> 
     assert list(rows[0]) == [
         "account", "provider", "id", "number", "status", "status_raw", "issued", "due",
         "period_start", "period_end", "currency", "subtotal", "tax", "credits", "total",
-        "amount_due", "url",
+        "amount_due", "url", "problems",
     ]  # fmt: skip
     assert (
         rows[0]["total"] == "1843.2" and rows[0]["credits"] == "" and rows[0]["currency"] == "USD"

@@ -86,22 +86,24 @@ def test_waldur_decimals_exact(api: ScriptedAPI, export: Run) -> None:
 
 
 def test_waldur_compensation_items(api: ScriptedAPI, export: Run) -> None:
+    """Only `"credit": true` items are credits; a downtime compensation stays a line item."""
     items = [
         witem(),
         witem(uuid="comp1", name="Compensation for downtime", price=-50.0, tax="0", total="-50"),
-        witem(uuid="comp2", name="Credit", price=-0.25, tax="0", total="-0.25"),
-    ]
+        witem(uuid="comp2", name="Credit compensation. x", price=-0.25, tax="0", total="-0.25",
+              credit=True, billing_type=None),
+    ]  # fmt: skip
     api.json("/api/invoices/", [winv("u1", items=items)])
     inv = export([waldur_account(api)]).invoices[0]
-    assert dec(inv["credits"]) == Decimal("50.25")
+    assert dec(inv["credits"]) == Decimal("0.25")
     assert [dec(li["amount"]) for li in inv["line_items"]] == [
         Decimal("1290.5"),
         Decimal("-50"),
         Decimal("-0.25"),
     ]
+    assert inv["line_items"][2]["kind"] == "credit"
     assert [(c["name"], dec(c["amount"])) for c in inv["credits_detail"]] == [
-        ("Compensation for downtime", Decimal("50")),
-        ("Credit", Decimal("0.25")),
+        ("Credit compensation. x", Decimal("0.25")),
     ]
 
 
@@ -178,10 +180,10 @@ def _waldur_pages(total: int, link: str, count: bool, cap: int = 300) -> Any:
     ],
 )
 def test_waldur_paging(api: ScriptedAPI, export: Run, link: str, count: bool) -> None:
-    api.route("/api/invoices/", _waldur_pages(250, link, count))
+    api.route("/api/invoices/", _waldur_pages(650, link, count))  # pages of 300 (the cap)
     result = export([waldur_account(api)])
     assert result.code == 0, result.err
-    assert [i["id"] for i in result.invoices] == [f"u{n:03d}" for n in range(250)]
+    assert [i["id"] for i in result.invoices] == [f"u{n:03d}" for n in range(650)]
     assert sorted(s.arg("page") or "1" for s in api.seen) == ["1", "2", "3"]
 
 
@@ -189,7 +191,7 @@ def test_waldur_provider_role_statements(api: ScriptedAPI, export: Run) -> None:
     items = [
         # 00:30 at +02:00 on June 1st is still May in UTC
         witem(uuid="a", start="2024-06-01T00:30:00+02:00", price=10.5, tax="1.05", total="11.55"),
-        witem(uuid="b", start="2024-05-31T12:00:00Z", price=-2.0, tax="0", total="-2"),
+        witem(uuid="b", start="2024-05-31T12:00:00Z", price=-2.0, tax="0", total="-2", credit=True),
         witem(uuid="c", start="2024-06-01T00:30:00Z", price=7, tax="0.7000000", total="7.7"),
         witem(uuid="d", start="2026-11-02T00:00:00-05:00", price=1.25, tax="0", total="1.25"),
     ]

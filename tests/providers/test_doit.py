@@ -488,6 +488,7 @@ def test_golden_list_example_3_7() -> None:
         "line_items": [],
         "credits_detail": [],
         "payments": [],
+        "problems": [],
     }
     assert invoice_to_json(aw) == {
         "account": "doit",
@@ -510,6 +511,7 @@ def test_golden_list_example_3_7() -> None:
         "line_items": [],
         "credits_detail": [],
         "payments": [],
+        "problems": [],
     }
     assert not gb.detailed and gb.extra == (("platform", "google-cloud"),)
     assert aw.month == "2024-05"
@@ -547,6 +549,7 @@ def test_golden_detail_example_3_8() -> None:
         ],
         "credits_detail": [],
         "payments": [],
+        "problems": [],
     }
     assert inv.detailed and [li.currency for li in inv.line_items] == ["USD", "USD"]
 

@@ -479,6 +479,7 @@ def test_golden_detail_example() -> None:
                 "message": "Payment succeeded",
             },
         ],
+        "problems": [],
     }
     assert inv.detailed
     assert inv.customer == "221 Harbour Road, Suite 4, Springfield, CA, 94016, US"
@@ -530,6 +531,7 @@ def test_golden_list_example() -> None:
                     "message": None,
                 },
             ],
+            "problems": [],
         }
     ]
     assert not invoices[0].detailed
@@ -579,16 +581,26 @@ def test_malformed_fields_keep_the_rest() -> None:
     assert [(p.state, p.state_raw) for p in inv.payments] == [(Status.UNKNOWN, "3")]
 
 
-@pytest.mark.parametrize(
-    "payload",
-    [None, [], "x", {"metadata": {}}, {"metadata": {"uid": ""}}, {"metadata": {"uid": 5}}],
-)
+def test_invoice_without_uid_is_kept_and_marked() -> None:
+    for payload in ({"metadata": {}}, {"metadata": {"uid": "\u200b"}}):
+        inv = normalize_invoice(payload, "a")
+        assert inv.id.startswith("noid-") and inv.problems[0].startswith("no metadata.uid")
+        assert inv.id == normalize_invoice(payload, "a").id  # stable across runs
+    assert normalize_invoice({"metadata": {"uid": 5}}, "a").id == "5"
+
+
+@pytest.mark.parametrize("payload", [None, [], "x"])
 def test_unreadable_invoice_is_response_format_error(payload: Any) -> None:
     with pytest.raises(ResponseFormatError):
         normalize_invoice(payload, "a")
 
 
-@pytest.mark.parametrize("payload", [None, [], {"invoices": {}}, {"invoices": [None]}])
+def test_list_entry_that_is_not_an_object_is_left_out() -> None:
+    invoices, _, _ = normalize_list({"invoices": [None, {"metadata": {"uid": "u1"}}]}, "a")
+    assert [i.id for i in invoices] == ["u1"]
+
+
+@pytest.mark.parametrize("payload", [None, [], {"invoices": {}}])
 def test_unreadable_list_is_response_format_error(payload: Any) -> None:
     with pytest.raises(ResponseFormatError):
         normalize_list(payload, "a")

@@ -372,7 +372,12 @@ async def test_text_is_sanitized_at_entry() -> None:
         "number": 7,
         "state": "paid",
         "items": [
-            {"name": "\x1b[31mred\x1b[0m [bold]x[/]", "price": -5.5, "project_name": "p\x07"}
+            {
+                "name": "\x1b[31mred\x1b[0m [bold]x[/]",
+                "price": -5.5,
+                "project_name": "p\x07",
+                "credit": True,
+            }
         ],
     }
 
@@ -594,6 +599,7 @@ def test_golden_list_example_2_8() -> None:
         "line_items": [],
         "credits_detail": [],
         "payments": [],
+        "problems": [],
     }
     assert not first.detailed and first.customer == "Institute of Applied Physics (EE)"
     assert invoice_to_json(second) == {
@@ -617,6 +623,7 @@ def test_golden_list_example_2_8() -> None:
         "line_items": [],
         "credits_detail": [],
         "payments": [],
+        "problems": [],
     }
 
 
@@ -644,12 +651,14 @@ def test_golden_detail_example_2_9() -> None:
         ],
         "credits_detail": [],
         "payments": [],
+        "problems": [],
     }
     assert inv.detailed and inv.customer == "Institute of Applied Physics (EE)"
     assert inv.extra == (
         ("issuer", "HPC Centre"),
         ("issuer VAT code", "EE999888777"),
         ("VAT code", "EE100200300"),
+        ("incurred costs", "1290.50"),
         ("offerings", "Cloud VM cluster"),
     )
 
@@ -692,6 +701,7 @@ def test_golden_provider_items_example_2_10() -> None:
         ],
         "credits_detail": [],
         "payments": [],
+        "problems": [],
     }
     (draft,) = wm.statements(
         EXAMPLE_2_10, "hpc-provider", "EUR", datetime(2024, 5, 31, 23, 59, tzinfo=UTC)
@@ -699,13 +709,14 @@ def test_golden_provider_items_example_2_10() -> None:
     assert draft.status is Status.DRAFT
 
 
-def test_compensation_items_become_credits() -> None:
+def test_credit_items_become_credits() -> None:
     comp = {
         **EXAMPLE_2_10[0],
         "name": "Compensation",
         "price": -20.5,
         "tax": "0.00",
         "total": "-20.50",
+        "credit": True,
     }
     inv = wm.invoice({**EXAMPLE_2_9, "items": [*EXAMPLE_2_9["items"], comp]}, "a", "EUR")
     assert inv.credits == Decimal("20.50")

@@ -423,6 +423,7 @@ GOLDEN_UNPAID: dict[str, Any] = {
          "start": None, "end": None},
     ],
     "payments": [],
+    "problems": [],
 }  # fmt: skip
 
 GOLDEN_PAID: dict[str, Any] = {
@@ -432,7 +433,7 @@ GOLDEN_PAID: dict[str, Any] = {
     "period_start": "2024-05-01", "period_end": "2024-05-31",
     "currency": "USD", "subtotal": "954.1", "tax": "85.87", "credits": "0",
     "total": "1039.97", "amount_due": "0", "url": None, "line_items": [],
-    "credits_detail": [], "payments": [],
+    "credits_detail": [], "payments": [], "problems": [],
 }  # fmt: skip
 
 

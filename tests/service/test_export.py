@@ -100,7 +100,7 @@ def test_render_csv_one_row_per_invoice_with_all_scalar_fields() -> None:
     rows = list(csv.reader(io.StringIO(export.render_csv(invs))))
     assert tuple(rows[0]) == export.INVOICE_COLUMNS
     scalar = [k for k, v in invoice_to_json(invs[0]).items() if not isinstance(v, list)]
-    assert list(export.INVOICE_COLUMNS) == scalar
+    assert list(export.INVOICE_COLUMNS) == [*scalar, "problems"]  # problems joined by "; "
     assert len(rows) == 3
     first = dict(zip(rows[0], rows[1], strict=True))
     assert first["id"] == "1" and first["total"] == "12.00" and first["amount_due"] == ""

@@ -118,7 +118,9 @@ class DoitClient(ProviderClient):
             if token:
                 pairs.append(("pageToken", token))
             response = await self.get_json(INVOICES, self._params(*pairs))
-            page, token = dm.invoice_page(response.data, self.account.name, len(invoices))
+            page, token = dm.invoice_page(
+                response.data, self.account.name, len(invoices), self.warn
+            )
             pages += 1
             invoices.extend(page)
             self.progress(pages, None)

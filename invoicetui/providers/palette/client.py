@@ -157,7 +157,7 @@ class PaletteClient(ProviderClient):
 
     async def _detail(self, tenant: str, uid: str) -> Invoice:
         response = await self.get_json(self._invoices_path(tenant, uid))
-        return normalize_invoice(response.data, self.account.name, detailed=True)
+        return normalize_invoice(response.data, self.account.name, detailed=True, asked=uid)
 
     async def fetch_invoice(self, summary: Invoice) -> Invoice:
         if summary.detailed:

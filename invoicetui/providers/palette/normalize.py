@@ -22,6 +22,11 @@ from invoicetui.core.model import (
     format_decimal,
 )
 from invoicetui.core.parse import (
+    capped,
+    checked_date,
+    checked_money,
+    fallback_id,
+    ident,
     money,
     normalize_amount,
     period_end,
@@ -62,8 +67,12 @@ def items(value: Any, key: str) -> list[dict[str, Any]]:
     return []
 
 
-def number(value: Any, key: str) -> Decimal | None:
-    return normalize_amount(money(value.get(key))) if isinstance(value, Mapping) else None
+def number(value: Any, key: str, problems: list[str] | None = None) -> Decimal | None:
+    if not isinstance(value, Mapping):
+        return None
+    if problems is None:
+        return normalize_amount(money(value.get(key)))
+    return normalize_amount(checked_money(value.get(key), key, problems))
 
 
 def is_summary(payload: Mapping[str, Any]) -> bool:
@@ -182,18 +191,24 @@ def _extra(spec: Mapping[str, Any], status_part: Mapping[str, Any]) -> tuple[tup
     return tuple((k, v) for k, v in pairs if v is not None)
 
 
-def normalize_invoice(payload: Any, account: str, *, detailed: bool | None = None) -> Invoice:
-    """One v1Invoice → Invoice; ResponseFormatError when it is not an invoice object."""
+def normalize_invoice(
+    payload: Any, account: str, *, detailed: bool | None = None, asked: str | None = None
+) -> Invoice:
+    """One v1Invoice → Invoice; ResponseFormatError when it is not an invoice object.
+
+    Without a metadata.uid it is kept, marked (CONTRACT.md), under the uid it was asked for
+    by (`asked`), else a stable made-up id.
+    """
     if not isinstance(payload, Mapping):
         raise ResponseFormatError(
             "an invoice in the answer is not a JSON object", provider=PROVIDER, account=account
         )
+    problems: list[str] = []
     metadata = obj(payload, "metadata")
-    uid = text(metadata, "uid")
+    uid = ident(metadata.get("uid"))
     if uid is None:
-        raise ResponseFormatError(
-            "an invoice in the answer has no metadata.uid", provider=PROVIDER, account=account
-        )
+        uid = asked or fallback_id(payload)
+        problems.append(f"no metadata.uid: shown as {uid}")
     spec = obj(payload, "spec")
     status_part = obj(payload, "status")
     unit = text(spec, "paymentUnit")
@@ -207,7 +222,7 @@ def normalize_invoice(payload: Any, account: str, *, detailed: bool | None = Non
         state, state_raw = latest.state, latest.state_raw
     else:
         state, state_raw = Status.UNKNOWN, None
-    total = number(status_part, "billableAmount")
+    total = number(status_part, "billableAmount", problems)
     if state in SETTLED:
         amount_due: Decimal | None = Decimal(0)
     else:
@@ -219,7 +234,9 @@ def normalize_invoice(payload: Any, account: str, *, detailed: bool | None = Non
         number=text(metadata, "name"),
         status=state,
         status_raw=state_raw,
-        issued=timestamp(metadata.get("creationTimestamp")),
+        issued=checked_date(
+            timestamp, metadata.get("creationTimestamp"), "creationTimestamp", problems
+        ),
         period_start=period_start_,
         period_end=period_end_,
         currency=currency,
@@ -232,6 +249,7 @@ def normalize_invoice(payload: Any, account: str, *, detailed: bool | None = Non
         extra=_extra(spec, status_part),
         raw=clean_json(payload),
         detailed=(not is_summary(payload)) if detailed is None else detailed,
+        problems=capped(problems),
     )
 
 
@@ -244,7 +262,13 @@ def normalize_list(payload: Any, account: str) -> tuple[list[Invoice], str, int 
             "the invoice list is not a v1Invoices object", provider=PROVIDER, account=account
         )
     raw_items = payload.get("invoices") or []
-    invoices = [normalize_invoice(item, account) for item in raw_items[:_MAX_ITEMS]]
+    # An entry that is not an object has nothing to show: it is left out (the probe's list is
+    # only a discovery aid; each invoice is fetched again by uid).
+    invoices = [
+        normalize_invoice(item, account)
+        for item in raw_items[:_MAX_ITEMS]
+        if isinstance(item, Mapping)
+    ]
     meta = obj(payload, "listmeta")
     token = meta.get("continue")
     token = clean_optional(token) if isinstance(token, str) else ""

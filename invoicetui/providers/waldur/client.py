@@ -22,12 +22,13 @@ from invoicetui.core.model import Invoice
 from invoicetui.core.sanitize import clean_text
 from invoicetui.providers.base import JsonResponse, ProviderClient
 from invoicetui.providers.waldur import normalize as wm
+from invoicetui.providers.waldur.items import provider_items
 
 T = TypeVar("T")
 
 INVOICES = "/api/invoices/"
 PROVIDER_ITEMS = "/api/provider-invoice-items/"
-_LINK = re.compile(r'<([^>]*)>\s*;\s*rel="?([^",;]+)"?')
+LINK = re.compile(r'<([^>]*)>\s*;\s*rel="?([^",;]+)"?')
 Params = list[tuple[str, str]]
 
 
@@ -37,7 +38,7 @@ class WaldurClient(ProviderClient):
     provider = "waldur"
     default_base_url: ClassVar[str | None] = None  # always self-hosted
     default_max_rps = 10.0
-    page_size: ClassVar[int] = 100
+    page_size: ClassVar[int] = 300  # the server's max_page_size (core/pagination.py)
     page_concurrency: ClassVar[int] = 6
     # Beyond this many pages the total is not trusted for a concurrent fan-out.
     max_fanout_pages: ClassVar[int] = 5000
@@ -49,6 +50,7 @@ class WaldurClient(ProviderClient):
             self.base_url = self.base_url[: -len("/api")]
         currency = clean_text(self.account.currency or "", one_line=True).strip().upper()
         self.currency: str | None = currency or None
+        self.last_count: int | None = None  # X-Result-Count of the last collect()
 
     # ------------------------------------------------------------------ hooks
 
@@ -110,10 +112,7 @@ class WaldurClient(ProviderClient):
         name = self.account.name
 
         def convert(offset: int, records: list[Any]) -> list[Invoice]:
-            invoices = [
-                wm.invoice(record, name, self.currency, offset + i)
-                for i, record in enumerate(records)
-            ]
+            invoices = wm.invoice_list(records, name, self.currency, offset, self.warn)
             self.page_arrived(invoices)
             return invoices
 
@@ -121,17 +120,18 @@ class WaldurClient(ProviderClient):
 
     async def list_statements(self) -> list[Invoice]:
         """Provider role: every provider invoice item, grouped by UTC month of its start."""
-        items = await self.collect(PROVIDER_ITEMS, self._filters(), lambda _o, recs: recs)
+        items = await provider_items(self, self._filters())
         now = self.wallclock()
         now = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
         # Grouping 100k items is CPU work: a thread keeps the event loop (and the UI) answering.
-        return await asyncio.to_thread(wm.statements, items, self.account.name, self.currency, now)
+        name, currency = self.account.name, self.currency
+        return await asyncio.to_thread(wm.statements, items, name, currency, now, self.warn)
 
     async def fetch_invoice(self, summary: Invoice) -> Invoice:
         if summary.detailed:
             return summary
         response = await self.get_json(f"{INVOICES}{quote(summary.id, safe='')}/")
-        return wm.invoice(response.data, self.account.name, self.currency)
+        return wm.invoice(response.data, self.account.name, self.currency, warn=self.warn)
 
     # ------------------------------------------------------------------ paging
 
@@ -144,6 +144,7 @@ class WaldurClient(ProviderClient):
         """Every page of a LinkHeaderPagination list, converted page by page, in order."""
         base = [*params, ("page_size", str(self.page_size))]
         records, next_params, count = await self._page(path, base, first=True)
+        self.last_count = count
         results: list[list[T]] = [convert(0, records)]
         size = self.page_size
         if next_params is None and count is not None and 0 < len(records) < min(size, count):
@@ -223,7 +224,7 @@ def _next_params(response: JsonResponse) -> Params | None:
     header = response.headers.get("Link")
     if not header:
         return None
-    for url, rel in _LINK.findall(header):
+    for url, rel in LINK.findall(header):
         if rel.strip().lower() == "next":
             return parse_qsl(urlsplit(url.strip()).query, keep_blank_values=True)
     return None

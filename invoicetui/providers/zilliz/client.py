@@ -19,6 +19,7 @@ from invoicetui.core.model import Invoice
 from invoicetui.core.parse import text_field as text
 from invoicetui.providers.base import JsonResponse, ProviderClient
 from invoicetui.providers.zilliz.normalize import (
+    billing_refused,
     body_code,
     error_for_code,
     is_error_code,
@@ -81,7 +82,16 @@ class ZillizClient(ProviderClient):
     def map_error(self, response: httpx.Response) -> ProviderError:
         """HTTP 4xx/5xx; a known `code` in the body decides the type (e.g. 80001 → AuthError)."""
         error = super().map_error(response)
-        if response.status_code in (401, 403) or response.status_code >= 500:
+        if response.status_code == 403:
+            detail = error.message.partition(": ")[2] or "HTTP 403"
+            return billing_refused(
+                detail,
+                provider=error.provider,
+                account=error.account,
+                status_code=403,
+                request_id=error.request_id,
+            )
+        if response.status_code == 401 or response.status_code >= 500:
             return error
         try:
             data = json.loads(response.content) if response.content else None
@@ -108,7 +118,7 @@ class ZillizClient(ProviderClient):
         response = await self.get_json(
             "/v2/invoices", params={"pageSize": self.page_size, "currentPage": number}
         )
-        return normalize_page(response.data, self.account.name)
+        return normalize_page(response.data, self.account.name, self.warn)
 
     async def list_invoices(self) -> list[Invoice]:
         first, count, echoed = await self._page(1)

@@ -6,7 +6,8 @@ quirks are handled here, away from the HTTP code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,10 +22,16 @@ from invoicetui.core.errors import (
 )
 from invoicetui.core.model import Credit, Invoice, format_decimal
 from invoicetui.core.parse import (
+    capped,
     cents,
+    checked,
+    checked_date,
+    fallback_id,
+    ident,
     normalize_amount,
     period_end,
     period_start,
+    shown,
     status,
 )
 from invoicetui.core.parse import (
@@ -42,8 +49,11 @@ _NOT_FOUND_WORDS = ("not found", "not exist", "does not exist")
 _MAX_ITEMS = 10_000
 
 
-def amount(value: Mapping[str, Any], key: str) -> Decimal | None:
-    return normalize_amount(cents(value.get(key)))
+def amount(value: Mapping[str, Any], key: str, problems: list[str] | None = None) -> Decimal | None:
+    """value[key] in cents as exact major units (not always whole cents: read the literal)."""
+    if problems is None:
+        return normalize_amount(cents(value.get(key)))
+    return normalize_amount(checked(cents, value.get(key), key, problems))
 
 
 def body_code(data: Any) -> int | None:
@@ -69,12 +79,7 @@ def error_for_code(
     if code in AUTH_CODES or "apikey is illegal" in lowered or "invalid token" in lowered:
         return AuthError(f"API key rejected: {detail}", hint=auth_hint, **common)
     if code in PERMISSION_CODES or any(w in lowered for w in _PERMISSION_WORDS):
-        return PermissionDenied(
-            f"access denied: {detail}",
-            hint="the key needs the Organization Owner or Billing Admin role, and the"
-            " invoice API (public preview) must be enabled for the organization",
-            **common,
-        )
+        return billing_refused(detail, **common)
     if code in RATE_CODES or any(w in lowered for w in _RATE_WORDS):
         return RateLimited(f"rate limited: {detail}", hint="lower max_rps", **common)
     if any(w in lowered for w in _NOT_FOUND_WORDS):
@@ -82,21 +87,41 @@ def error_for_code(
     return BadRequest(f"request refused: {detail}", **common)
 
 
+# Zilliz's own CLI guide says billing needs an OAuth login and API keys "may not have access"
+# (PROVIDERS.md corrections #6): a valid key can be refused here. That is not "no invoices".
+BILLING_REFUSED_HINT = (
+    "Zilliz refuses this API key access to billing: use a key of an Organization Owner or"
+    " Billing Admin with the invoice API (public preview) enabled for the organization, or"
+    " read the invoices in the Zilliz console (Billing > Invoices), which some organizations"
+    " only allow with a console login"
+)
+
+
+def billing_refused(detail: str, **kwargs: Any) -> PermissionDenied:
+    """The key works but may not read invoices: its own message, saying what to do."""
+    return PermissionDenied(
+        f"this API key may not read invoices: {detail}", hint=BILLING_REFUSED_HINT, **kwargs
+    )
+
+
 def normalize_invoice(payload: Any, account: str) -> Invoice:
-    """One Zilliz invoice object → Invoice; ResponseFormatError without an object or id."""
+    """One Zilliz invoice object → Invoice; ResponseFormatError when it is not an object.
+
+    Without an id it is kept under a stable made-up one and marked (CONTRACT.md).
+    """
     if not isinstance(payload, Mapping):
         raise ResponseFormatError(
             "an invoice in the answer is not a JSON object", provider=PROVIDER, account=account
         )
-    invoice_id = text(payload, "id")
+    problems: list[str] = []
+    invoice_id = ident(payload.get("id"))
     if invoice_id is None:
-        raise ResponseFormatError(
-            "an invoice in the answer has no id", provider=PROVIDER, account=account
-        )
+        invoice_id = fallback_id(payload)
+        problems.append(f"no id: shown as {invoice_id}")
     state, state_raw = status(PROVIDER, payload.get("status"))
     currency_raw = text(payload, "currency")
     currency = currency_raw.upper()[:16] if currency_raw else None
-    credits = amount(payload, "creditsApplied")
+    credits = amount(payload, "creditsApplied", problems)
     credits_detail: tuple[Credit, ...] = ()
     if credits:
         credits_detail = (Credit(name="Credits applied", amount=credits, unit=currency),)
@@ -112,21 +137,28 @@ def normalize_invoice(payload: Any, account: str) -> Invoice:
         id=invoice_id,
         status=state,
         status_raw=state_raw,
-        issued=period_start(payload.get("invoiceDate")),
-        due=period_start(payload.get("dueDate")),
-        period_start=period_start(payload.get("periodStart")),
-        period_end=period_end(payload.get("periodEnd"), exclusive=True),
+        issued=checked_date(period_start, payload.get("invoiceDate"), "invoiceDate", problems),
+        due=checked_date(period_start, payload.get("dueDate"), "dueDate", problems),
+        period_start=checked_date(
+            period_start, payload.get("periodStart"), "periodStart", problems
+        ),
+        period_end=checked_date(_exclusive_end, payload.get("periodEnd"), "periodEnd", problems),
         currency=currency,
-        subtotal=amount(payload, "subtotal"),
-        tax=amount(payload, "tax"),
+        subtotal=amount(payload, "subtotal", problems),
+        tax=amount(payload, "tax", problems),
         credits=credits,
-        total=amount(payload, "total"),
-        amount_due=amount(payload, "amountDue"),
+        total=amount(payload, "total", problems),
+        amount_due=amount(payload, "amountDue", problems),
         credits_detail=credits_detail,
         extra=tuple((k, v) for k, v in extra if v is not None),
         raw=clean_json(payload),
         detailed=True,
+        problems=capped(problems),
     )
+
+
+def _exclusive_end(value: object) -> date | None:
+    return period_end(value, exclusive=True)
 
 
 def list_data(body: Any, account: str) -> Mapping[str, Any]:
@@ -141,15 +173,23 @@ def list_data(body: Any, account: str) -> Mapping[str, Any]:
     return data
 
 
-def normalize_page(body: Any, account: str) -> tuple[list[Invoice], int | None, int | None]:
-    """One list page → (invoices, data.count, data.pageSize)."""
+def normalize_page(
+    body: Any, account: str, warn: Callable[[str], None] | None = None
+) -> tuple[list[Invoice], int | None, int | None]:
+    """One list page → (invoices, data.count, data.pageSize); non-objects skipped via warn."""
     data = list_data(body, account)
     raw = data.get("invoices")
     if raw is None:
         raw = []
     if not isinstance(raw, list):
         raise ResponseFormatError("data.invoices is not a list", provider=PROVIDER, account=account)
-    invoices = [normalize_invoice(item, account) for item in raw[:_MAX_ITEMS]]
+    invoices: list[Invoice] = []
+    for index, item in enumerate(raw[:_MAX_ITEMS]):
+        if not isinstance(item, Mapping):
+            if warn is not None:
+                warn(f"skipped invoice record {index} of a page: not an object ({shown(item)})")
+            continue
+        invoices.append(normalize_invoice(item, account))
     return invoices, _count(data.get("count")), _count(data.get("pageSize"))
 
 
