@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-# hpc-centre's November draft (113,051.93 EUR) crosses its budget; vector-db's (618.91 USD)
-# is past 80 % of its; acme-palette has no accrual (Palette bills after the month).
+# hpc-centre's November draft (113,051.93 EUR) crosses its budget; vector-db's
+# (690.95 USD) is past 80 % of its; acme-palette has no accrual (Palette bills after the month).
 DEMO_BUDGETS: dict[str, Decimal] = {
     "acme-palette": Decimal("3000"),
     "hpc-centre": Decimal("100000"),

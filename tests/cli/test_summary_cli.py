@@ -153,4 +153,4 @@ def test_config_budgets_are_read_when_the_config_has_them(
 
     monkeypatch.setattr("invoicetui.cli.common.load_config", with_budgets)
     code, out, _ = run(capsys, "--config", config)
-    assert code == 0 and "vector-db  USD  618.91  of 500.00  123%  OVER budget" in out
+    assert code == 0 and "vector-db  USD  690.95  of 500.00  138%  OVER budget" in out

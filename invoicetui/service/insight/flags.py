@@ -97,12 +97,14 @@ def _money(value: Decimal, currency: str | None) -> str:
 
 
 def _sum_mismatch(inv: Invoice) -> str | None:
-    items = [li for li in inv.line_items if li.currency in (None, inv.currency)]
-    if not inv.detailed or not items or len(items) != len(inv.line_items):
-        return None  # nothing to add up, or items in another currency: not comparable
-    if any(li.amount is None for li in items):
-        return None
-    total_items = sum((li.amount for li in items if li.amount is not None), Decimal(0))
+    if not inv.detailed or not inv.line_items:
+        return None  # nothing to add up
+    total_items = Decimal(0)
+    for li in inv.line_items:
+        if li.amount is None or (li.currency is not None and li.currency != inv.currency):
+            return None  # an item without an amount, or in another currency: not comparable
+        total_items += li.amount
+    items = inv.line_items
     tolerance = max(ROUNDING_MIN, ROUNDING_PER_ITEM * len(items))
     targets = [t for t in (inv.subtotal, inv.total) if t is not None]
     if inv.credits is not None:  # items before credits, figures after (or the other way)
