@@ -76,7 +76,9 @@ def overview(invoices: Sequence[Invoice], today: date) -> Overview:
     figures: dict[str, dict[str, _Sum]] = {}
     accounts: dict[str, AccountOverview] = {}
     for inv in invoices:
-        account = accounts.setdefault(inv.account, AccountOverview(inv.account, inv.provider))
+        account = accounts.get(inv.account)
+        if account is None:
+            accounts[inv.account] = account = AccountOverview(inv.account, inv.provider)
         owed = outstanding(inv)
         if owed is None or owed == 0:
             continue
