@@ -248,6 +248,9 @@ class DoitDemo:
         reseller = _dataset(
             "reseller", 12, [("google-cloud", "EUR"), ("amazon-web-services", "EUR")]
         )
+        # An overpaid invoice: DoiT reports the credit on account as a negative balance.
+        overpaid = next(i for i, rec in enumerate(reseller) if rec["status"] == "PAID")
+        reseller[overpaid] = {**reseller[overpaid], "balanceAmount": -125.5}
         self.sources: dict[str, _Source] = {
             token_for("doit"): _list_source(legacy, legacy=True, tenant=None),
             token_for("doit-reseller"): _list_source(reseller, legacy=False, tenant=TENANT),

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from invoicetui.core.changeset import Key
-from invoicetui.core.model import SETTLED, Invoice, Status, format_decimal
+from invoicetui.core.model import Invoice, Status, format_decimal
 
 # Items are often rounded to the cent one by one: allow half a cent per item, at least a cent.
 ROUNDING_PER_ITEM = Decimal("0.005")
@@ -123,7 +123,7 @@ def _sum_mismatch(inv: Invoice) -> str | None:
 
 def _negative_balance(inv: Invoice) -> str | None:
     owed = inv.amount_due if inv.amount_due is not None else None
-    if owed is None or owed >= 0 or inv.status in SETTLED:
+    if owed is None or owed >= 0 or inv.status is Status.VOID:
         return None
     return (
         f"A credit balance of {_money(-owed, inv.currency)}: "
