@@ -130,8 +130,10 @@ def test_a_failed_account_exits_1_and_names_it(
     code, out, err = run(capsys, "--config", config, "--format", "json")
     assert code == 1
     assert "vector-db" in err and json.loads(out)["errors"]
-    code, _, _ = run(capsys, "--config", config, "--fail-on", "overdue")
+    code, out, _ = run(capsys, "--config", config, "--fail-on", "overdue")
     assert code == 3  # the doit data at hand has overdue invoices
+    problems = out.split("Problems (")[1]
+    assert "Zilliz account 'vector-db'" in problems
 
 
 def test_config_budgets_are_read_when_the_config_has_them(

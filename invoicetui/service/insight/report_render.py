@@ -154,6 +154,11 @@ def _text(report: Report) -> Iterator[str]:
         yield from columns(rows, {2, 4})
     yield ""
     yield from _changes_text(report)
+    if report.errors:
+        yield ""
+        yield "Problems (these accounts' figures are missing or from an older cache)"
+        for error in report.errors:
+            yield from _wrapped(error)
     if report.fail_on is not None:
         yield ""
         n = len(report.matched)
