@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from invoicetui.config.accounts import AccountConfig
 from invoicetui.config.options import AppSetup, FetchMode
@@ -195,9 +197,19 @@ def make_app(
     return InvoiceApp(app_setup, now=lambda: NOW, tz=UTC, export_dir=tmp_path)
 
 
+async def wait_for_workers(app: Any) -> None:
+    """Until every worker ended: one that failed was reported by the app's failure funnel.
+
+    (Worker.wait raises what the worker raised, as harlequin's wait_for_workers knows.)
+    """
+    for worker in list(app.workers):
+        with suppress(WorkerFailed, WorkerCancelled):
+            await worker.wait()
+
+
 async def settle(pilot: Any) -> None:
     """Let workers finish and every posted message (and refresh callback) be handled."""
-    await pilot.app.workers.wait_for_complete()
+    await wait_for_workers(pilot.app)
     await pilot.pause()
     for _ in range(200):  # a throttled table rebuild may still be scheduled (bounded)
         if not any(getattr(s, "rows_pending", False) for s in pilot.app.screen_stack):

@@ -13,10 +13,12 @@ import gc
 import hashlib
 import json
 import re
+import struct
 import zlib
 from collections.abc import Iterator
 from typing import Any
 
+from invoicetui.cache.chunks import CHUNK_ITEMS, MAGIC, decode_chunked, encode_chunked
 from invoicetui.core.model import (
     Invoice,
     format_day,
@@ -111,33 +113,63 @@ def gc_paused() -> Iterator[None]:
 
 
 def encode_detail(inv: Invoice) -> bytes:
-    """Compressed JSON of the whole invoice (invoice_to_cache_json); ASCII-only by design."""
+    """Compressed JSON of the whole invoice (invoice_to_cache_json); ASCII-only by design.
+
+    Invoices with more than CHUNK_ITEMS line items are stored in chunks (chunks.py)."""
     data = invoice_to_cache_json(inv)
+    if len(data["line_items"]) > CHUNK_ITEMS:
+        return encode_chunked(data)
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=True, default=str)
     return zlib.compress(text.encode("ascii"), 6)
 
 
-def _suspect_json(text: str) -> bool:
+def _suspect_json(raw: bytes) -> bool:
     """True if a detail's JSON text may hold control characters (then it is cleaned)."""
-    if text.isascii() and "\\" not in text:
+    if raw.isascii() and b"\\" not in raw:
         return False  # no escapes at all: the common case, two fast C scans
-    return _SUSPECT_JSON.search(text) is not None
+    return _SUSPECT_JSON.search(raw.decode("utf-8", "replace")) is not None
+
+
+# Line-item text fields that repeat across items: one string object per distinct value.
+_SHARED_ITEM_FIELDS = ("description", "kind", "project", "unit", "currency")
+
+
+def _share_item_text(data: dict[str, Any], seen: dict[str, str]) -> None:
+    """Make equal texts of line items one object: a 333k-item Waldur statement decoded to
+    600 MB with a separate copy of every repeated description, project and unit."""
+    items = data.get("line_items")
+    if not isinstance(items, list):
+        return
+    for item in items:
+        if isinstance(item, dict):
+            for key in _SHARED_ITEM_FIELDS:
+                value = item.get(key)
+                if isinstance(value, str):
+                    item[key] = seen.setdefault(value, value)
 
 
 def decode_detail(blob: bytes) -> Invoice:
     """Inverse of encode_detail; raises CacheFormatError for anything we did not write."""
-    try:
-        text = zlib.decompress(blob).decode("utf-8")
-        data = json.loads(text)
-        if not isinstance(data, dict):
-            raise TypeError("detail is not an object")
-        if _suspect_json(text):
+    seen: dict[str, str] = {}  # shared across the chunks of one invoice
+
+    def build(data: dict[str, Any], raw: bytes) -> Invoice:
+        if _suspect_json(raw):
             cleaned = clean_json(data)
             assert isinstance(cleaned, dict)
             data = cleaned
+        _share_item_text(data, seen)
         return invoice_from_json(data)
+
+    try:
+        if blob.startswith(MAGIC):
+            return decode_chunked(blob, build)
+        raw = zlib.decompress(blob)
+        data = json.loads(raw)  # from bytes: no second, decoded copy of the text
+        if not isinstance(data, dict):
+            raise TypeError("detail is not an object")
+        return build(data, raw)
     except (zlib.error, ValueError, TypeError, KeyError, AttributeError, ArithmeticError,
-            AssertionError) as exc:  # fmt: skip
+            AssertionError, struct.error, StopIteration) as exc:  # fmt: skip
         raise CacheFormatError(f"unreadable invoice details ({type(exc).__name__})") from exc
 
 

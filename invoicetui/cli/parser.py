@@ -161,7 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="only this account (repeatable; default: all)",
     )
-    export.add_argument("--format", choices=("json", "csv"), default="json", help="default: json")
+    export.add_argument(
+        "--format",
+        choices=("json", "csv", "ledger", "beancount"),
+        default="json",
+        help="default: json; ledger, beancount: a journal, one transaction per invoice",
+    )
     export.add_argument(
         "--items",
         action="store_true",
@@ -171,6 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--until", metavar="YYYY-MM", help="last month to include")
     _add_mode(export, sub=True)
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+
+    from invoicetui.cli.parser_documents import add_documents_parser
+
+    add_documents_parser(subs, _add_config, _add_mode, _formatter)
 
     accounts = subs.add_parser(
         "accounts",

@@ -36,6 +36,7 @@ PRICES = {"pure": Decimal("0.24"), "alloy": Decimal("0.12")}
 LIST_MAX = 50
 _DETAIL = re.compile(r"^/v1/tenants/([^/]+)/invoices/([^/]+)$")
 _LIST = re.compile(r"^/v1/tenants/([^/]+)/invoices/?$")
+_REPORT = re.compile(r"^/v1/tenants/([^/]+)/invoices/([^/]+)/(report(?:/invoice|/usage)?/pdf)$")
 
 
 @dataclass(frozen=True)
@@ -309,6 +310,9 @@ class PaletteDemo:
         match = _LIST.match(path)
         if match:
             return self._list(tenant, match.group(1), request)
+        match = _REPORT.match(path)
+        if match:
+            return self._report(tenant, match.group(1), match.group(2), match.group(3))
         return _error(404, "ResourceNotFound", f"No route for '{path}'")
 
     def _detail(self, tenant: _Tenant, tenant_uid: str, uid: str) -> DemoResponse:
@@ -318,6 +322,18 @@ class PaletteDemo:
         if invoice is None:
             return _error(404, "ResourceNotFound", f"Invoice '{uid}' not found")
         return DemoResponse(200, invoice)
+
+    def _report(self, tenant: _Tenant, tenant_uid: str, uid: str, route: str) -> DemoResponse:
+        """The three PDF reports (PROVIDERS §1.4): octet-stream with a Content-Disposition."""
+        if tenant_uid != tenant.uid:
+            return _error(403, "Forbidden", "The API key has no access to this tenant")
+        invoice = self._by_uid[tenant.uid].get(uid)
+        if invoice is None:
+            return _error(404, "ResourceNotFound", f"Invoice '{uid}' not found")
+        kind, body = report_pdf(tenant.org, invoice, route)
+        name = f"{invoice['metadata']['name']}-{kind}.pdf"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return DemoResponse(200, body, headers, "application/octet-stream")
 
     def _list(self, tenant: _Tenant, tenant_uid: str, request: DemoRequest) -> DemoResponse:
         if tenant_uid != tenant.uid:
@@ -351,3 +367,43 @@ class PaletteDemo:
                 },
             },
         )
+
+
+_REPORT_TITLES = {
+    "report/invoice/pdf": ("invoice", "Invoice"),
+    "report/pdf": ("report", "Monthly invoice report"),
+    "report/usage/pdf": ("usage", "Tenant usage report"),
+}
+
+
+def report_pdf(org: str, invoice: dict[str, Any], route: str) -> tuple[str, bytes]:
+    """(kind, PDF bytes) of one report: the invoice number and total are in its text."""
+    from invoicetui.demo.pdf import build_pdf
+
+    kind, title = _REPORT_TITLES[route]
+    meta, spec, status = invoice["metadata"], invoice["spec"], invoice["status"]
+    total = Decimal(str(status["billableAmount"])).quantize(Decimal("0.01"))
+    period = spec["billingPeriod"]
+    lines = [
+        f"Invoice number: {meta['name']}",
+        f"Invoice id: {meta['uid']}",
+        f"Tenant: {org}",
+        f"Billing period: {period['start'][:10]} to {period['end'][:10]}",
+        f"Issued: {meta['creationTimestamp'][:10]}",
+        "",
+    ]
+    if kind == "report":
+        for product, data in status["productInvoice"].items():
+            lines.append(
+                f"{product.title()}: {data['usedCredits']:.0f} credits used,"
+                f" {data['billableCredits']:.0f} billable, USD {data['amount']:.2f}"
+            )
+    else:
+        for project in status["projects"]:
+            if kind == "usage":
+                used = sum(u["usedCredits"] for u in project["usage"].values())
+                lines.append(f"{project['projectName']}: {used:.0f} CPU core hours")
+            else:
+                lines.append(f"{project['projectName']}: USD {project['amount']:.2f}")
+    lines += ["", f"Total: USD {total}"]
+    return kind, build_pdf(f"{title} {meta['name']}", lines)

@@ -48,6 +48,8 @@ class DemoResponse:
     body: Any = None  # JSON-able, or bytes sent as they are
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
+    # Send the body in small pieces this many seconds apart (the "trickle" fault).
+    chunk_delay: float = 0.0
 
 
 class ProviderDemo(Protocol):
@@ -68,7 +70,8 @@ class Fault:
 
     kind: "429" (with Retry-After `retry_after` when set), "503", "502", "slow" (sleep
     `delay` seconds first), "malformed" (200 with broken JSON), "wrong_token" (the
-    provider's own 401), "drop" (close the connection).
+    provider's own 401), "drop" (close the connection), "trickle" (send the real answer's
+    body in 64-byte pieces `delay` seconds apart, like a slow download).
     """
 
     kind: str
@@ -228,7 +231,8 @@ class DemoServer:
             return DemoResponse(404, {"detail": "Not found."})
         path = "/" + (segments[2] if len(segments) > 2 else "")
         fault = self.take_fault(provider, path)
-        if fault is not None:
+        trickle = fault.delay if fault is not None and fault.kind == "trickle" else 0.0
+        if fault is not None and not trickle:
             handled = self._apply_fault(fault, demo, provider, path)
             if handled is not _CONTINUE:
                 return handled  # type: ignore[return-value]
@@ -247,7 +251,10 @@ class DemoServer:
             base_url=f"http://{headers.get('host') or f'{self.host}:{self.port}'}/{provider}",
             repeat=repeat,
         )
-        return demo.handle(request)
+        response = demo.handle(request)
+        if trickle:
+            response.chunk_delay = trickle
+        return response
 
     def _apply_fault(
         self, fault: Fault, demo: ProviderDemo, provider: str, path: str
@@ -364,8 +371,18 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
             for key, value in response.headers.items():
                 self.send_header(key, value)
             self.end_headers()
-            if method != "HEAD":
+            if method == "HEAD":
+                return
+            if not response.chunk_delay:
                 self.wfile.write(payload)
+                return
+            try:
+                for start in range(0, len(payload), 64):
+                    self.wfile.write(payload[start : start + 64])
+                    self.wfile.flush()
+                    time.sleep(response.chunk_delay)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client went away mid-body
 
         def log_message(self, format: str, *args: Any) -> None:
             return

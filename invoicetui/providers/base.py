@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import httpx
 
@@ -40,6 +40,9 @@ from invoicetui.providers.limits import (
     RetryPolicy,
     parse_retry_after,
 )
+
+if TYPE_CHECKING:
+    from invoicetui.providers.streaming import ByteSink, StreamedResponse
 
 QueryParams = httpx.QueryParams | dict[str, Any] | list[tuple[str, Any]] | None
 T = TypeVar("T")
@@ -130,6 +133,24 @@ class ProviderClient(ABC):
     @abstractmethod
     async def check(self) -> None:
         """One cheap authenticated call, to prove auth and reach."""
+
+    # The documents (PDFs) the API serves per invoice, e.g. ("invoice", "report", "usage");
+    # empty where the provider has no document API (its console URL is all there is).
+    document_kinds: ClassVar[tuple[str, ...]] = ()
+
+    async def download_document(
+        self, invoice: Invoice, kind: str, sink: ByteSink, *, max_bytes: int, **kwargs: Any
+    ) -> StreamedResponse:
+        """Stream one of document_kinds of an invoice into sink (providers that have any)."""
+        raise NotImplementedError(f"{self.provider} serves no {kind!r} document")
+
+    async def get_stream(
+        self, path: str, sink: ByteSink, *, max_bytes: int, **kwargs: Any
+    ) -> StreamedResponse:
+        """GET a binary answer into sink, paced and retried like get_json (streaming.py)."""
+        from invoicetui.providers.streaming import get_stream
+
+        return await get_stream(self, path, sink, max_bytes=max_bytes, **kwargs)
 
     # Where a JSON error body keeps its human message, first match wins.
     error_keys: ClassVar[tuple[str, ...]] = ("detail", "message", "error", "title")

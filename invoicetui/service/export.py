@@ -148,12 +148,22 @@ def render_csv(invoices: Sequence[Invoice], *, items: bool = False) -> str:
 def render(invoices: Sequence[Invoice], fmt: str, *, items: bool = False) -> str:
     if fmt == "csv":
         return render_csv(invoices, items=items)
+    if fmt in ("ledger", "beancount"):
+        from invoicetui.service.journal import render_journal
+
+        return render_journal(invoices, "ledger" if fmt == "ledger" else "beancount")
     return render_json(invoices)
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temp file in the same directory and rename: readers never see half a file."""
     path = path.expanduser()
+    if path.exists() and not path.is_file():
+        # /dev/null, a FIFO, a terminal: write into it; a rename would replace the device
+        # itself with a plain file (as root, `-o /dev/null` broke /dev/null for the machine).
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        return
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     tmp = Path(tmp_name)

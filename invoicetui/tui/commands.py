@@ -1,80 +1,121 @@
-"""Command palette (Ctrl+P): the same actions as the keys, plus "show account ..."."""
+"""One CommandSpec per binding id: keys, action, label, purpose, palette entry and help line.
+
+Bindings, the command palette and the "?" screen all read this one table (as textual-enhanced's
+Command class does), so a command is written once and the [keys] table rebinds it everywhere.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from functools import partial
-from typing import Any
+from dataclasses import dataclass
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.markup import escape
-from textual.screen import Screen
+from textual.binding import Binding
 
 from invoicetui.config.keys import DEFAULT_KEYS
-from invoicetui.tui.keymap import keys_label
 
-# (title, help, action on the main screen, binding id whose keys the help mentions)
-ACTIONS: tuple[tuple[str, str, str, str], ...] = (
-    ("Refresh account", "Fetch the selected account again", "refresh", "refresh"),
-    ("Refresh all accounts", "Fetch every account again", "refresh_all", "refresh-all"),
-    ("Copy invoice id", "Copy the highlighted invoice's id (OSC 52)", "copy_id", "copy-id"),
-    ("Copy invoice URL", "Copy the highlighted invoice's URL (OSC 52)", "copy_url", "copy-url"),
-    ("Open invoice URL", "Open the invoice's URL and show it", "open_url", "open-url"),
-    ("Export visible rows as CSV", "Save the rows on screen as a CSV file", "export", "export"),
-    ("Filter invoices", "Filter on id, account, description and status", "filter", "filter"),
-    ("Sort by next column", "Choose the sort column", "sort", "sort"),
-    ("Reverse sort", "Flip the sort direction", "sort_reverse", "sort-reverse"),
-    ("Toggle detail pane", "Hide or show the invoice detail", "toggle_detail", "toggle-detail"),
-    ("Next invoice", "Step to the next invoice", "step(1)", "next-invoice"),
-    ("Previous invoice", "Step to the previous invoice", "step(-1)", "previous-invoice"),
-)
+# The "?" screen's sections, in the order it shows them.
+GROUPS = ("Move", "Invoices", "Find and sort", "Accounts and data", "View", "App")
 
 
-def _keys_hint(binding_id: str, keymap: dict[str, str]) -> str:
-    return keys_label(keymap.get(binding_id, DEFAULT_KEYS[binding_id]))
+@dataclass(frozen=True)
+class CommandSpec:
+    """One command: the Binding it yields, its palette entry (if any) and its help line."""
 
+    id: str  # the binding id, as the [keys] table names it
+    action: str  # the action on the main screen (other screens may bind the id to their own)
+    label: str  # footer and "?" text
+    group: str  # purpose: the "?" screen's section
+    title: str | None = None  # palette title; None: not offered in the palette
+    help: str = ""  # the palette's second line
+    show: bool = False  # in the footer
+    priority: bool = False
 
-class InvoiceCommands(Provider):
-    """Actions of the main screen, and a jump to each account."""
+    @property
+    def default_keys(self) -> str:
+        return DEFAULT_KEYS[self.id]
 
-    def _main(self) -> Screen[Any] | None:
-        from invoicetui.tui.screens.main import MainScreen
-
-        for screen in reversed(self.app.screen_stack):
-            if isinstance(screen, MainScreen):
-                return screen
-        return None
-
-    def _commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
-        from invoicetui.tui.screens.main import MainScreen
-
-        screen = self._main()
-        if not isinstance(screen, MainScreen):
-            return
-        keymap = dict(getattr(self.app, "_keymap", {}))
-        for title, help_text, action, binding_id in ACTIONS:
-            hint = f"{help_text} ({_keys_hint(binding_id, keymap)})"
-            yield title, hint, partial(screen.run_action, action)
-        yield "Show keys", "Keys for the focused pane (?)", partial(self.app.run_action, "help")
-        for name, state in screen.states.items():
-            yield (
-                f"Show account {name}",
-                escape(f"Only {name}'s invoices ({state.provider})"),  # help is markup
-                partial(screen.sidebar.select_scope, f"account:{name}"),
-            )
-        yield (
-            "Show all accounts",
-            "Every account's invoices",
-            partial(screen.sidebar.select_scope, "all"),
+    def binding(
+        self,
+        action: str | None = None,
+        label: str | None = None,
+        *,
+        show: bool | None = None,
+        priority: bool | None = None,
+        keys: str | None = None,
+        key_display: str | None = None,
+    ) -> Binding:
+        """The Binding; a screen that gives the key its own meaning passes action and label."""
+        return Binding(
+            keys or self.default_keys,
+            action or self.action,
+            label or self.label,
+            show=self.show if show is None else show,
+            priority=self.priority if priority is None else priority,
+            key_display=key_display,
+            id=self.id,
         )
 
-    async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+_C = CommandSpec
+# fmt: off
+# Palette titles are the names the README's key table uses.
+_ALL = (
+    _C("cursor-down", "cursor_down", "Down", "Move"),
+    _C("cursor-up", "cursor_up", "Up", "Move"),
+    _C("top", "top", "First row", "Move"),
+    _C("bottom", "bottom", "Last row", "Move"),
+    _C("page-up", "page_up", "Page up", "Move"),
+    _C("page-down", "page_down", "Page down", "Move"),
+    _C("focus-next", "app.focus_next", "Next pane", "Move"),
+    _C("focus-previous", "app.focus_previous", "Previous pane", "Move"),
+    _C("select", "drill_in", "Drill in", "Move"),
+    _C("back", "back", "Back out", "Move"),
+    _C("next-invoice", "step(1)", "Next invoice", "Move",
+       "Next invoice", "Step to the next invoice"),
+    _C("previous-invoice", "step(-1)", "Previous invoice", "Move",
+       "Previous invoice", "Step to the previous invoice"),
+    _C("copy-id", "copy_id", "Copy id", "Invoices",
+       "Copy invoice id", "Copy the highlighted invoice's id (OSC 52)"),
+    _C("copy-url", "copy_url", "Copy URL", "Invoices",
+       "Copy invoice URL", "Copy the highlighted invoice's URL (OSC 52)"),
+    _C("open-url", "open_url", "Open URL", "Invoices",
+       "Open invoice URL", "Open the invoice's URL and show it"),
+    _C("export", "export", "Export CSV", "Invoices",
+       "Export visible rows as CSV", "Save the rows on screen as a CSV file"),
+    _C("filter", "filter", "Filter", "Find and sort",
+       "Filter invoices", "Filter on id, account, description and status", show=True),
+    _C("sort", "sort", "Sort", "Find and sort",
+       "Sort by next column", "Choose the sort column", show=True),
+    _C("sort-reverse", "sort_reverse", "Reverse sort", "Find and sort",
+       "Reverse sort", "Flip the sort direction"),
+    _C("refresh", "refresh", "Refresh", "Accounts and data",
+       "Refresh account", "Fetch the selected account again", show=True),
+    _C("refresh-all", "refresh_all", "Refresh all", "Accounts and data",
+       "Refresh all accounts", "Fetch every account again"),
+    _C("toggle-detail", "toggle_detail", "Detail pane", "View",
+       "Toggle detail pane", "Hide or show the invoice detail"),
+    _C("help", "app.help", "Keys", "App", "Show keys", "Keys for the focused pane", show=True),
+    _C("command-palette", "app.command_palette", "Commands", "App", priority=True),
+    _C("quit", "app.quit", "Quit", "App", show=True),
+)
+# fmt: on
+COMMANDS: dict[str, CommandSpec] = {spec.id: spec for spec in _ALL}
+# The palette's order: what a user does most first.
+PALETTE_ORDER = (
+    "refresh", "refresh-all", "copy-id", "copy-url", "open-url", "export", "filter", "sort",
+    "sort-reverse", "toggle-detail", "next-invoice", "previous-invoice", "help",
+)  # fmt: skip
+
+assert set(COMMANDS) == set(DEFAULT_KEYS), "every binding id has one CommandSpec"
+
+
+def command(binding_id: str) -> CommandSpec:
+    """The spec of a binding id (KeyError names an unknown one)."""
+    try:
+        return COMMANDS[binding_id]
+    except KeyError:
+        raise KeyError(f"unknown binding id {binding_id!r}") from None
+
+
+def palette_commands() -> list[CommandSpec]:
+    """The commands the palette offers, in PALETTE_ORDER."""
+    return [COMMANDS[binding_id] for binding_id in PALETTE_ORDER if COMMANDS[binding_id].title]

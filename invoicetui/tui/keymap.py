@@ -5,36 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
+from textual.screen import Screen
 
 from invoicetui.config.keys import BINDING_IDS, DEFAULT_KEYS, keys_for
+from invoicetui.tui.commands import command
 
 
 def bind(
     binding_id: str,
-    action: str,
-    description: str,
+    action: str | None = None,
+    description: str | None = None,
     *,
     show: bool = False,
     priority: bool = False,
     key_display: str | None = None,
     keys: str | None = None,
 ) -> Binding:
-    """A Binding whose id comes from invoicetui.config.keys, so the [keys] table can rebind it.
+    """The Binding of a CommandSpec; a widget giving the key its own meaning passes action/label.
 
     `keys` narrows the default keys where a widget must not take all of them (the filter
     input answers only to escape, since it types h itself).
     """
-    if binding_id not in BINDING_IDS:
-        raise KeyError(f"unknown binding id {binding_id!r}")
-    return Binding(
-        keys or DEFAULT_KEYS[binding_id],
-        action,
-        description,
-        show=show,
-        priority=priority,
-        key_display=key_display,
-        id=binding_id,
+    return command(binding_id).binding(
+        action, description, show=show, priority=priority, keys=keys, key_display=key_display
     )
 
 
@@ -93,3 +87,16 @@ def key_label(key: str) -> str:
 def keys_label(keys: str) -> str:
     """A comma-separated key list for the help screen: "j,down" -> "j ↓"."""
     return " ".join(key_label(key.strip()) for key in keys.split(",") if key.strip())
+
+
+def bound_keys(screen: Screen[Any]) -> dict[str, list[tuple[str, ActiveBinding]]]:
+    """Binding id -> the keys that reach it on `screen` now, with the binding each one runs.
+
+    From Textual's public Screen.active_bindings: the focused pane's bindings first, the
+    user's keymap applied, and bindings a pane disables (check_action) left out.
+    """
+    found: dict[str, list[tuple[str, ActiveBinding]]] = {}
+    for key, active in screen.active_bindings.items():
+        if active.binding.id:
+            found.setdefault(active.binding.id, []).append((key, active))
+    return found

@@ -84,3 +84,11 @@ class ExportReady(Message):
         self.text = text
         self.rows = rows
         self.filename = filename
+
+
+class ExportFailed(Message):
+    """Building the CSV failed (reported in the status bar; the app keeps running)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason

@@ -25,6 +25,7 @@ COMMANDS = [
     ["accounts", "--demo"],
     ["cache", "info"],
     ["summary", "--demo"],
+    ["documents", "--demo", "--period", "2026-10", "-o", "{tmp}"],
 ]
 
 
@@ -33,7 +34,7 @@ def test_command_loads_no_textual(argv: list[str], tmp_path: Path) -> None:
     env = dict(os.environ, INVOICETUI_CACHE_DIR=str(tmp_path / "cache"))
     env.pop("INVOICETUI_CONFIG", None)
     proc = subprocess.run(
-        [sys.executable, "-c", PROBE, *argv],
+        [sys.executable, "-c", PROBE, *(a.format(tmp=tmp_path / "out") for a in argv)],
         capture_output=True,
         text=True,
         env=env,

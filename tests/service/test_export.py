@@ -251,3 +251,20 @@ def test_load_one_sync_service_and_offline_error(fake_service: Callable[..., Non
     assert outcome.failed and outcome.snapshot is None
     # The message already names the account: it is not prefixed a second time.
     assert outcome.error == "no cached data for account 'slow'; run without --offline"
+
+
+def test_write_atomic_writes_into_a_fifo_instead_of_replacing_it(tmp_path: Path) -> None:
+    """`-o /dev/null` (or a named pipe) must not turn the device into a plain file."""
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    export.write_atomic(fifo, "through the pipe\n")
+    reader.join(timeout=10)
+    assert received == ["through the pipe\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)

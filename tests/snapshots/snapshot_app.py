@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, timedelta
 from functools import cache
@@ -22,6 +22,7 @@ from unittest import mock
 
 from textual.pilot import Pilot
 from textual.widgets import Input, TabbedContent, TextArea
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from invoicetui.cache import Cache
 from invoicetui.config.options import AppSetup, FetchMode
@@ -130,6 +131,17 @@ def no_color(enabled: bool) -> Iterator[None]:
 # ---------------------------------------------------------------- waiting and steps
 
 
+async def wait_for_workers(app: Any) -> None:
+    """Until every worker ended; failed and cancelled ones were reported by the app already.
+
+    Worker.wait raises what the worker raised (or WorkerCancelled for the debounced detail
+    load a cursor move cancelled): harlequin's wait_for_workers suppresses them likewise.
+    """
+    for worker in list(app.workers):
+        with suppress(WorkerFailed, WorkerCancelled):
+            await worker.wait()
+
+
 async def settle(pilot: Pilot[Any]) -> None:
     """Until no worker runs and the messages they posted are handled (no timers)."""
     app = pilot.app
@@ -144,7 +156,7 @@ async def settle(pilot: Pilot[Any]) -> None:
             if not busy():
                 break
         # A guard, not a wait: workers end by themselves; one that never does is a bug.
-        await asyncio.wait_for(app.workers.wait_for_complete(), WORKER_LIMIT)
+        await asyncio.wait_for(wait_for_workers(app), WORKER_LIMIT)
     for screen in app.screen_stack:
         for widget in screen.query(Input):
             widget.cursor_blink = False

@@ -190,7 +190,7 @@ async def test_demo_marker_and_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         text = screen_text(app)
         assert "DEMO" in text
         assert "add a real account in" in text
-        assert app.demo_hint().endswith(f"{config} (see README)")
+        assert app.session.demo_hint().endswith(f"{config} (see README)")
 
 
 async def test_no_demo_marker_with_a_real_config(

@@ -11,6 +11,8 @@ from tui_fakes import NARROW, SIZE, main_screen, make_app, settle, standard_serv
 
 from invoicetui.config.options import AppSetup
 from invoicetui.tui import app as app_module
+from invoicetui.tui import invoice_actions
+from invoicetui.tui import session as session_module
 from invoicetui.tui.terminal import can_show_browser, terminal_problem
 
 URL = "https://billing.example/inv/acme-palette/1"  # the first row's URL in tui_fakes
@@ -88,7 +90,7 @@ async def test_o_over_ssh_copies_and_shows_the_url_without_a_browser(
 ) -> None:
     isolate_env(monkeypatch, SSH_CONNECTION="127.0.0.1 50000 127.0.0.1 22")
     browsed: list[str] = []
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url, **_: browsed.append(url))
+    monkeypatch.setattr(invoice_actions.webbrowser, "open", lambda url, **_: browsed.append(url))
     standard_service().install(monkeypatch)
     app = make_app(tmp_path)
     copied: list[str] = []
@@ -116,7 +118,7 @@ async def test_o_with_a_display_starts_the_browser_off_the_event_loop(
         done.set()
         return True
 
-    monkeypatch.setattr(app_module.webbrowser, "open", browser)
+    monkeypatch.setattr(invoice_actions.webbrowser, "open", browser)
     standard_service().install(monkeypatch)
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -130,7 +132,7 @@ async def test_o_in_the_full_screen_detail_over_ssh_does_not_claim_it_opened(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     isolate_env(monkeypatch, SSH_TTY="/dev/pts/9")
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url, **_: pytest.fail(url))
+    monkeypatch.setattr(invoice_actions.webbrowser, "open", lambda url, **_: pytest.fail(url))
     standard_service().install(monkeypatch)
     app = make_app(tmp_path)
     async with app.run_test(size=NARROW) as pilot:
@@ -155,7 +157,7 @@ def test_export_goes_home_when_the_cwd_is_not_writable(
     monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(tmp_path / "no-downloads"))
     monkeypatch.chdir(cwd)
     writable = {str(home)}
-    monkeypatch.setattr(app_module.os, "access", lambda path, mode: str(path) in writable)
-    assert app_module._downloads_dir() == home
+    monkeypatch.setattr(session_module.os, "access", lambda path, mode: str(path) in writable)
+    assert session_module.downloads_dir() == home
     writable.add(str(cwd))
-    assert app_module._downloads_dir() == cwd
+    assert session_module.downloads_dir() == cwd

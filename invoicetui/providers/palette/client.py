@@ -16,7 +16,14 @@ from invoicetui.core.model import Invoice
 from invoicetui.core.parse import text_field as text
 from invoicetui.providers.base import ProviderClient
 from invoicetui.providers.palette.normalize import normalize_invoice, normalize_list
+from invoicetui.providers.streaming import ByteSink, StreamedResponse
 
+# The three PDF reports per invoice (PROVIDERS §1.4): document kind -> path below the invoice.
+REPORTS = {
+    "invoice": "report/invoice/pdf",  # the invoice itself
+    "report": "report/pdf",  # the monthly invoice report
+    "usage": "report/usage/pdf",  # the tenant usage report
+}
 _MAX_PAGES = 10_000  # a server that never ends its continue chain must not loop forever
 
 
@@ -28,6 +35,7 @@ class PaletteClient(ProviderClient):
     default_max_rps = 8.0  # documented: 10 req/s per source IP, burst 5
     page_limit: int = 50  # documented default and maximum of `limit`
     list_fallback_statuses: ClassVar[frozenset[int]] = frozenset({404, 405})
+    document_kinds: ClassVar[tuple[str, ...]] = tuple(REPORTS)
 
     def __init__(
         self, account: AccountConfig, token: str, *, page_limit: int | None = None, **kwargs: Any
@@ -158,6 +166,15 @@ class PaletteClient(ProviderClient):
     async def _detail(self, tenant: str, uid: str) -> Invoice:
         response = await self.get_json(self._invoices_path(tenant, uid))
         return normalize_invoice(response.data, self.account.name, detailed=True, asked=uid)
+
+    async def download_document(
+        self, invoice: Invoice, kind: str, sink: ByteSink, *, max_bytes: int, **kwargs: Any
+    ) -> StreamedResponse:
+        """One of the invoice's PDF reports, streamed (octet-stream + Content-Disposition)."""
+        if kind not in REPORTS:
+            raise ValueError(f"unknown Palette document kind {kind!r}")
+        path = f"{self._invoices_path(await self.tenant(), invoice.id)}/{REPORTS[kind]}"
+        return await self.get_stream(path, sink, max_bytes=max_bytes, **kwargs)
 
     async def fetch_invoice(self, summary: Invoice) -> Invoice:
         if summary.detailed:

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from invoicetui.core.model import Invoice
+from invoicetui.tui import invoice_actions
 from invoicetui.tui.keymap import bind
 from invoicetui.tui.widgets.detail import DetailPane
 
@@ -37,6 +38,9 @@ class DetailScreen(Screen[Invoice | None]):
         bind("previous-invoice", "step(-1)", "Previous", show=True),
         bind("back", "back", "Back", show=True),
         bind("select", "select", "Line items", show=True),
+        bind("copy-id", "copy_id", "Copy id"),
+        bind("copy-url", "copy_url", "Copy URL"),
+        bind("open-url", "open_url", "Open URL"),
     ]
 
     DEFAULT_CSS = """
@@ -156,6 +160,27 @@ class DetailScreen(Screen[Invoice | None]):
             self.pane.query_one("#detail-tabs").query_one("Tabs").focus()
             return
         self.dismiss(self.invoice)
+
+    def _say(self, text: str, tone: invoice_actions.Tone) -> None:
+        self.notify(text, markup=False)
+
+    def action_copy_id(self) -> None:
+        if self.invoice is not None:
+            invoice_actions.copy_id(self.app, self.invoice, self._say)
+
+    def action_copy_url(self) -> None:
+        if self.invoice is not None:
+            invoice_actions.copy_url(self.app, self.invoice, self._say)
+
+    def action_open_url(self) -> None:
+        if self.invoice is not None:
+            invoice_actions.open_url(self.app, self.invoice, self._say)
+
+    @on(DetailPane.LineItemChosen)
+    def _show_line_item(self, event: DetailPane.LineItemChosen) -> None:
+        from invoicetui.tui.screens.line_item import LineItemScreen  # on first use only
+
+        self.app.push_screen(LineItemScreen(event.item, event.currency, event.position))
 
     @on(DetailPane.DetailsWanted)
     def _details_wanted_here(self, event: DetailPane.DetailsWanted) -> None:

@@ -15,7 +15,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from invoicetui.tui.keymap import bind, key_label
+from invoicetui.tui.keymap import bind, bound_keys, key_label
 
 PANE_NAMES = {
     "Sidebar": "Accounts",
@@ -50,26 +50,17 @@ def pane_name(node: DOMNode) -> str | None:
 
 def key_sections(screen: Screen[Any]) -> list[KeySection]:
     """The bindings active on `screen` for its focused widget, grouped pane / everywhere."""
-    seen: dict[str, KeyRow] = {}
     pane_rows: list[KeyRow] = []
     global_rows: list[KeyRow] = []
     pane = ""
-    for node, bindings in screen._binding_chain:
+    for binding_id, keys in bound_keys(screen).items():
+        node, binding = keys[0][1].node, keys[0][1].binding
         is_global = node is screen or node is screen.app
         if not is_global and not pane:
             pane = pane_name(node) or ""
-        for key, key_bindings in bindings.key_to_bindings.items():
-            for binding in key_bindings:
-                if not binding.id:
-                    continue
-                label = key_label(key)
-                row = seen.get(binding.id)
-                if row is None:
-                    row = KeyRow(label, binding.description, binding.id)
-                    seen[binding.id] = row
-                    (global_rows if is_global else pane_rows).append(row)
-                elif label not in row.keys.split(" "):
-                    row.keys = f"{row.keys} {label}"
+        labels = " ".join(dict.fromkeys(key_label(key) for key, _ in keys))
+        row = KeyRow(labels, binding.description, binding_id)
+        (global_rows if is_global else pane_rows).append(row)
     sections = []
     if pane_rows:
         sections.append(KeySection(f"{pane or 'This'} pane", pane_rows))

@@ -1,490 +1,217 @@
-"""The main screen: sidebar, summary, invoice table and detail; it owns the UI state.
+"""The main screen: the keys of the invoice browser (screens/browser.py has its data flow).
 
-Workers (started by the app) post messages here; this is the one place that turns them,
-failures included, into what the widgets show.
+Each key is a CommandSpec (tui/commands.py): the same table gives the footer, the palette
+and the "?" screen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from time import monotonic
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
-from textual.content import Content
-from textual.events import Resize
-from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widget import Widget
 
 from invoicetui.config.options import FetchMode
 from invoicetui.core.model import Invoice
-from invoicetui.core.sanitize import clean_text
+from invoicetui.tui import invoice_actions
 from invoicetui.tui import messages as msg
-from invoicetui.tui.keymap import bind
-from invoicetui.tui.rows import invoice_columns, invoice_key, invoice_search_text
-from invoicetui.tui.screens.actions import MainActions
-from invoicetui.tui.screens.store import InvoiceStore, in_scope
-from invoicetui.tui.widgets.detail import DetailPane
-from invoicetui.tui.widgets.sidebar import ALL, AccountState, Sidebar
-from invoicetui.tui.widgets.statusbar import StatusBar, ago_text
-from invoicetui.tui.widgets.summary import SHORT_LINES, TALL_LINES, SummaryStrip
+from invoicetui.tui.commands import COMMANDS
+from invoicetui.tui.screens.browser import Browser
+from invoicetui.tui.screens.store import in_scope
+from invoicetui.tui.widgets.invoices import FilterInput, InvoiceTable
+from invoicetui.tui.widgets.sidebar import ALL
 from invoicetui.tui.widgets.table import VirtualTable
 
-if TYPE_CHECKING:
-    from invoicetui.tui.app import InvoiceApp
-    from invoicetui.tui.screens.detail import DetailScreen
+__all__ = ["InvoiceTable", "MainScreen"]
 
-NARROW_WIDTH = 140  # below this the detail pane leaves the side of the table
-FLUSH_INTERVAL = 0.2  # seconds between table updates while pages stream in
-SHORT_HEIGHT = 32  # below this the summary strip is capped, so the table keeps its rows
-
-
-def search_text(invoice: Invoice) -> str:
-    """What "/" matches: the table's fields plus line item descriptions where known."""
-    base = invoice_search_text(invoice)
-    if not invoice.line_items:
-        return base
-    return base + "\x00" + "\x00".join(item.description for item in invoice.line_items)
+# Footer order: the keys a newcomer needs first, so 80 columns still show "? Keys".
+MAIN_COMMANDS = (
+    "help", "filter", "sort", "refresh", "quit", "focus-next", "focus-previous", "sort-reverse",
+    "refresh-all", "copy-id", "copy-url", "open-url", "toggle-detail", "export", "back",
+    "select", "next-invoice", "previous-invoice",
+)  # fmt: skip
 
 
-class FilterInput(Input):
-    """The "/" filter: Enter applies and hides, Esc clears and hides."""
+class MainScreen(Browser):
+    """The invoice browser and what its keys do."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        bind("back", "clear_filter", "Clear the filter", keys="escape"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [COMMANDS[i].binding() for i in MAIN_COMMANDS]
 
-    def action_clear_filter(self) -> None:
-        self.value = ""
-        self.post_message(self.Submitted(self, ""))
-
-
-class InvoiceTable(VirtualTable[Invoice]):
-    """The invoice table; Esc/h backs out to the sidebar (or clears the filter first)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        bind("back", "screen.back_from_table", "Back to the accounts"),
-    ]
-
-
-class MainScreen(MainActions):
-    """Layout plus state: invoices per account, account states, scope, filter."""
-
-    # Footer order: the keys a newcomer needs first, so 80 columns still show "? Keys".
-    BINDINGS: ClassVar[list[BindingType]] = [
-        bind("help", "app.help", "Keys", show=True),
-        bind("filter", "filter", "Filter", show=True),
-        bind("sort", "sort", "Sort", show=True),
-        bind("refresh", "refresh", "Refresh", show=True),
-        bind("quit", "app.quit", "Quit", show=True),
-        bind("focus-next", "app.focus_next", "Next pane"),
-        bind("focus-previous", "app.focus_previous", "Previous pane"),
-        bind("sort-reverse", "sort_reverse", "Reverse sort"),
-        bind("refresh-all", "refresh_all", "Refresh all"),
-        bind("copy-id", "copy_id", "Copy id"),
-        bind("copy-url", "copy_url", "Copy URL"),
-        bind("open-url", "open_url", "Open URL"),
-        bind("toggle-detail", "toggle_detail", "Detail pane"),
-        bind("export", "export", "Export CSV"),
-        bind("back", "back", "Back out"),
-        bind("select", "drill_in", "Drill in"),
-        bind("next-invoice", "step(1)", "Next invoice"),
-        bind("previous-invoice", "step(-1)", "Previous invoice"),
-    ]
-
-    def __init__(self, store: InvoiceStore) -> None:
-        super().__init__(id="main")
-        self.store = store
-        self.scope = ALL
-        self.current: Invoice | None = None
-        self.detail_hidden = False
-        self.total_rows = 0
-        self._rows_pending = False
-        self._last_flush = 0.0
-        self._flush_timer: Timer | None = None
-        # Streaming: pages of accounts with nothing else on screen are appended (placed in
-        # the current sort in O(k log n)); anything that replaces rows rebuilds the table.
-        self._rebuild_needed = False
-        self._append_queue: list[Invoice] = []
-        self._appended: set[str] = set()  # accounts whose table rows came from appends
-
-    @property
-    def states(self) -> dict[str, AccountState]:
-        return self.store.states
-
-    @property
-    def generations(self) -> dict[str, int]:
-        return self.store.generations
-
-    @property
-    def invoice_app(self) -> InvoiceApp:
-        return cast("InvoiceApp", self.app)
-
-    # ------------------------------------------------------------------ layout
-
-    def compose(self) -> ComposeResult:
-        setup = self.invoice_app.setup
-        # Size classes before the first layout: set after mount, each restyles the whole tree.
-        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
-        self.set_class(self.app.size.height < SHORT_HEIGHT, "-short")
-        yield Header(show_clock=False)
-        if setup.demo:
-            yield Static(Content(self.invoice_app.demo_hint()), id="demo-hint")
-        yield SummaryStrip(id="summary")
-        with Horizontal(id="body"):
-            yield Sidebar(id="sidebar")
-            with Horizontal(id="content"):
-                with Vertical(id="table-area"):
-                    yield FilterInput(
-                        placeholder="filter: id, account, description, status", id="filter"
-                    )
-                    yield Static("", id="notice", markup=False)
-                    yield InvoiceTable(
-                        invoice_columns(),
-                        search_text=search_text,
-                        row_key=invoice_key,
-                        empty_text="No invoices",
-                        id="invoices",
-                    )
-                detail = DetailPane(id="detail")
-                # Hidden from the start on a narrow terminal: its tabs are then built only
-                # when it is first shown (p), not before the first frame.
-                detail.display = self.app.size.width >= NARROW_WIDTH
-                yield detail
-        yield StatusBar(id="status")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        app = self.invoice_app
-        self.sidebar.set_accounts(list(self.states.values()), app.now())
-        self.query_one("#filter", FilterInput).display = False
-        self.query_one("#notice", Static).display = False
-        self._apply_size(self.size.width, self.size.height)
-        self.table.focus()
-        self._update_title()
-        if not app.setup.accounts:
-            self.status.say("No accounts configured; add one to the config file (see README)")
-        for name in self.states:
-            self.start_load(name, app.setup.mode)
-        self.set_interval(30, self._tick)
-
-    @property
-    def sidebar(self) -> Sidebar:
-        return self.query_one("#sidebar", Sidebar)
-
-    @property
-    def table(self) -> InvoiceTable:
-        return self.query_one("#invoices", InvoiceTable)
-
-    @property
-    def detail(self) -> DetailPane:
-        return self.query_one("#detail", DetailPane)
-
-    @property
-    def status(self) -> StatusBar:
-        return self.query_one("#status", StatusBar)
-
-    def on_resize(self, event: Resize) -> None:
-        self._apply_size(event.size.width, event.size.height)
-
-    def _apply_size(self, width: int, height: int) -> None:
-        self.set_class(width < NARROW_WIDTH, "-narrow")
-        self.set_class(height < SHORT_HEIGHT, "-short")
-        summary = self.query_one(SummaryStrip)
-        summary.set_max_lines(SHORT_LINES if height < SHORT_HEIGHT else TALL_LINES)
-        self._apply_detail_visibility()
-
-    def _apply_detail_visibility(self) -> None:
-        # Narrow: the pane is hidden until asked for (p), Enter opens it full screen.
-        narrow = self.has_class("-narrow")
-        hidden = self.detail_hidden if not narrow else not self.has_class("-show-detail")
-        self.detail.display = not hidden
-
-    # ------------------------------------------------------------------ loading
-
-    def start_load(self, account: str, mode: FetchMode) -> None:
-        generation = self.store.begin(account)
-        if account in self._appended:  # its streamed rows leave the store: and the table
-            self._schedule_flush(rebuild=True)
-        self._state_changed(self.states[account])
-        self.invoice_app.load_account(account, mode, self, generation)
-
-    @on(msg.CacheLoaded)
-    def _cache_loaded(self, event: msg.CacheLoaded) -> None:
-        if self.store.is_current(event.account, event.generation) and self.store.cache_loaded(
-            event.account, event.snapshot
-        ):
-            self._schedule_flush(rebuild=True)
-            self._state_changed(self.states[event.account])
-
-    @on(msg.AccountProgress)
-    def _progress(self, event: msg.AccountProgress) -> None:
-        if self.store.is_current(event.account, event.generation):
-            self.store.progress(event.account, event.done, event.total)
-            self._state_changed(self.states[event.account])
-
-    @on(msg.InvoicesArrived)
-    def _page(self, event: msg.InvoicesArrived) -> None:
-        if self.store.is_current(event.account, event.generation):
-            account = event.account
-            self.store.page(account, event.invoices)
-            if not self.store.invoices.get(account):  # nothing on screen for it to replace
-                if in_scope(self.scope, self.states[account]):
-                    self._append_queue.extend(event.invoices)
-                    self._appended.add(account)
-                self._schedule_flush()
-            # Else its cached (or earlier) rows stay until it finishes: one rebuild then.
-            self._state_changed(self.states[account])
-
-    @on(msg.InvoicesLoaded)
-    def _loaded(self, event: msg.InvoicesLoaded) -> None:
-        if self.store.is_current(event.account, event.generation):
-            self.store.loaded(event.account, event.snapshot)
-            self._schedule_flush(rebuild=True)
-            self._state_changed(self.states[event.account])
-
-    @on(msg.AccountFailed)
-    def _failed(self, event: msg.AccountFailed) -> None:
-        if self.store.is_current(event.account, event.generation):
-            self.store.failed(event.account, event.error)
-            self._state_changed(self.states[event.account])
-            self.status.say(str(event.error), "error")
-
-    def want_details(self, invoice: Invoice) -> None:
-        """Someone shows a summary: load its details (or hand over those already loaded)."""
-        known = self.store.details.get((invoice.account, invoice.id))
-        if known is not None:
-            self.post_message(msg.DetailsLoaded(known))
-        else:
-            self.invoice_app.load_detail(invoice, self)
-
-    def _detail_screens(self) -> list[DetailScreen]:
-        from invoicetui.tui.screens.detail import DetailScreen  # not needed for the first frame
-
-        return [s for s in self.app.screen_stack if isinstance(s, DetailScreen)]
-
-    @on(msg.DetailsLoaded)
-    def _details_loaded(self, event: msg.DetailsLoaded) -> None:
-        invoice = event.invoice
-        self.store.details[(invoice.account, invoice.id)] = invoice
-        for screen in self._detail_screens():
-            screen.update_invoice(invoice)
-        current = self.current
-        if current and (current.account, current.id) == (invoice.account, invoice.id):
-            self._show_detail()
-
-    @on(msg.DetailsFailed)
-    def _details_failed(self, event: msg.DetailsFailed) -> None:
-        self.status.say(f"details not loaded: {event.error}", "error")
-        for screen in self._detail_screens():
-            screen.show_error(event.invoice, f"{event.error} (r retries)")
-        current = self.current
-        if current and (current.account, current.id) == (event.invoice.account, event.invoice.id):
-            self.detail.show_error(f"{event.error} (r retries)")
-
-    @on(msg.ExportReady)
-    def _export_ready(self, event: msg.ExportReady) -> None:
-        self.invoice_app.deliver_export(event)
-
-    @on(DetailPane.DetailsWanted)
-    def _details_wanted(self, event: DetailPane.DetailsWanted) -> None:
-        event.stop()
-        self.want_details(event.invoice)
-
-    # ------------------------------------------------------------------ rows
-
-    def _schedule_flush(self, *, rebuild: bool = False) -> None:
-        """Coalesce bursts of pages: at most one table update per FLUSH_INTERVAL.
-
-        `rebuild`: an account finished (or the cache was read, or a reload began): replace
-        the table's rows once queued messages are handled, without waiting for the interval.
-        """
-        self._rebuild_needed = self._rebuild_needed or rebuild
-        wait = 0.0 if rebuild else self._last_flush + FLUSH_INTERVAL - monotonic()
-        if self._rows_pending:
-            if wait > 0 or self._flush_timer is None:
-                return
-            self._flush_timer.stop()  # a page scheduled it for later: do it sooner
-        self._rows_pending = True
-        if wait > 0:
-            self._flush_timer = self.set_timer(wait, self._flush_rows)
-        else:
-            self._flush_timer = None
-            self.call_later(self._flush_rows)
-
-    @property
-    def rows_pending(self) -> bool:
-        """True while a table rebuild is scheduled (tests wait for it)."""
-        return self._rows_pending
-
-    def _flush_rows(self) -> None:
-        if not self._rows_pending:  # a sooner update already ran
-            return
-        if self._rebuild_needed:
-            self._rebuild_rows()
-        else:
-            self._append_pending()
-
-    def _settle_flush(self) -> None:
-        if self._flush_timer is not None:
-            self._flush_timer.stop()
-        self._rows_pending = False
-        self._flush_timer = None
-        self._last_flush = monotonic()
-
-    def _append_pending(self) -> None:
-        """Pages of still-loading accounts: into the table in place, no re-sort of the rest."""
-        self._settle_flush()
-        rows, self._append_queue = self._append_queue, []
-        self.table.append_rows(rows)
-        self._after_data_changed()
-
-    def _rebuild_rows(self) -> None:
-        self._settle_flush()
-        self._rebuild_needed = False
-        self._append_queue = []
-        self._appended.clear()
-        table = self.table
-        at_top = table.cursor_index <= 0
-        table.set_rows(self.store.scoped(self.scope))
-        if at_top and table.cursor_index > 0:
-            table.move_cursor(0)  # rows arriving above the first one: the top stays the top
-        self._after_data_changed()
-
-    def _after_data_changed(self) -> None:
-        everything = self.store.all_invoices()
-        self.total_rows = len(everything)
-        self.query_one(SummaryStrip).update_data(
-            everything, list(self.states), today=self.invoice_app.now().date()
-        )
-        self._after_rows_changed()
-
-    def _after_rows_changed(self) -> None:
-        """After data, scope or filter changed: title, notice, and an empty detail if no rows."""
-        self._update_title()
-        self._update_notice()
-        if self.table.visible_count == 0:
-            self.current = None
-            self._show_detail()
-
-    def _update_title(self) -> None:
-        table = self.table
-        parts = [f"Invoices {table.visible_count} of {self.total_rows}"]
-        if self.scope != ALL:
-            parts.append(self.scope.replace(":", ": ", 1))
-        if table.filter_text:
-            parts.append(f"filter: {clean_text(table.filter_text, one_line=True)}")
-        table.border_title = Content(" · ".join(parts))
-        label = self.sort_label()
-        table.border_subtitle = Content(f"sort: {label}") if label else None
-
-    def _update_notice(self) -> None:
-        states = self.store.scope_states(self.scope)
-        lines = self.store.notice_lines(self.scope)
-        if self.table.visible_count == 0:
-            if self.table.filter_text:
-                lines.append("No invoices match the filter (Esc clears it)")
-            elif any(s.phase == "loading" for s in states):
-                lines.append("Loading…")
-            elif states:
-                lines.append("No invoices here")
-        notice = self.query_one("#notice", Static)
-        notice.update(Content(clean_text("\n".join(lines))))
-        notice.display = bool(lines)
-        notice.set_class(any(s.phase == "failed" for s in states), "-error")
-
-    def _state_changed(self, state: AccountState) -> None:
-        self.sidebar.update_state(state, self.invoice_app.now())
-        self._update_notice()
-        self._update_freshness()
-        self._show_waiting()
-
-    def _show_waiting(self) -> None:
-        """Until the first account reports: "Loading…", not "Nothing owed." / "No invoices"."""
-        states = self.states.values()
-        waiting = bool(states) and all(s.phase == "loading" and not s.count for s in states)
-        self.query_one(SummaryStrip).set_loading(waiting)
-        text = "Loading…" if waiting else "No invoices"
-        if self.table.empty_text != text:
-            self.table.empty_text = text
-            self.table.refresh()
-
-    def _update_freshness(self) -> None:
-        states = [s for s in self.store.scope_states(self.scope) if s.fetched_at is not None]
-        if not states:
-            self.status.set_freshness("")
-            return
-        oldest = min(s.fetched_at for s in states if s.fetched_at is not None)
-        app = self.invoice_app
-        self.status.set_freshness(ago_text(oldest, app.now(), app.tz))
-
-    def _tick(self) -> None:
-        self.sidebar.refresh_ages(self.invoice_app.now())
-        self._update_freshness()
-
-    # ------------------------------------------------------------------ events
-
-    @on(Sidebar.ScopeChanged)
-    def _scope_changed(self, event: Sidebar.ScopeChanged) -> None:
-        self.scope = event.scope
-        self._rebuild_rows()
-        self._update_freshness()
-
-    @on(Sidebar.Chosen)
-    def _scope_chosen(self, event: Sidebar.Chosen) -> None:
-        self.table.focus()
-
-    @on(VirtualTable.Highlighted)
-    def _highlighted(self, event: VirtualTable.Highlighted) -> None:
-        if event.table is not self.table:
-            return
-        self.current = event.row
-        self._show_detail()
+    # ------------------------------------------------------------------ navigation
 
     @on(VirtualTable.Selected)
     def _selected(self, event: VirtualTable.Selected) -> None:
         if event.table is not self.table:
             return
         event.stop()
-        self.current = event.row
+        if self.current is not event.row:
+            self.current = event.row
         self.action_drill_in()
 
-    @on(VirtualTable.Changed, "#invoices")
-    def _table_changed(self, event: VirtualTable.Changed) -> None:
-        self._update_title()
-        # Rows arrived, or a filter, sort or scope changed the count while the cursor stayed
-        # on the same row (no Highlighted): "(i of n)" must still follow the table.
-        if self.current is not None and self.detail.position != self.position():
-            self._show_detail()
+    def _within(self, widget: Widget) -> bool:
+        focused = self.focused
+        while focused is not None:
+            if focused is widget:
+                return True
+            parent = focused.parent
+            focused = parent if isinstance(parent, Widget) else None
+        return False
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.table.set_filter(event.value)
+    def action_drill_in(self) -> None:
+        """Enter/l: table -> detail -> its line items; narrow: the detail full screen."""
+        if self._within(self.detail):
+            self.detail.focus_line_items()
+        elif self.current is None:
+            return
+        elif self.has_class("-narrow") and not self.detail.display:
+            self._open_detail_screen()
+        else:
+            self.detail_hidden = False
+            self._apply_detail_visibility()
+            focusable = [w for w in self.detail.query(Widget) if w.focusable]
+            if focusable:
+                focusable[0].focus()
+
+    def _open_detail_screen(self) -> None:
+        """Narrow terminals: the highlighted invoice full screen, n/N stepping the table's rows."""
+        from invoicetui.tui.screens.detail import DetailScreen
+
+        table = self.table
+
+        def back(invoice: Invoice | None) -> None:
+            if invoice is not None:
+                table.select_row(lambda row: (row.account, row.id) == (invoice.account, invoice.id))
+
+        screen = DetailScreen(
+            lambda: table.rows_visible, max(0, table.cursor_index), details_wanted=self.want_details
+        )
+        self.app.push_screen(screen, back)
+
+    def action_back(self) -> None:
+        """Esc/h: line items -> detail tabs -> table -> sidebar; never quits."""
+        if self.focused is self.detail.line_items_table:
+            self.detail.query_one("#detail-tabs").query_one("Tabs").focus()
+        elif self._within(self.detail):
+            self.table.focus()
+        elif self._within(self.table):
+            self.action_back_from_table()
+
+    def action_back_from_table(self) -> None:
+        if self.table.filter_text:
+            self.clear_filter()
+        else:
+            self.sidebar.focus()
+
+    def action_step(self, delta: int) -> None:
+        """n/N: the next or previous invoice in the table's order."""
+        if self.table.visible_count:
+            self.table.move_cursor(self.table.cursor_index + delta)
+
+    def action_toggle_detail(self) -> None:
+        if self.has_class("-narrow"):
+            self.toggle_class("-show-detail")
+            self._apply_detail_visibility()
+        else:
+            self.detail_hidden = not self.detail_hidden
+        if not self.detail.display and self._within(self.detail):
+            self.table.focus()
+        self.say("Detail pane shown" if self.detail.display else "Detail pane hidden")
+
+    # ------------------------------------------------------------------ filter and sort
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", FilterInput)
+        box.display = True
+        box.value = self.table.filter_text
+        self.set_focus(box)  # at once, not deferred: keys typed right after "/" go to the box
+
+    def clear_filter(self) -> None:
+        box = self.query_one("#filter", FilterInput)
+        with box.prevent(box.Changed):
+            box.value = ""
+        self.table.set_filter("")
         self._after_rows_changed()
+        self.say("Filter cleared")
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        self.table.set_filter(event.value)
-        self.query_one("#filter", FilterInput).display = False
-        self.table.focus()
-        self._after_rows_changed()
+    def action_sort(self) -> None:
+        self.table.cycle_sort()
+        self._after_sort()
 
-    def position(self) -> tuple[int, int] | None:
-        if self.current is None:
-            return None
-        return (self.table.cursor_index + 1, self.table.visible_count)
+    def action_sort_reverse(self) -> None:
+        self.table.toggle_sort_direction()
+        self._after_sort()
 
-    def shown_invoice(self) -> Invoice | None:
-        current = self.current
-        if current is None:
-            return None
-        return self.store.details.get((current.account, current.id), current)
+    def _after_sort(self) -> None:
+        self.table.update_title()
+        label = self.table.sort_label()
+        if label is not None:
+            direction = "descending" if self.table.sort_reverse else "ascending"
+            self.say(f"Sorted by {label[:-2]}, {direction}")
 
-    def _show_detail(self) -> None:
-        self.detail.show_invoice(self.shown_invoice(), self.position())
+    # ------------------------------------------------------------------ refresh
 
-    def visible_rows(self) -> Sequence[Invoice]:
-        return self.table.rows_visible
+    def _scope_accounts(self) -> list[str]:
+        """r: the sidebar's account or provider; on "All", the highlighted invoice's account."""
+        if self.scope == ALL and self.current is not None:
+            return [self.current.account]
+        return [s.name for s in self.states.values() if in_scope(self.scope, s)]
+
+    def _refresh_mode(self) -> FetchMode:
+        return FetchMode.OFFLINE if self.session.offline else FetchMode.REFRESH
+
+    def action_refresh(self) -> None:
+        names = [name for name in self._scope_accounts() if name in self.states]
+        for name in names:
+            self.start_load(name, self._refresh_mode())
+        if names:
+            self.say(f"Refreshing {', '.join(names)}…")
+
+    def action_refresh_all(self) -> None:
+        for name in self.states:
+            self.start_load(name, self._refresh_mode())
+        self.say(f"Refreshing all {len(self.states)} accounts…")
+
+    # ------------------------------------------------------------------ copy, open, export
+
+    def _need_invoice(self) -> Invoice | None:
+        invoice = self.shown_invoice()
+        if invoice is None:
+            self.say("No invoice highlighted")
+        return invoice
+
+    def action_copy_id(self) -> None:
+        if invoice := self._need_invoice():
+            invoice_actions.copy_id(self.app, invoice, self.say)
+
+    def action_copy_url(self) -> None:
+        if invoice := self._need_invoice():
+            invoice_actions.copy_url(self.app, invoice, self.say)
+
+    def action_open_url(self) -> None:
+        if invoice := self._need_invoice():
+            invoice_actions.open_url(self.app, invoice, self.say)
+
+    def action_export(self) -> None:
+        rows = list(self.visible_rows())
+        if not rows:
+            self.say("Nothing to export: no visible rows")
+            return
+        self.say(f"Exporting {len(rows)} rows…")
+        self.loader.export_csv(rows)
+
+    @on(msg.ExportReady)
+    def _export_ready(self, event: msg.ExportReady) -> None:
+        from io import StringIO
+
+        self.app.deliver_text(  # Textual reports the outcome to the app (DeliveryComplete)
+            StringIO(event.text),
+            save_directory=self.session.export_directory(),
+            save_filename=event.filename,
+            mime_type="text/csv",
+            name=f"export:{event.rows}",
+        )
+
+    @on(msg.ExportFailed)
+    def _export_failed(self, event: msg.ExportFailed) -> None:
+        self.say(f"Export failed: {event.reason}", "error")

@@ -86,6 +86,15 @@ class DetailPane(Vertical):
             super().__init__()
             self.invoice = invoice
 
+    class LineItemChosen(Message):
+        """Enter on a line item: the screen shows all of it (widgets push no screens)."""
+
+        def __init__(self, item: LineItem, currency: str | None, position: tuple[int, int]) -> None:
+            super().__init__()
+            self.item = item
+            self.currency = currency
+            self.position = position
+
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
@@ -326,9 +335,7 @@ class DetailPane(Vertical):
         table = self.line_items_table
         position = (table.cursor_index + 1, table.visible_count)
         currency = self.invoice.currency if self.invoice else None
-        from invoicetui.tui.screens.line_item import LineItemScreen  # on first use only
-
-        self.app.push_screen(LineItemScreen(event.row, currency, position))
+        self.post_message(self.LineItemChosen(event.row, currency, position))
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.tabbed_content is self._tabs and event.pane.id == "tab-raw":

@@ -1,0 +1,419 @@
+"""`invoicetui documents`: a period's paperwork, every account's invoices and their PDFs.
+
+Per account: the invoice list (cache or network, as export), details for the period's
+invoices only, then each document the provider serves (Palette's three reports) streamed to
+DIR/<account>/<id>-<kind>.pdf. A file already saved for an unchanged invoice is not asked for
+again; a changed one is downloaded, compared, and only replaced with force. No Textual here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from invoicetui.config.accounts import AccountConfig
+from invoicetui.config.options import FetchMode
+from invoicetui.core.errors import (
+    AuthError,
+    NetworkError,
+    PermissionDenied,
+    ProviderError,
+    RateLimited,
+)
+from invoicetui.core.model import Invoice, format_day, format_decimal
+from invoicetui.service.docfiles import (
+    MAX_DOCUMENT_BYTES,
+    PdfFile,
+    Saved,
+    SavedIndex,
+    file_sha256,
+    remove_stale_parts,
+    safe_name,
+)
+from invoicetui.service.periods import Period
+
+if TYPE_CHECKING:
+    from invoicetui.cache import Cache
+    from invoicetui.providers.base import ProviderClient
+    from invoicetui.service.loading import DetailClients
+
+DOWNLOADED, UNCHANGED, REPLACED = "downloaded", "unchanged", "replaced"
+DIFFERS, FAILED, SKIPPED, OFFLINE = "differs", "failed", "skipped", "offline"
+# Where the document of a provider without a PDF API lives (the CLI's line, the TUI's `d`).
+DOCUMENT_HOMES = {
+    "waldur": "Waldur has no PDF API: open the invoice in HomePort to print it",
+    "doit": "DoiT has no PDF API: the PDF is on the invoice's page in the DoiT console",
+    "zilliz": "Zilliz has no PDF API: download the PDF in the Zilliz Cloud console"
+    " (Billing > Invoices)",
+}
+# After one of these, the account's other documents would fail the same way: stop asking.
+_FATAL = (AuthError, PermissionDenied, RateLimited, NetworkError)
+
+
+@dataclass
+class DocumentResult:
+    """One document of one invoice: where it is (relative to DIR) and what this run did."""
+
+    kind: str
+    file: str
+    status: str
+    size: int | None = None
+    sha256: str | None = None
+    error: str | None = None
+
+    @property
+    def present(self) -> bool:
+        return self.status in (DOWNLOADED, UNCHANGED, REPLACED, DIFFERS) or (
+            self.status in (OFFLINE, SKIPPED, FAILED) and self.sha256 is not None
+        )
+
+
+@dataclass
+class AccountReport:
+    """What one account contributed: its invoices of the period, documents, failure lines."""
+
+    account: AccountConfig
+    invoices: list[Invoice] = field(default_factory=list)
+    documents: dict[str, list[DocumentResult]] = field(default_factory=dict)
+    serves_documents: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    def counts(self) -> Counter[str]:
+        return Counter(d.status for docs in self.documents.values() for d in docs)
+
+    @property
+    def failed(self) -> bool:
+        counts = self.counts()
+        return bool(self.errors) or bool(counts[FAILED] or counts[DIFFERS] or counts[SKIPPED])
+
+
+class Progress(Protocol):
+    """How a run reports as it goes (the CLI draws a bar per account; tests record)."""
+
+    def stage(self, account: str, text: str) -> None: ...
+
+    def planned(self, account: str, total: int) -> None: ...
+
+    def advanced(self, account: str, status: str) -> None: ...
+
+
+def document_home(provider: str) -> str:
+    return DOCUMENT_HOMES.get(provider, f"{provider} has no PDF API")
+
+
+def invoice_key(invoice: Invoice) -> str:
+    """The invoice state its documents reflect: when it changes, they may have changed too."""
+    parts = (
+        invoice.number,
+        invoice.status.value,
+        invoice.status_raw,
+        format_day(invoice.issued),
+        invoice.currency,
+        format_decimal(invoice.total),
+        format_decimal(invoice.amount_due),
+    )
+    text = "\x1f".join("" if p is None else p for p in parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+
+
+def account_folder(directory: Path, account: AccountConfig) -> Path:
+    return directory / safe_name(account.name)
+
+
+def document_name(invoice: Invoice, kind: str) -> str:
+    """<id>-<kind>.pdf (CONTRACT.md), the id made safe for a file name."""
+    return f"{safe_name(invoice.id)}-{kind}.pdf"
+
+
+# ---------------------------------------------------------------------- one document
+
+
+@dataclass
+class Saver:
+    """Saves one account's documents into its folder; shared by the command and the TUI."""
+
+    client: ProviderClient
+    folder: Path
+    root: Path  # DIR: manifest paths are relative to it
+    force: bool = False
+    recheck: bool = False  # --refresh: ask the server even for documents already saved
+    max_bytes: int = MAX_DOCUMENT_BYTES
+    index: SavedIndex = field(init=False)
+    fatal: ProviderError | None = None
+
+    def __post_init__(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_parts(self.folder)
+        self.index = SavedIndex(self.folder)
+
+    def _relative(self, target: Path) -> str:
+        try:
+            return target.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(target)
+
+    async def save(self, invoice: Invoice, kind: str) -> DocumentResult:
+        name = document_name(invoice, kind)
+        target = self.folder / name
+        rel = self._relative(target)
+        key = invoice_key(invoice)
+        existing = await asyncio.to_thread(file_sha256, target) if target.exists() else None
+        saved = self.index.entries.get(name)
+        if (
+            not self.recheck
+            and existing is not None
+            and saved is not None
+            and saved.sha256 == existing
+            and saved.invoice_key == key
+        ):
+            return DocumentResult(kind, rel, UNCHANGED, saved.size, existing)
+        if self.fatal is not None:
+            return DocumentResult(kind, rel, SKIPPED, None, existing, str(self.fatal))
+        part = PdfFile(target, provider=self.client.provider, account=self.client.account.name)
+        try:
+            try:
+                await self.client.download_document(invoice, kind, part, max_bytes=self.max_bytes)
+                sha = await asyncio.to_thread(part.finish)
+            except ProviderError as exc:
+                exc.with_account(self.client.provider, self.client.account.name)
+                if isinstance(exc, _FATAL) and self.fatal is None:
+                    self.fatal = exc
+                return DocumentResult(kind, rel, FAILED, None, existing, _one_line(exc))
+            return await self._place(part, name, rel, kind, Saved(sha, part.size, key), existing)
+        except OSError as exc:
+            return DocumentResult(kind, rel, FAILED, None, existing, f"cannot write {rel}: {exc}")
+        finally:
+            part.discard()  # a no-op once committed (the temp name is gone)
+
+    async def _place(
+        self, part: PdfFile, name: str, rel: str, kind: str, record: Saved, existing: str | None
+    ) -> DocumentResult:
+        """The downloaded copy against what is on disk: keep, add, or (with force) replace."""
+        if existing == record.sha256:
+            self.index.entries[name] = record
+            return DocumentResult(kind, rel, UNCHANGED, record.size, record.sha256)
+        if existing is not None and not self.force:
+            message = f"{rel} differs from the server's copy; --force replaces it"
+            return DocumentResult(kind, rel, DIFFERS, record.size, existing, message)
+        await asyncio.to_thread(part.commit)
+        self.index.entries[name] = record
+        status = REPLACED if existing else DOWNLOADED
+        return DocumentResult(kind, rel, status, record.size, record.sha256)
+
+    def close(self) -> None:
+        """Record what was saved (also after an interruption: the next run trusts it)."""
+        self.index.save()
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+# ---------------------------------------------------------------------- one account
+
+
+async def _account(
+    account: AccountConfig,
+    cache: Cache | None,
+    mode: FetchMode,
+    period: Period,
+    directory: Path,
+    clients: DetailClients,
+    *,
+    force: bool,
+    progress: Progress | None,
+    max_bytes: int,
+) -> AccountReport:
+    from invoicetui.service import export, loading
+
+    report = AccountReport(account)
+    say = progress.stage if progress is not None else (lambda _a, _t: None)
+    say(account.name, "loading invoices")
+    outcome = await export.load_one(account, cache, mode, with_details=False)
+    if outcome.error:
+        report.errors.append(outcome.error)
+    chosen = [inv for inv in outcome.invoices if period.contains(inv.month)]
+    offline = mode is FetchMode.OFFLINE
+    if outcome.snapshot is None:
+        say(account.name, "failed")
+        return report
+    if any(not inv.detailed for inv in chosen):
+        say(account.name, "loading invoice details")
+    detail_errors: list[str] = []
+
+    async def detail(inv: Invoice) -> Invoice:
+        try:
+            return await loading.load_invoice_detail(
+                account, cache, inv, offline=offline, clients=clients
+            )
+        except ProviderError as exc:
+            detail_errors.append(_one_line(exc))
+            return inv
+
+    semaphore = asyncio.Semaphore(4)
+
+    async def bounded(inv: Invoice) -> Invoice:
+        async with semaphore:
+            return await detail(inv)
+
+    report.invoices = list(await asyncio.gather(*(bounded(inv) for inv in chosen)))
+    if detail_errors:
+        report.errors.append(
+            f"details of {len(detail_errors)} of {len(chosen)} invoices could not be loaded:"
+            f" {detail_errors[0]}"
+        )
+    from invoicetui.providers import client_class
+
+    kinds = client_class(account.provider).document_kinds
+    report.serves_documents = bool(kinds)
+    if not kinds or not report.invoices:
+        if progress is not None:
+            progress.planned(account.name, 0)
+        say(account.name, "no PDF API: URLs in the manifest" if not kinds else "no invoices")
+        return report
+    jobs = [(inv, kind) for inv in report.invoices for kind in kinds]
+    if progress is not None:
+        progress.planned(account.name, len(jobs))
+    if offline:
+        _offline_results(report, jobs, directory, account, progress)
+        return report
+    try:
+        client = await clients.get(account)
+    except ProviderError as exc:
+        report.errors.append(_one_line(exc.with_account(account.provider, account.name)))
+        return report
+    saver = Saver(
+        client,
+        account_folder(directory, account),
+        directory,
+        force=force,
+        recheck=mode is FetchMode.REFRESH,
+        max_bytes=max_bytes,
+    )
+    say(account.name, "downloading documents")
+
+    async def one(job: tuple[Invoice, str]) -> DocumentResult:
+        result = await saver.save(*job)
+        if progress is not None:
+            progress.advanced(account.name, result.status)
+        return result
+
+    try:
+        results = await client.gather_limited(jobs, one)
+    finally:
+        await asyncio.to_thread(saver.close)
+    for (inv, _kind), result in zip(jobs, results, strict=True):
+        report.documents.setdefault(inv.id, []).append(result)
+    _document_errors(report, saver)
+    say(account.name, "failed" if report.failed else "done")
+    return report
+
+
+def _offline_results(
+    report: AccountReport,
+    jobs: Sequence[tuple[Invoice, str]],
+    directory: Path,
+    account: AccountConfig,
+    progress: Progress | None,
+) -> None:
+    """--offline: list what is already saved; download nothing."""
+    folder = account_folder(directory, account)
+    missing = 0
+    for inv, kind in jobs:
+        target = folder / document_name(inv, kind)
+        sha = file_sha256(target) if target.exists() else None
+        missing += sha is None
+        rel = target.relative_to(directory).as_posix()
+        report.documents.setdefault(inv.id, []).append(
+            DocumentResult(kind, rel, OFFLINE, None, sha)
+        )
+        if progress is not None:
+            progress.advanced(account.name, OFFLINE)
+    if missing:
+        report.errors.append(
+            f"{_prefix(account)}: {missing} documents not downloaded (--offline);"
+            " run without --offline"
+        )
+
+
+def _document_errors(report: AccountReport, saver: Saver) -> None:
+    counts = report.counts()
+    failures = [d for docs in report.documents.values() for d in docs if d.status == FAILED]
+    if saver.fatal is not None:
+        undone = counts[FAILED] + counts[SKIPPED]
+        report.errors.append(
+            f"{_one_line(saver.fatal)}; {undone} of {sum(counts.values())} documents not downloaded"
+        )
+    elif failures:
+        report.errors.append(
+            f"{_prefix(report.account)}: {len(failures)} documents failed:"
+            f" {failures[0].file}: {failures[0].error}"
+        )
+    if counts[DIFFERS]:
+        report.errors.append(
+            f"{_prefix(report.account)}: {counts[DIFFERS]} saved documents differ from the"
+            " server's copy and were kept; run again with --force to replace them"
+        )
+
+
+def _prefix(account: AccountConfig) -> str:
+    from invoicetui.service.export import account_prefix
+
+    return account_prefix(account)
+
+
+# ---------------------------------------------------------------------- the run
+
+
+@dataclass
+class DocumentsRun:
+    period: Period
+    directory: Path
+    reports: list[AccountReport]
+
+    @property
+    def failed(self) -> bool:
+        return any(r.failed for r in self.reports)
+
+
+async def collect_documents(
+    accounts: Sequence[AccountConfig],
+    cache: Cache | None,
+    mode: FetchMode,
+    period: Period,
+    directory: Path,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> DocumentsRun:
+    """Every account at once (the order stays as configured); one account's failure is its own."""
+    from invoicetui.service.loading import DetailClients
+
+    directory.mkdir(parents=True, exist_ok=True)
+    clients = DetailClients()
+    try:
+        reports = await asyncio.gather(
+            *(
+                _account(
+                    account,
+                    cache,
+                    mode,
+                    period,
+                    directory,
+                    clients,
+                    force=force,
+                    progress=progress,
+                    max_bytes=max_bytes,
+                )
+                for account in accounts
+            )
+        )
+    finally:
+        await clients.aclose()
+    return DocumentsRun(period, directory, list(reports))

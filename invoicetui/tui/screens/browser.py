@@ -1,0 +1,388 @@
+"""The main screen's layout, state and data flow (its keys are in screens/main.py).
+
+Its state is a few `var`s (scope, highlighted invoice, detail visibility, row total) that the
+widgets are bound to or watch; its loader's workers post messages here, and this is the one
+place that turns them, failures included, into what the widgets show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from invoicetui.config.options import FetchMode
+from invoicetui.core.model import Invoice
+from invoicetui.core.sanitize import clean_text
+from invoicetui.tui import messages as msg
+from invoicetui.tui.loader import Loader
+from invoicetui.tui.rows import invoice_columns, invoice_key
+from invoicetui.tui.screens.feed import RowFeed
+from invoicetui.tui.screens.store import InvoiceStore, in_scope
+from invoicetui.tui.session import Session
+from invoicetui.tui.widgets.detail import DetailPane
+from invoicetui.tui.widgets.invoices import FilterInput, InvoiceTable, search_text
+from invoicetui.tui.widgets.sidebar import ALL, AccountState, Sidebar
+from invoicetui.tui.widgets.statusbar import StatusBar, Tone, ago_text
+from invoicetui.tui.widgets.summary import SHORT_LINES, TALL_LINES, SummaryStrip
+from invoicetui.tui.widgets.table import VirtualTable
+
+if TYPE_CHECKING:
+    from invoicetui.tui.screens.detail import DetailScreen
+
+NARROW_WIDTH = 140  # below this the detail pane leaves the side of the table
+SHORT_HEIGHT = 32  # below this the summary strip is capped, so the table keeps its rows
+
+
+class Browser(Screen[None]):
+    """Layout plus state: invoices per account, account states, scope, filter."""
+
+    scope: var[str] = var(ALL, init=False)  # the sidebar's entry: "all", "provider:x", "account:x"
+    current: var[Invoice | None] = var(None, always_update=True, init=False)  # the highlighted row
+    detail_hidden: var[bool] = var(False, init=False)  # wide terminals: p hides the detail pane
+    total_rows: var[int] = var(0, init=False)  # rows of every account, whatever the scope
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="main")
+        self.session = session
+        self.store = InvoiceStore(session.setup.accounts, offline=session.offline)
+        self.feed = RowFeed(self, self._rebuild_rows, self._append_rows)
+
+    @property
+    def states(self) -> dict[str, AccountState]:
+        return self.store.states
+
+    @property
+    def generations(self) -> dict[str, int]:
+        return self.store.generations
+
+    @property
+    def rows_pending(self) -> bool:
+        """True while a table update is scheduled (tests wait for it)."""
+        return self.feed.pending
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        # Size classes before the first layout: set after mount, each restyles the whole tree.
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
+        self.set_class(self.app.size.height < SHORT_HEIGHT, "-short")
+        yield Header(show_clock=False)
+        if self.session.setup.demo:
+            yield Static(Content(self.session.demo_hint()), id="demo-hint")
+        yield SummaryStrip(id="summary")
+        with Horizontal(id="body"):
+            yield Sidebar(id="sidebar")
+            with Horizontal(id="content"):
+                with Vertical(id="table-area"):
+                    yield FilterInput(
+                        placeholder="filter: id, account, description, status", id="filter"
+                    )
+                    yield Static("", id="notice", markup=False)
+                    yield InvoiceTable(
+                        invoice_columns(),
+                        search_text=search_text,
+                        row_key=invoice_key,
+                        empty_text="No invoices",
+                        id="invoices",
+                    ).data_bind(Browser.scope, total=Browser.total_rows)
+                detail = DetailPane(id="detail")
+                # Hidden from the start on a narrow terminal: its tabs are then built only
+                # when it is first shown (p), not before the first frame.
+                detail.display = self.app.size.width >= NARROW_WIDTH
+                yield detail
+        yield StatusBar(id="status")
+        yield Footer()
+        yield Loader(self.session)
+
+    def on_mount(self) -> None:
+        setup = self.session.setup
+        self.sidebar.set_accounts(list(self.states.values()), self.session.now())
+        self.query_one("#filter", FilterInput).display = False
+        self.query_one("#notice", Static).display = False
+        self._apply_size(self.size.width, self.size.height)
+        self.table.focus()
+        self.table.update_title()
+        if not setup.accounts:
+            self.status.say("No accounts configured; add one to the config file (see README)")
+        for name in self.states:
+            self.start_load(name, setup.mode)
+        self.set_interval(30, self._tick)
+
+    @property
+    def loader(self) -> Loader:
+        return self.query_one(Loader)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one("#sidebar", Sidebar)
+
+    @property
+    def table(self) -> InvoiceTable:
+        return self.query_one("#invoices", InvoiceTable)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one("#detail", DetailPane)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one("#status", StatusBar)
+
+    def say(self, text: str, tone: Tone = "info") -> None:
+        self.status.say(text, tone)
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+        self.set_class(height < SHORT_HEIGHT, "-short")
+        summary = self.query_one(SummaryStrip)
+        summary.set_max_lines(SHORT_LINES if height < SHORT_HEIGHT else TALL_LINES)
+        self._apply_detail_visibility()
+
+    def watch_detail_hidden(self) -> None:
+        self._apply_detail_visibility()
+
+    def _apply_detail_visibility(self) -> None:
+        # Narrow: the pane is hidden until asked for (p), Enter opens it full screen.
+        narrow = self.has_class("-narrow")
+        hidden = self.detail_hidden if not narrow else not self.has_class("-show-detail")
+        self.detail.display = not hidden
+
+    # ------------------------------------------------------------------ loading
+
+    def start_load(self, account: str, mode: FetchMode) -> None:
+        generation = self.store.begin(account)
+        if self.feed.appended(account):  # its streamed rows leave the store: and the table
+            self.feed.schedule(rebuild=True)
+        self._state_changed(self.states[account])
+        self.loader.load_account(account, mode, generation)
+
+    @on(msg.CacheLoaded)
+    def _cache_loaded(self, event: msg.CacheLoaded) -> None:
+        if self.store.is_current(event.account, event.generation) and self.store.cache_loaded(
+            event.account, event.snapshot
+        ):
+            self.feed.schedule(rebuild=True)
+            self._state_changed(self.states[event.account])
+
+    @on(msg.AccountProgress)
+    def _progress(self, event: msg.AccountProgress) -> None:
+        if self.store.is_current(event.account, event.generation):
+            self.store.progress(event.account, event.done, event.total)
+            self._state_changed(self.states[event.account])
+
+    @on(msg.InvoicesArrived)
+    def _page(self, event: msg.InvoicesArrived) -> None:
+        if self.store.is_current(event.account, event.generation):
+            account = event.account
+            self.store.page(account, event.invoices)
+            if not self.store.invoices.get(account):  # nothing on screen for it to replace
+                if in_scope(self.scope, self.states[account]):
+                    self.feed.queue(account, event.invoices)
+                self.feed.schedule()
+            # Else its cached (or earlier) rows stay until it finishes: one rebuild then.
+            self._state_changed(self.states[account])
+
+    @on(msg.InvoicesLoaded)
+    def _loaded(self, event: msg.InvoicesLoaded) -> None:
+        if self.store.is_current(event.account, event.generation):
+            self.store.loaded(event.account, event.snapshot)
+            self.feed.schedule(rebuild=True)
+            self._state_changed(self.states[event.account])
+
+    @on(msg.AccountFailed)
+    def _failed(self, event: msg.AccountFailed) -> None:
+        if self.store.is_current(event.account, event.generation):
+            self.store.failed(event.account, event.error)
+            self._state_changed(self.states[event.account])
+            self.say(str(event.error), "error")
+
+    def want_details(self, invoice: Invoice) -> None:
+        """Someone shows a summary: load its details (or hand over those already loaded)."""
+        known = self.store.details.get((invoice.account, invoice.id))
+        if known is not None:
+            self.post_message(msg.DetailsLoaded(known))
+        else:
+            self.loader.load_detail(invoice)
+
+    def _detail_screens(self) -> list[DetailScreen]:
+        from invoicetui.tui.screens.detail import DetailScreen  # not needed for the first frame
+
+        return [s for s in self.app.screen_stack if isinstance(s, DetailScreen)]
+
+    @on(msg.DetailsLoaded)
+    def _details_loaded(self, event: msg.DetailsLoaded) -> None:
+        invoice = event.invoice
+        self.store.details[(invoice.account, invoice.id)] = invoice
+        for screen in self._detail_screens():
+            screen.update_invoice(invoice)
+        current = self.current
+        if current and (current.account, current.id) == (invoice.account, invoice.id):
+            self._show_detail()
+
+    @on(msg.DetailsFailed)
+    def _details_failed(self, event: msg.DetailsFailed) -> None:
+        self.say(f"details not loaded: {event.error}", "error")
+        for screen in self._detail_screens():
+            screen.show_error(event.invoice, f"{event.error} (r retries)")
+        current = self.current
+        if current and (current.account, current.id) == (event.invoice.account, event.invoice.id):
+            self.detail.show_error(f"{event.error} (r retries)")
+
+    @on(DetailPane.LineItemChosen)
+    def _show_line_item(self, event: DetailPane.LineItemChosen) -> None:
+        from invoicetui.tui.screens.line_item import LineItemScreen  # on first use only
+
+        self.app.push_screen(LineItemScreen(event.item, event.currency, event.position))
+
+    @on(DetailPane.DetailsWanted)
+    def _details_wanted(self, event: DetailPane.DetailsWanted) -> None:
+        event.stop()
+        self.want_details(event.invoice)
+
+    # ------------------------------------------------------------------ rows
+
+    def _append_rows(self, rows: list[Invoice]) -> None:
+        """Pages of still-loading accounts: into the table in place, no re-sort of the rest."""
+        self.table.append_rows(rows)
+        self._after_data_changed()
+
+    def _rebuild_rows(self) -> None:
+        self.feed.rebuilt()
+        table = self.table
+        at_top = table.cursor_index <= 0
+        table.set_rows(self.store.scoped(self.scope))
+        if at_top and table.cursor_index > 0:
+            table.move_cursor(0)  # rows arriving above the first one: the top stays the top
+        self._after_data_changed()
+
+    def _after_data_changed(self) -> None:
+        everything = self.store.all_invoices()
+        self.total_rows = len(everything)
+        self.query_one(SummaryStrip).update_data(
+            everything, list(self.states), today=self.session.now().date()
+        )
+        self._after_rows_changed()
+
+    def _after_rows_changed(self) -> None:
+        """After data, scope or filter changed: title, notice, and an empty detail if no rows."""
+        self.table.update_title()
+        self._update_notice()
+        if self.table.visible_count == 0:
+            self.current = None
+
+    def _update_notice(self) -> None:
+        states = self.store.scope_states(self.scope)
+        lines = self.store.notice_lines(self.scope)
+        if self.table.visible_count == 0:
+            if self.table.filter_text:
+                lines.append("No invoices match the filter (Esc clears it)")
+            elif any(s.phase == "loading" for s in states):
+                lines.append("Loading…")
+            elif states:
+                lines.append("No invoices here")
+        notice = self.query_one("#notice", Static)
+        notice.update(Content(clean_text("\n".join(lines))))
+        notice.display = bool(lines)
+        notice.set_class(any(s.phase == "failed" for s in states), "-error")
+
+    def _state_changed(self, state: AccountState) -> None:
+        self.sidebar.update_state(state, self.session.now())
+        self._update_notice()
+        self._update_freshness()
+        self._show_waiting()
+
+    def _show_waiting(self) -> None:
+        """Until the first account reports: "Loading…", not "Nothing owed." / "No invoices"."""
+        states = self.states.values()
+        waiting = bool(states) and all(s.phase == "loading" and not s.count for s in states)
+        self.query_one(SummaryStrip).set_loading(waiting)
+        text = "Loading…" if waiting else "No invoices"
+        if self.table.empty_text != text:
+            self.table.empty_text = text
+            self.table.refresh()
+
+    def _update_freshness(self) -> None:
+        states = [s for s in self.store.scope_states(self.scope) if s.fetched_at is not None]
+        if not states:
+            self.status.set_freshness("")
+            return
+        oldest = min(s.fetched_at for s in states if s.fetched_at is not None)
+        self.status.set_freshness(ago_text(oldest, self.session.now(), self.session.tz))
+
+    def _tick(self) -> None:
+        self.sidebar.refresh_ages(self.session.now())
+        self._update_freshness()
+
+    # ------------------------------------------------------------------ events
+
+    def watch_scope(self) -> None:
+        self._rebuild_rows()
+        self._update_freshness()
+
+    def select_scope(self, scope: str) -> None:
+        self.sidebar.select_scope(scope)
+
+    @on(Sidebar.ScopeChanged)
+    def _scope_changed(self, event: Sidebar.ScopeChanged) -> None:
+        self.scope = event.scope
+
+    @on(Sidebar.Chosen)
+    def _scope_chosen(self, event: Sidebar.Chosen) -> None:
+        self.table.focus()
+
+    def watch_current(self) -> None:
+        self._show_detail()
+
+    @on(VirtualTable.Highlighted)
+    def _highlighted(self, event: VirtualTable.Highlighted) -> None:
+        if event.table is self.table:
+            self.current = event.row
+
+    @on(VirtualTable.Changed, "#invoices")
+    def _table_changed(self, event: VirtualTable.Changed) -> None:
+        self.table.update_title()
+        # Rows arrived, or a filter, sort or scope changed the count while the cursor stayed
+        # on the same row (no Highlighted): "(i of n)" must still follow the table.
+        if self.current is not None and self.detail.position != self.position():
+            self._show_detail()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+        self._after_rows_changed()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.table.set_filter(event.value)
+        self.query_one("#filter", FilterInput).display = False
+        self.table.focus()
+        self._after_rows_changed()
+
+    def position(self) -> tuple[int, int] | None:
+        if self.current is None:
+            return None
+        return (self.table.cursor_index + 1, self.table.visible_count)
+
+    def shown_invoice(self) -> Invoice | None:
+        current = self.current
+        if current is None:
+            return None
+        return self.store.details.get((current.account, current.id), current)
+
+    def _show_detail(self) -> None:
+        self.detail.show_invoice(self.shown_invoice(), self.position())
+
+    def visible_rows(self) -> Sequence[Invoice]:
+        return self.table.rows_visible

@@ -1,0 +1,133 @@
+"""What every screen of one run shares (setup, clock, cache, keymap), handed down explicitly.
+
+Screens get it in their constructor instead of casting `self.app` to the app class, so no
+screen imports the app and the layers stay app > screens > widgets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from textual.dom import DOMNode
+
+from invoicetui.cache import Cache
+from invoicetui.config import locations
+from invoicetui.config.accounts import AccountConfig
+from invoicetui.config.options import AppSetup, FetchMode
+from invoicetui.tui.keymap import user_keymap
+
+
+@dataclass
+class CacheReads:
+    """Cache reads of accounts asked for in one loop step run in one thread, and arrive together.
+
+    So the rows of every account come in one go (one table rebuild, one frame) instead of one
+    frame per account; the app starts them before the main screen is built.
+    """
+
+    cache: Cache
+    now: Callable[[], datetime]
+    _batch: dict[str, tuple[AccountConfig, asyncio.Future[object]]] = field(default_factory=dict)
+    _ready: dict[str, asyncio.Future[object]] = field(default_factory=dict)
+
+    def prefetch(self, accounts: list[AccountConfig], runner: DOMNode) -> None:
+        for account in accounts:
+            self._ready[account.name] = self.read(account, runner)
+
+    def take(self, account: AccountConfig, runner: DOMNode) -> asyncio.Future[object]:
+        """The prefetched read of `account` (once), else a new one."""
+        cached = self._ready.pop(account.name, None)
+        if cached is None or cached.cancelled():
+            cached = self.read(account, runner)
+        return cached
+
+    def read(self, account: AccountConfig, runner: DOMNode) -> asyncio.Future[object]:
+        """Join (or start) the batch of cache reads that runs once this handler returns."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[object] = loop.create_future()
+        if not self._batch:
+            loop.call_soon(self._run_batch, runner)
+        self._batch[account.name] = (account, future)
+        return future
+
+    def _run_batch(self, runner: DOMNode) -> None:
+        batch, self._batch = self._batch, {}
+
+        def read_all() -> dict[str, object]:
+            from invoicetui.service import loading as service
+
+            now = self.now()
+            results: dict[str, object] = {}
+            for name, (account, _) in batch.items():
+                try:
+                    results[name] = service.read_cached(account, self.cache, now=now)
+                except Exception as error:  # noqa: BLE001 - that account's worker reports it
+                    results[name] = error
+            return results
+
+        async def deliver() -> None:
+            results: dict[str, object] = {}
+            try:
+                results = await asyncio.to_thread(read_all)
+            finally:  # no waiter is left hanging, even if this worker is cancelled
+                for name, (_, future) in batch.items():
+                    if future.done():
+                        continue
+                    if name not in results:
+                        future.cancel()
+                        continue
+                    result = results[name]
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+
+        runner.run_worker(deliver(), name="read cache", group="cache-read", exit_on_error=False)
+
+
+@dataclass
+class Session:
+    """One run of the TUI: its setup, clock and zone, cache, and the user's keymap."""
+
+    setup: AppSetup
+    cache: Cache
+    now: Callable[[], datetime]
+    tz: tzinfo | None = None  # where "as of 14:02" is told; None: the local zone
+    export_dir: Path | None = None
+    reads: CacheReads = field(init=False)
+    accounts: dict[str, AccountConfig] = field(init=False)
+    keymap: dict[str, str] = field(init=False)  # the [keys] overrides, by binding id
+
+    def __post_init__(self) -> None:
+        self.reads = CacheReads(self.cache, self.now)
+        self.accounts = {a.name: a for a in self.setup.accounts}
+        self.keymap = user_keymap(self.setup.keys)
+
+    @property
+    def offline(self) -> bool:
+        return self.setup.mode is FetchMode.OFFLINE
+
+    def export_directory(self) -> Path:
+        return self.export_dir or downloads_dir()
+
+    def demo_hint(self) -> str:
+        path = self.setup.config_path or locations.config_file()
+        return f"DEMO data · add a real account in {path} (see README)"
+
+
+def downloads_dir() -> Path:
+    """The downloads folder where one exists (a server often has none), else cwd, else home.
+
+    Over SSH the cwd may be a directory the user cannot write (/var/log): then home.
+    """
+    from platformdirs import user_downloads_path
+
+    for path in (user_downloads_path(), Path.cwd(), Path.home()):
+        if path.is_dir() and os.access(path, os.W_OK):
+            return path
+    return Path.cwd()  # nowhere writable: the failure names the cwd

@@ -1,0 +1,77 @@
+"""The invoice table and its "/" filter box, as the main screen uses them.
+
+The table titles itself ("Invoices 5 of 40 · account: x · filter: y", "sort: Due ↓") from
+its own rows, sort and filter plus the screen's scope and total, which the screen binds to
+it (data_bind), so the title can never lag behind the state it describes.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import BindingType
+from textual.content import Content
+from textual.reactive import var
+from textual.widgets import Input
+
+from invoicetui.core.model import Invoice
+from invoicetui.core.sanitize import clean_text
+from invoicetui.tui.keymap import bind
+from invoicetui.tui.rows import invoice_search_text
+from invoicetui.tui.widgets.sidebar import ALL
+from invoicetui.tui.widgets.table import VirtualTable
+
+
+def search_text(invoice: Invoice) -> str:
+    """What "/" matches: the table's fields plus line item descriptions where known."""
+    base = invoice_search_text(invoice)
+    if not invoice.line_items:
+        return base
+    return base + "\x00" + "\x00".join(item.description for item in invoice.line_items)
+
+
+class FilterInput(Input):
+    """The "/" filter: Enter applies and hides, Esc clears and hides."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("back", "clear_filter", "Clear the filter", keys="escape"),
+    ]
+
+    def action_clear_filter(self) -> None:
+        self.value = ""
+        self.post_message(self.Submitted(self, ""))
+
+
+class InvoiceTable(VirtualTable[Invoice]):
+    """The invoice table; Esc/h backs out to the sidebar (or clears the filter first)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("back", "screen.back_from_table", "Back to the accounts"),
+    ]
+
+    scope: var[str] = var(ALL, init=False)  # bound to MainScreen.scope
+    total: var[int] = var(0, init=False)  # bound to MainScreen.total_rows: rows of every account
+
+    def watch_scope(self) -> None:
+        self.update_title()
+
+    def watch_total(self) -> None:
+        self.update_title()
+
+    def sort_label(self) -> str | None:
+        """ "Due ↓" for the current sort, None when unsorted."""
+        key = self.sort_column
+        if key is None:
+            return None
+        label = next((c.label for c in self.columns if c.key == key), key)
+        return f"{label} {'↓' if self.sort_reverse else '↑'}"
+
+    def update_title(self) -> None:
+        parts = [f"Invoices {self.visible_count} of {self.total}"]
+        if self.scope != ALL:
+            parts.append(self.scope.replace(":", ": ", 1))
+        if self.filter_text:
+            parts.append(f"filter: {clean_text(self.filter_text, one_line=True)}")
+        self.border_title = Content(" · ".join(parts))
+        label = self.sort_label()
+        self.border_subtitle = Content(f"sort: {label}") if label else None
