@@ -283,8 +283,10 @@ def _rate_limited(provider: str, retry_after: str | None) -> DemoResponse:
     headers = {"Retry-After": retry_after} if retry_after else {}
     body: Any
     if provider == "palette":
-        body = {"code": "TooManyRequests", "message": "Too many requests", "details": {}, "ref": ""}
-    elif provider == "zilliz":
+        # Not v1Error JSON: the SDK never parses a 429 body (PROVIDERS.md corrections, §5),
+        # and what answers is the gateway's plain text.
+        return DemoResponse(429, b"Too Many Requests\n", headers, "text/plain; charset=utf-8")
+    if provider == "zilliz":
         body = {"code": 429, "message": "Too many requests, please retry later."}
     elif provider == "waldur":
         body = {"detail": "Request was throttled."}
