@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-# hpc-centre's November draft (113,051.93 EUR) crosses its budget; vector-db's
-# (690.95 USD) is past 80 % of its; acme-palette has no accrual (Palette bills after the month).
+# hpc-centre's November draft (61,677.39 EUR) crosses its budget; vector-db's
+# (692.54 USD) is past 80 % of its; acme-palette has no accrual (Palette bills after the month).
 DEMO_BUDGETS: dict[str, Decimal] = {
     "acme-palette": Decimal("3000"),
-    "hpc-centre": Decimal("100000"),
+    "hpc-centre": Decimal("50000"),
     "vector-db": Decimal("700"),
 }
 # NOK has no rate on purpose: the ≈ line says it left NOK out.
@@ -30,7 +30,7 @@ GBP = "1.15"
 
 [budgets]
 "acme-palette" = "3000"
-"hpc-centre" = "100000"
+"hpc-centre" = "50000"
 "vector-db" = "700"
 
 [groups]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,7 +40,9 @@ def test_demo_text_answers_the_questions(capsys: Capture) -> None:
     overdue = out.split("Overdue, oldest first\n")[1].split("\n\n")[0].splitlines()
     days = [int(line.split("d late")[0]) for line in overdue]
     assert days == sorted(days, reverse=True) and days[0] > 60  # oldest first, several ages
-    assert "hpc-centre    EUR  113,051.93  of 100,000.00  113%  OVER budget" in out
+    budgets = out.split("\nBudgets")[1].split("\n\n")[0]
+    assert re.search(r"hpc-centre +EUR +[\d,.]+ +of 50,000.00 +1\d\d% +OVER budget", budgets)
+    assert re.search(r"vector-db +USD +[\d,.]+ +of 700.00 +[89]\d% +WARN past 80%", budgets)
     assert "NOK left out (no rate)" in out
     assert "first refresh, nothing to compare with yet:" in out
     assert "\x1b" not in out
@@ -113,7 +116,9 @@ def test_changes_between_two_refreshes(
     assert code == 0
     changes = out.split("Changes at the last refresh\n")[1]
     assert "  doit: since " in changes
-    assert "changed  GB-2026-1119144  open → paid; due 17,986.18 → 0.00 USD" in changes
+    assert re.search(
+        r"\n    changed  [A-Z]{2}-2026-\d+  open → paid; due [\d,.]+ → 0.00 [A-Z]{3}\n", changes
+    )
     assert "no changes: vector-db" in changes
     code, out, _ = run(capsys, "--config", config, "--format", "json", "--offline")
     [doit] = [c for c in json.loads(out)["changes"] if c["account"] == "doit"]
@@ -155,4 +160,4 @@ def test_config_budgets_are_read_when_the_config_has_them(
 
     monkeypatch.setattr("invoicetui.cli.common.load_config", with_budgets)
     code, out, _ = run(capsys, "--config", config)
-    assert code == 0 and "vector-db  USD  690.95  of 500.00  138%  OVER budget" in out
+    assert code == 0 and re.search(r"vector-db  USD  [\d,.]+  of 500.00  1\d\d%  OVER budget", out)
