@@ -226,6 +226,28 @@ def _invoice_items(slug: str, year: int, month: int, number: int, vat: Decimal) 
     return items
 
 
+# Provider text that tries to reach the terminal (escape sequences, an OSC 8 hyperlink, a
+# title change), to reorder what a bill payer reads (bidi controls), or to break encoders (a
+# lone surrogate, sent as a JSON escape). Only on nordic-hpc's oldest invoice, low in the
+# sidebar and far down the table: the screenshot scenes never show it.
+HOSTILE_ITEM_NAME = (
+    "Invoice \x1b]8;;https://evil.example/pay\x07click here\x1b]8;;\x07"
+    " \x1b[2J\x1b]0;PWNED\x07\x1b[31mred\x1b[0m \x9b1;31m"
+)
+HOSTILE_PROJECT = "\u202eredro\u202c \u2066pay\u2069 \u200fnow\u061c"
+HOSTILE_CUSTOMER = "Nordic \x1b[5mHPC\x1b[0m AS\u202e \ud800"
+
+
+def hostile(invoice: Record) -> Record:
+    """The same invoice with hostile text in an item, a project and the customer's name."""
+    items = [dict(i) for i in invoice["items"]]
+    items[0]["name"] = HOSTILE_ITEM_NAME
+    items[0]["project_name"] = HOSTILE_PROJECT
+    items[-1]["name"] = "Tape\u200b backup\udfff \u2028second line"
+    details = {**invoice["customer_details"], "name": HOSTILE_CUSTOMER}
+    return {**invoice, "items": items, "customer_details": details}
+
+
 def customer_invoices(
     slug: str, customer: str, country: str, months: int, vat: Decimal
 ) -> list[Record]:
@@ -279,6 +301,8 @@ def customer_invoices(
                 "incurred_costs": gross(False),
             }
         )
+    if slug == "nordic-hpc":
+        out[0] = hostile(out[0])
     return out[::-1]  # newest first, like the real default ordering
 
 
