@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from contextlib import ExitStack
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from invoicetui.cli.common import (
     EXIT_FAILED,
@@ -80,7 +80,7 @@ def _settings(resolved: Resolved) -> tuple[Mapping[str, Decimal], RatesLike | No
         from invoicetui.service.insight.budgets import Rates
 
         return DEMO_BUDGETS, Rates(DEMO_RATES_BASE, DEMO_RATES), DEMO_TODAY
-    config: Any = resolved.config
-    budgets = getattr(config, "budgets", None) or {}
-    rates = getattr(config, "rates", None)
-    return {k: Decimal(v) for k, v in budgets.items()}, rates, utc_today()
+    config = resolved.config
+    if config is None:
+        return {}, None, utc_today()
+    return config.budgets, config.rates, utc_today()

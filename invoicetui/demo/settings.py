@@ -22,20 +22,16 @@ DEMO_GROUPS: dict[str, str] = {
     "doit-reseller": "platform",
 }
 
-DEMO_TABLES = """\
-[rates]
-base = "EUR"
-USD = "0.92"
-GBP = "1.15"
 
-[budgets]
-"acme-palette" = "3000"
-"hpc-centre" = "50000"
-"vector-db" = "700"
-
-[groups]
-"vector-db" = "team-search"
-"vector-db-staging" = "team-search"
-"doit" = "platform"
-"doit-reseller" = "platform"
-"""
+def demo_tables(accounts: set[str]) -> str:
+    """[rates], [budgets] and [groups] as TOML, naming only these accounts (a config error
+    otherwise), for the config `invoicetui demo-server` prints."""
+    rates = [f'base = "{DEMO_RATES_BASE}"', *(f'{c} = "{r}"' for c, r in DEMO_RATES.items())]
+    budgets = [f'"{a}" = "{b}"' for a, b in DEMO_BUDGETS.items() if a in accounts]
+    groups = [f'"{a}" = "{g}"' for a, g in DEMO_GROUPS.items() if a in accounts]
+    out = ["[rates]   # for the approximate totals only", *rates, ""]
+    if budgets:
+        out += ["[budgets]   # monthly, in the account's currency", *budgets, ""]
+    if groups:
+        out += ["[groups]   # labels for the breakdown by group", *groups, ""]
+    return "\n".join(out)

@@ -141,23 +141,35 @@ def test_a_failed_account_exits_1_and_names_it(
     assert "Zilliz account 'vector-db'" in problems
 
 
-def test_config_budgets_are_read_when_the_config_has_them(
+def test_config_budgets_and_rates(
     demo_server: DemoServer, tmp_path: Path, capsys: Capture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(cmd_summary, "utc_today", lambda: DEMO_TODAY)
-    config = config_for(demo_server, tmp_path, {"vector-db"})
-    from invoicetui.config import load as config_load
-
-    real = config_load.load_config
-
-    def with_budgets(path: Path) -> object:
-        loaded = real(path)
-        try:
-            object.__setattr__(loaded, "budgets", {"vector-db": Decimal("500")})
-        except AttributeError:
-            pytest.skip("the config type cannot take a budgets attribute")
-        return loaded
-
-    monkeypatch.setattr("invoicetui.cli.common.load_config", with_budgets)
+    config = config_for(demo_server, tmp_path, {"vector-db", "hpc-centre"})
+    with open(config, "a", encoding="utf-8") as handle:
+        handle.write('\n[rates]\nbase = "USD"\n\n[budgets]\n"vector-db" = "500"\n')
     code, out, _ = run(capsys, "--config", config)
-    assert code == 0 and re.search(r"vector-db  USD  [\d,.]+  of 500.00  1\d\d%  OVER budget", out)
+    assert code == 0
+    assert re.search(r"vector-db  USD  [\d,.]+  of 500.00  1\d\d%  OVER budget", out)
+    assert "hpc-centre" not in out.split("\nBudgets")[1].split("\n\n")[0]
+    assert "USD outstanding in total; EUR left out (no rate)" in out
+
+
+def test_the_demo_server_config_carries_rates_budgets_and_groups(
+    demo_server: DemoServer, tmp_path: Path, capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from invoicetui.config.load import load_config
+    from invoicetui.demo.runtime import demo_config_text
+
+    monkeypatch.setattr(cmd_summary, "utc_today", lambda: DEMO_TODAY)
+    path = tmp_path / "demo.toml"
+    path.write_text(demo_config_text(demo_server), encoding="utf-8")
+    loaded = load_config(path)
+    assert loaded.rates is not None and loaded.rates.base == "EUR"
+    assert loaded.budgets["hpc-centre"] == Decimal(50000)
+    assert loaded.groups["vector-db"] == "team-search"
+    some = [a for a in demo_accounts(demo_server) if a.name == "doit"]
+    path.write_text(demo_config_text(demo_server, some), encoding="utf-8")
+    assert load_config(path).budgets == {}  # only budgets of accounts it lists
+    code, out, _ = run(capsys, "--config", str(path))
+    assert code == 0 and "≈" in out and "Budgets" not in out
