@@ -5,6 +5,7 @@ Measured, each in a fresh process:
   (a) `invoicetui export --refresh -o /dev/null` of the two scale accounts: wall time, peak RSS;
   (b) the TUI (`--offline`, warm cache from (a), 120x36 pty): start to the first painted
       invoices, and its peak RSS (VmHWM) once every account is painted and the app is idle;
+  (d) the TUI fetching both accounts into an empty cache: its peak RSS once it is idle;
   (c) 40 accounts (ten copies of each provider's demo accounts, renamed): `export --refresh`
       wall time and the most requests the server saw in flight at once, then the TUI's first
       paint from their warm cache.
@@ -190,11 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with DemoProcess(scale, doit_scale=invoices * 10) as demo:
         from dataclasses import replace
 
-        big = [
-            replace(a, max_rps=args.rps)
-            for a in demo.accounts()
-            if a.name in SCALE_ACCOUNTS
-        ]
+        big = [replace(a, max_rps=args.rps) for a in demo.accounts() if a.name in SCALE_ACCOUNTS]
         config = work / "big.toml"
         write_config(config, big)
         env = base_env(work / "cache-big")
@@ -246,6 +243,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 met=hwm is not None and hwm <= 600,
             ),
         ]
+        # (d) The TUI fetching all of it into an empty cache: the peak while pages stream in.
+        fresh_env = base_env(work / "cache-fetch")
+        fetch_app = [*invoicetui_command(), "--config", str(config)]
+        _, fetch_hwm = tui_paint_and_rss(fetch_app, fresh_env, SCALE_ACCOUNTS, timeout=1800)
+        log(f"tui fetching everything: VmHWM {fetch_hwm} MB")
+        measures.append(
+            Measure(
+                "load",
+                "TUI peak RSS, fetching everything",
+                fetch_hwm or 0,
+                "MB",
+                target="<= 600 MB",
+                met=fetch_hwm is not None and fetch_hwm <= 600,
+            )
+        )
         many = forty(demo)
         config40 = work / "forty.toml"
         write_config(config40, many)
