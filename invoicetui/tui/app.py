@@ -49,6 +49,14 @@ class CacheWarning(Message):
         self.text = text
 
 
+SIXTEEN_COLOUR_THEME = "ansi-dark"
+
+
+def sixteen_colours(color_system: str | None, headless: bool) -> bool:
+    """A real terminal with only the 16 ANSI colours (tests and snapshots run headless)."""
+    return color_system == "standard" and not headless
+
+
 class InvoiceApp(App[int]):
     """invoicetui: invoices across providers, keyboard first."""
 
@@ -97,6 +105,10 @@ class InvoiceApp(App[int]):
 
     def _apply_theme(self) -> None:
         name = self.setup.theme
+        if not name and sixteen_colours(self.console.color_system, self.is_headless):
+            # 16 colours (TERM=xterm): the truecolor theme's orange accent would come out
+            # red, like an error; the ANSI theme's borders and words (app.tcss :ansi) do not.
+            name = SIXTEEN_COLOUR_THEME
         if not name:
             return
         if name in self.available_themes:

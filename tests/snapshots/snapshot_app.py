@@ -37,6 +37,7 @@ from invoicetui.tui.screens.main import MainScreen
 MAIN = (120, 36)
 SMALL = (80, 24)
 WIDE = (160, 45)
+TINY = (60, 15)
 # Shown in the demo banner instead of the test's temporary config directory.
 CONFIG_PATH = Path("~/.config/invoicetui/config.toml")
 STALE_AGE = timedelta(hours=3)
@@ -234,7 +235,11 @@ SCENES: tuple[Scene, ...] = (
     Scene("main_120x36", MAIN, screenshot=True),
     Scene("main_80x24", SMALL, screenshot=True),
     Scene("main_160x45", WIDE, screenshot=True),  # the detail pane beside the table
-    Scene("detail_palette", MAIN, (open_invoice(*PALETTE),), screenshot=True),
+    Scene("main_60x15", TINY),
+    Scene("detail_60x15", TINY, (open_invoice(*PALETTE),)),
+    # Ordinary rows for the README (the awkward demo strings stay in the other scenes).
+    Scene("detail_160x45", WIDE, (open_invoice(*DOIT),), screenshot=True),
+    Scene("detail_palette", MAIN, (open_invoice(*PALETTE),)),
     Scene("detail_waldur", MAIN, (open_invoice(*WALDUR),)),
     Scene("detail_doit", MAIN, (open_invoice(*DOIT),)),
     Scene("detail_zilliz", MAIN, (open_invoice(*ZILLIZ),)),

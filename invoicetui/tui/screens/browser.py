@@ -8,13 +8,14 @@ place that turns them, failures included, into what the widgets show.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, date
 from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import Resize
+from textual.events import DescendantFocus, Resize
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
@@ -29,15 +30,20 @@ from invoicetui.tui.screens.feed import RowFeed
 from invoicetui.tui.screens.store import InvoiceStore, in_scope
 from invoicetui.tui.session import Session
 from invoicetui.tui.widgets.detail import DetailPane
-from invoicetui.tui.widgets.invoices import FilterInput, InvoiceTable, search_text
+from invoicetui.tui.widgets.invoices import FilterInput, InvoiceTable, search_text_on
 from invoicetui.tui.widgets.sidebar import ALL, AccountState, Sidebar
 from invoicetui.tui.widgets.statusbar import StatusBar, Tone, ago_text
-from invoicetui.tui.widgets.summary import SHORT_LINES, TALL_LINES, SummaryStrip
+from invoicetui.tui.widgets.summary import SHORT_LINES, TALL_LINES, Coverage, SummaryStrip
 from invoicetui.tui.widgets.table import VirtualTable
 
 if TYPE_CHECKING:
     from invoicetui.tui.screens.detail import DetailScreen
 
+KNOWN = frozenset({"ok", "stale", "offline"})  # phases of an account whose data is shown
+OLD = frozenset({"stale", "failed", "offline"})  # phases whose rows may be out of date
+TINY_WIDTH = 70  # below this the sidebar shows only while it has focus (h or Esc)
+# The sidebar sizes to the account names, within a limit per terminal width.
+SIDEBAR_LIMITS = ((140, 34), (100, 26), (0, 20))
 NARROW_WIDTH = 140  # below this the detail pane leaves the side of the table
 SHORT_HEIGHT = 32  # below this the summary strip is capped, so the table keeps its rows
 
@@ -55,6 +61,10 @@ class Browser(Screen[None]):
         self.session = session
         self.store = InvoiceStore(session.setup.accounts, offline=session.offline)
         self.feed = RowFeed(self, self._rebuild_rows, self._append_rows)
+
+    def today(self) -> date:
+        """The UTC day lateness is counted from (the app's clock: fixed in tests)."""
+        return self.session.now().astimezone(UTC).date()
 
     @property
     def states(self) -> dict[str, AccountState]:
@@ -88,8 +98,8 @@ class Browser(Screen[None]):
                     )
                     yield Static("", id="notice", markup=False)
                     yield InvoiceTable(
-                        invoice_columns(),
-                        search_text=search_text,
+                        invoice_columns(self.today),
+                        search_text=search_text_on(self.today),
                         row_key=invoice_key,
                         empty_text="No invoices",
                         id="invoices",
@@ -106,6 +116,7 @@ class Browser(Screen[None]):
     def on_mount(self) -> None:
         setup = self.session.setup
         self.sidebar.set_accounts(list(self.states.values()), self.session.now())
+
         self.query_one("#filter", FilterInput).display = False
         self.query_one("#notice", Static).display = False
         self._apply_size(self.size.width, self.size.height)
@@ -145,6 +156,9 @@ class Browser(Screen[None]):
 
     def _apply_size(self, width: int, height: int) -> None:
         self.set_class(width < NARROW_WIDTH, "-narrow")
+        self.set_class(width < TINY_WIDTH, "-tiny")
+        limit = next(w for at, w in SIDEBAR_LIMITS if width >= at)
+        self.sidebar.styles.width = self.sidebar.wanted_width(limit)
         self.set_class(height < SHORT_HEIGHT, "-short")
         summary = self.query_one(SummaryStrip)
         summary.set_max_lines(SHORT_LINES if height < SHORT_HEIGHT else TALL_LINES)
@@ -271,7 +285,7 @@ class Browser(Screen[None]):
         everything = self.store.all_invoices()
         self.total_rows = len(everything)
         self.query_one(SummaryStrip).update_data(
-            everything, list(self.states), today=self.session.now().date()
+            everything, list(self.states), today=self.today()
         )
         self._after_rows_changed()
 
@@ -303,11 +317,26 @@ class Browser(Screen[None]):
         self._update_freshness()
         self._show_waiting()
 
+    def coverage(self) -> Coverage:
+        """Accounts whose data the summary stands on, of all, and when the oldest was fetched."""
+        states = list(self.states.values())
+        known = [s for s in states if s.name in self.store.invoices or s.phase in KNOWN]
+        stale = any(s.phase in OLD for s in known)
+        times = [s.fetched_at for s in known if s.fetched_at is not None]
+        as_of = None
+        if times:
+            oldest = min(times).astimezone(self.session.tz)
+            today = self.session.now().astimezone(self.session.tz).date()
+            as_of = f"{oldest:%H:%M}" if oldest.date() == today else f"{oldest:%Y-%m-%d %H:%M}"
+        return Coverage(len(known), len(states), stale, as_of)
+
     def _show_waiting(self) -> None:
         """Until the first account reports: "Loading…", not "Nothing owed." / "No invoices"."""
         states = self.states.values()
         waiting = bool(states) and all(s.phase == "loading" and not s.count for s in states)
-        self.query_one(SummaryStrip).set_loading(waiting)
+        summary = self.query_one(SummaryStrip)
+        summary.set_loading(waiting)
+        summary.set_coverage(self.coverage())
         text = "Loading…" if waiting else "No invoices"
         if self.table.empty_text != text:
             self.table.empty_text = text
@@ -340,7 +369,18 @@ class Browser(Screen[None]):
 
     @on(Sidebar.Chosen)
     def _scope_chosen(self, event: Sidebar.Chosen) -> None:
+        self.remove_class("-sidebar-open")
         self.table.focus()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        if event.widget is not self.sidebar:
+            self.remove_class("-sidebar-open")
+
+    def open_sidebar(self) -> None:
+        """Focus the accounts; on a tiny terminal they show only while focused."""
+        if self.has_class("-tiny"):
+            self.add_class("-sidebar-open")
+        self.sidebar.focus()
 
     def watch_current(self) -> None:
         self._show_detail()

@@ -15,7 +15,9 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from invoicetui.core.lateness import LATENESS_LEGEND, RULE_TEXT
 from invoicetui.tui.keymap import bind, bound_keys, key_label
+from invoicetui.tui.rows import SORT_TEXT
 
 PANE_NAMES = {
     "Sidebar": "Accounts",
@@ -84,6 +86,15 @@ def _table(section: KeySection) -> Table:
     return table
 
 
+def rules_text() -> Text:
+    """How to read the table: the one overdue rule (core.lateness) and the sort orders."""
+    text = Text("Reading the table\n", style="bold")
+    for line in (LATENESS_LEGEND, RULE_TEXT, SORT_TEXT):
+        text.append(f"{line}\n")
+    text.rstrip()
+    return text
+
+
 class HelpScreen(ModalScreen[None]):
     """Keys for the pane that had focus; Esc, h or ? closes it."""
 
@@ -118,6 +129,7 @@ class HelpScreen(ModalScreen[None]):
             body.border_subtitle = Content("Esc closes · rebind them in [keys] of config.toml")
             for section in self.sections:
                 yield Static(_table(section), classes="help-section")
+            yield Static(rules_text(), id="help-rules", classes="help-section")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

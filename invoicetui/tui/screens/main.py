@@ -101,7 +101,7 @@ class MainScreen(Browser):
         if self.table.filter_text:
             self.clear_filter()
         else:
-            self.sidebar.focus()
+            self.open_sidebar()
 
     def action_step(self, delta: int) -> None:
         """n/N: the next or previous invoice in the table's order."""

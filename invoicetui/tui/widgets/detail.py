@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on
@@ -19,7 +20,7 @@ from textual.events import Resize, Show
 from textual.message import Message
 from textual.widgets import Static
 
-from invoicetui.core.model import Invoice, LineItem
+from invoicetui.core.model import Invoice, LineItem, utcnow
 from invoicetui.tui.rows import line_item_columns, line_item_search_text, money_text
 from invoicetui.tui.widgets.detail_parts import (
     MONEY_COLUMNS,
@@ -189,6 +190,13 @@ class DetailPane(Vertical):
         narrow = event.size.width < NARROW_WIDTH
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
+            # Stacked: the money first, so a short pane never loses Total / Amount due.
+            summary = self.query_one("#detail-summary")
+            money, facts = self.query_one("#detail-money"), self.query_one("#detail-facts")
+            if narrow:
+                summary.move_child(money, before=facts)
+            else:
+                summary.move_child(money, after=facts)
             self._label_tabs()
 
     # ------------------------------------------------------------------ public API
@@ -258,6 +266,12 @@ class DetailPane(Vertical):
         notice.set_class(error, "-error")
         self.set_class(bool(text), "-notice")
 
+    def _today(self) -> date:
+        """The app's UTC day (its session clock, fixed in tests), for lateness."""
+        session = getattr(self.app, "session", None)
+        now = session.now() if session is not None else utcnow()
+        return cast(datetime, now).astimezone(UTC).date()
+
     def _update_view(self) -> None:
         invoice = self.invoice
         title = self.query_one("#detail-title", Static)
@@ -273,7 +287,7 @@ class DetailPane(Vertical):
             return
         color = not self.app.no_color
         title.update(title_content(invoice, color=color))
-        facts, amounts = facts_pairs(invoice), money_pairs(invoice)
+        facts, amounts = facts_pairs(invoice, self._today()), money_pairs(invoice)
         width = label_width(facts, amounts)
         self.query_one("#detail-facts", Static).update(pairs_table(facts, width))
         self.query_one("#detail-money", Static).update(pairs_table(amounts, width, right=True))

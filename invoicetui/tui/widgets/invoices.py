@@ -7,6 +7,8 @@ it (data_bind), so the title can never lag behind the state it describes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import ClassVar
 
 from textual.binding import BindingType
@@ -14,6 +16,7 @@ from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Input
 
+from invoicetui.core.lateness import lateness
 from invoicetui.core.model import Invoice
 from invoicetui.core.sanitize import clean_text
 from invoicetui.tui.keymap import bind
@@ -22,12 +25,27 @@ from invoicetui.tui.widgets.sidebar import ALL
 from invoicetui.tui.widgets.table import VirtualTable
 
 
-def search_text(invoice: Invoice) -> str:
-    """What "/" matches: the table's fields plus line item descriptions where known."""
+def search_text(invoice: Invoice, today: date | None = None) -> str:
+    """What "/" matches: the table's fields plus line item descriptions where known.
+
+    With `today`, lateness by the one rule too: "/overdue" finds every invoice the
+    Due in/Late column calls late ("overdue late"), and "/grace" Zilliz's grace period.
+    """
     base = invoice_search_text(invoice)
+    if today is not None:
+        late = lateness(invoice, today)
+        if late.overdue:
+            base += "\x00overdue late"
+        elif late.in_grace:
+            base += "\x00grace"
     if not invoice.line_items:
         return base
     return base + "\x00" + "\x00".join(item.description for item in invoice.line_items)
+
+
+def search_text_on(today: Callable[[], date]) -> Callable[[Invoice], str]:
+    """The table's search text with lateness as of `today()` (the app's clock)."""
+    return lambda invoice: search_text(invoice, today())
 
 
 class FilterInput(Input):
