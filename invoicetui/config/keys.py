@@ -30,6 +30,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "open-url": "o",
     "toggle-detail": "p",
     "export": "e",
+    "save-documents": "d",
     "help": "question_mark",
     "command-palette": "ctrl+p",
     "quit": "q",

@@ -30,6 +30,7 @@ from invoicetui.core.model import utcnow
 from invoicetui.tui.invoice_actions import launch_url
 from invoicetui.tui.keymap import apply_keymap, bind, key_clashes
 from invoicetui.tui.palette import InvoiceCommands
+from invoicetui.tui.paperwork import JournalCommands
 from invoicetui.tui.session import Session
 from invoicetui.tui.terminal import terminal_problem
 
@@ -62,7 +63,7 @@ class InvoiceApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "invoicetui"
-    COMMANDS: ClassVar = App.COMMANDS | {InvoiceCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {InvoiceCommands, JournalCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("quit", "quit", "Quit", show=True),
         bind("help", "help", "Keys", show=True),

@@ -23,6 +23,7 @@ from invoicetui.core.sanitize import clean_text
 from invoicetui.providers.base import JsonResponse, ProviderClient
 from invoicetui.providers.waldur import normalize as wm
 from invoicetui.providers.waldur.items import provider_items
+from invoicetui.providers.waldur.statements import StatementBuilder
 
 T = TypeVar("T")
 
@@ -120,8 +121,14 @@ class WaldurClient(ProviderClient):
 
     async def list_statements(self) -> list[Invoice]:
         """Provider role: every provider invoice item, grouped by UTC month of its start."""
-        builder = wm.StatementBuilder(self.account.name, self.currency, self.warn)
-        await provider_items(self, self._filters(), builder)
+        builder = StatementBuilder(
+            self.account.name, self.currency, self.warn, background=True
+        )
+        try:
+            await provider_items(self, self._filters(), builder)
+        except BaseException:
+            builder.abandon()
+            raise
         now = self.wallclock()
         now = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
         # Ordering a million items is CPU work: a thread keeps the event loop answering.

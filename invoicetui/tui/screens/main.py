@@ -14,7 +14,7 @@ from textual.widget import Widget
 
 from invoicetui.config.options import FetchMode
 from invoicetui.core.model import Invoice
-from invoicetui.tui import invoice_actions
+from invoicetui.tui import invoice_actions, paperwork
 from invoicetui.tui import messages as msg
 from invoicetui.tui.commands import COMMANDS
 from invoicetui.tui.screens.browser import Browser
@@ -28,8 +28,8 @@ __all__ = ["InvoiceTable", "MainScreen"]
 # Footer order: the keys a newcomer needs first, so 80 columns still show "? Keys".
 MAIN_COMMANDS = (
     "help", "filter", "sort", "refresh", "quit", "focus-next", "focus-previous", "sort-reverse",
-    "refresh-all", "copy-id", "copy-url", "open-url", "toggle-detail", "export", "back",
-    "select", "next-invoice", "previous-invoice",
+    "refresh-all", "copy-id", "copy-url", "open-url", "toggle-detail", "export", "save-documents",
+    "back", "select", "next-invoice", "previous-invoice",
 )  # fmt: skip
 
 
@@ -83,8 +83,14 @@ class MainScreen(Browser):
             if invoice is not None:
                 table.select_row(lambda row: (row.account, row.id) == (invoice.account, invoice.id))
 
+        def save(invoice: Invoice, where: DetailScreen) -> None:
+            paperwork.save_documents(self.loader, invoice, where._say, where)
+
         screen = DetailScreen(
-            lambda: table.rows_visible, max(0, table.cursor_index), details_wanted=self.want_details
+            lambda: table.rows_visible,
+            max(0, table.cursor_index),
+            details_wanted=self.want_details,
+            save_documents=save,
         )
         self.app.push_screen(screen, back)
 
@@ -200,6 +206,23 @@ class MainScreen(Browser):
         self.say(f"Exporting {len(rows)} rows…")
         self.loader.export_csv(rows)
 
+    def action_save_documents(self) -> None:
+        """d: the invoice's PDFs to the downloads folder, or where its documents live."""
+        if invoice := self._need_invoice():
+            paperwork.save_documents(self.loader, invoice, self.say)
+
+    def action_export_journal(self, style: str) -> None:
+        rows = list(self.visible_rows())
+        if not rows:
+            self.say("Nothing to export: no visible rows")
+            return
+        self.say(f"Exporting {len(rows)} rows as a {style} journal…")
+        paperwork.export_journal(self.loader, rows, style)
+
+    @on(paperwork.DocumentsDone)
+    def _documents_done(self, event: paperwork.DocumentsDone) -> None:
+        self.say(event.text, event.tone)
+
     @on(msg.ExportReady)
     def _export_ready(self, event: msg.ExportReady) -> None:
         from io import StringIO
@@ -208,7 +231,7 @@ class MainScreen(Browser):
             StringIO(event.text),
             save_directory=self.session.export_directory(),
             save_filename=event.filename,
-            mime_type="text/csv",
+            mime_type="text/csv" if event.filename.endswith(".csv") else "text/plain",
             name=f"export:{event.rows}",
         )
 
