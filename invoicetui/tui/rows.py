@@ -221,7 +221,7 @@ def line_item_columns(currency: str | None = None) -> list[Column[LineItem]]:
         return item.currency or currency
 
     return [
-        Column("description", "Description", 20, lambda i: plain(i.description),
+        Column("description", "Description", 24, lambda i: plain(i.description),
                lambda i: text_key(i.description), flex=True, min_width=10),
         Column("project", "Project", 14, lambda i: plain(i.project),
                lambda i: text_key(i.project), flex=True, priority=2, min_width=8),
@@ -229,10 +229,10 @@ def line_item_columns(currency: str | None = None) -> list[Column[LineItem]]:
         Column("start", "Start", 10, lambda i: day_text(i.start), lambda i: day_key(i.start),
                priority=3),
         Column("end", "End", 10, lambda i: day_text(i.end), lambda i: day_key(i.end), priority=3),
-        Column("quantity", "Qty", 9, lambda i: quantity_text(i.quantity), lambda i: i.quantity,
+        Column("quantity", "Qty", 8, lambda i: quantity_text(i.quantity), lambda i: i.quantity,
                align="right", priority=5),
-        Column("unit", "Unit", 8, lambda i: plain(i.unit), lambda i: text_key(i.unit), priority=6),
-        Column("unit_price", "Unit price", 12,
+        Column("unit", "Unit", 7, lambda i: plain(i.unit), lambda i: text_key(i.unit), priority=6),
+        Column("unit_price", "Unit price", 11,
                lambda i: money_text(i.unit_price, cur(i), exact=True),
                lambda i: i.unit_price, align="right", priority=5),
         Column("amount", "Amount", 14, lambda i: money_text(i.amount, cur(i)),

@@ -13,19 +13,23 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from invoicetui.config.keys import DEFAULT_KEYS
+from invoicetui.tui.widgets import table_messages as _messages
 from invoicetui.tui.widgets.columns import GUTTER, MAX_GROW, Column, layout_columns
 from invoicetui.tui.widgets.rowindex import RowIndex
-from invoicetui.tui.widgets.table_lines import TABLE_CSS, CellPainter, RowsView, header_strip
-from invoicetui.tui.widgets.table_messages import Changed as _Changed
-from invoicetui.tui.widgets.table_messages import Highlighted as _Highlighted
-from invoicetui.tui.widgets.table_messages import Selected as _Selected
+from invoicetui.tui.widgets.table_lines import (
+    TABLE_BINDINGS,
+    TABLE_CLASSES,
+    TABLE_CSS,
+    CellPainter,
+    RowsView,
+    header_strip,
+)
 
 __all__ = ["Column", "VirtualTable", "layout_columns"]
 
@@ -34,33 +38,16 @@ R = TypeVar("R")
 WARM_CHUNK = 5_000  # rows of search text or sort keys built per idle step (~10 ms)
 
 
-def _binding(binding_id: str, action: str, description: str) -> Binding:
-    return Binding(DEFAULT_KEYS[binding_id], action, description, show=False, id=binding_id)
-
-
 class VirtualTable(ScrollView, Generic[R], can_focus=True):
     """Scrollable, sortable, filterable rows; renders only what is on screen (Line API)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        _binding("cursor-down", "cursor_down", "Down"),
-        _binding("cursor-up", "cursor_up", "Up"),
-        _binding("top", "cursor_top", "Top"),
-        _binding("bottom", "cursor_bottom", "Bottom"),
-        _binding("page-up", "page_up", "Page up"),
-        _binding("page-down", "page_down", "Page down"),
-        Binding(DEFAULT_KEYS["select"], "select_cursor", "Open", id="select"),
-    ]
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "virtual-table--header",
-        "virtual-table--cursor",
-        "virtual-table--even",
-        "virtual-table--empty",
-    }
+    BINDINGS: ClassVar[list[BindingType]] = TABLE_BINDINGS
+    COMPONENT_CLASSES: ClassVar[set[str]] = TABLE_CLASSES
     DEFAULT_CSS = TABLE_CSS
     # Defined in table_messages (namespace "virtual_table": on_virtual_table_highlighted).
-    Highlighted: TypeAlias = _Highlighted
-    Selected: TypeAlias = _Selected
-    Changed: TypeAlias = _Changed
+    Highlighted: TypeAlias = _messages.Highlighted
+    Selected: TypeAlias = _messages.Selected
+    Changed: TypeAlias = _messages.Changed
 
     def __init__(
         self,

@@ -1,4 +1,4 @@
-"""How VirtualTable paints: the header strip, one row's strip, and a view of its rows.
+"""How VirtualTable looks and paints: its CSS and keys, the header, one row, a view of rows.
 
 Kept apart from the widget (cursor, sort, filter, messages) so each stays one concern.
 """
@@ -12,13 +12,36 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.strip import Strip
 
+from invoicetui.config.keys import DEFAULT_KEYS
 from invoicetui.tui.widgets.columns import MAX_GROW, SEP, Column, fit_cell
 
 R = TypeVar("R")
 CURSOR_MARK = "▶"
 Layout = Sequence[tuple[Column[Any], int, int]]
+
+
+def _binding(binding_id: str, action: str, description: str) -> Binding:
+    return Binding(DEFAULT_KEYS[binding_id], action, description, show=False, id=binding_id)
+
+
+TABLE_BINDINGS: list[BindingType] = [
+    _binding("cursor-down", "cursor_down", "Down"),
+    _binding("cursor-up", "cursor_up", "Up"),
+    _binding("top", "cursor_top", "Top"),
+    _binding("bottom", "cursor_bottom", "Bottom"),
+    _binding("page-up", "page_up", "Page up"),
+    _binding("page-down", "page_down", "Page down"),
+    Binding(DEFAULT_KEYS["select"], "select_cursor", "Open", id="select"),
+]
+TABLE_CLASSES = {
+    "virtual-table--header",
+    "virtual-table--cursor",
+    "virtual-table--even",
+    "virtual-table--empty",
+}
 
 TABLE_CSS = """
 VirtualTable {
