@@ -34,6 +34,21 @@ DEFAULT_KEYS: dict[str, str] = {
     "help": "question_mark",
     "command-palette": "ctrl+p",
     "quit": "q",
+    # The insight views (issue 11), from anywhere; and their own keys.
+    "view-overview": "O",
+    "view-trends": "T",
+    "view-breakdown": "B",
+    "view-changes": "C",
+    "cursor-left": "left",
+    "cursor-right": "right",
+    "next-anomaly": "a",
+    "previous-anomaly": "A",
+    "chart-mode": "c",
+    "breakdown-by": "b",
+    "period-next": "right_square_bracket",
+    "period-previous": "left_square_bracket",
+    "period-range": "m",
+    "load-details": "L",
 }
 
 BINDING_IDS = frozenset(DEFAULT_KEYS)

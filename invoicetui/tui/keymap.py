@@ -72,6 +72,8 @@ _KEY_NAMES = {
     "end": "End",
     "down": "↓",
     "up": "↑",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
 }
 
 

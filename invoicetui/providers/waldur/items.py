@@ -76,6 +76,7 @@ async def _collect_into(
         return []  # nothing kept: the builder holds the model objects
 
     await client.collect(path, query, add)
+    received += client.last_repeated  # repeats within the list, dropped by its page guard
     return received, distinct
 
 

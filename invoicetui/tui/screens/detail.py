@@ -63,6 +63,7 @@ class DetailScreen(Screen[Invoice | None]):
         index: int = 0,
         *,
         details_wanted: Callable[[Invoice], object] | None = None,
+        notes: Callable[[Invoice], list[str]] | None = None,
         save_documents: Callable[[Invoice, DetailScreen], object] | None = None,
         name: str | None = None,
         id: str | None = None,
@@ -71,6 +72,7 @@ class DetailScreen(Screen[Invoice | None]):
         self._source = invoices
         self._overrides: dict[tuple[str, str], Invoice] = {}
         self._details_wanted = details_wanted
+        self._notes = notes
         self._save_documents = save_documents
         listed = self.invoices
         self._index = max(0, min(index, len(listed) - 1)) if listed else 0
@@ -109,7 +111,9 @@ class DetailScreen(Screen[Invoice | None]):
     # ------------------------------------------------------------------ compose & show
 
     def compose(self) -> ComposeResult:
-        yield DetailPane(id="detail-pane")
+        pane = DetailPane(id="detail-pane")
+        pane.notes = self._notes
+        yield pane
         yield Footer()
 
     def on_mount(self) -> None:

@@ -25,6 +25,8 @@ PANE_NAMES = {
     "DetailPane": "Detail",
     "FilterInput": "Filter",
     "DetailScreen": "Detail",
+    "FigureGrid": "Figures",
+    "BarChart": "Chart",
 }
 
 
@@ -115,18 +117,21 @@ class HelpScreen(ModalScreen[None]):
         bind("cursor-up", "scroll('up')", "Scroll up"),
     ]
 
-    def __init__(self, sections: list[KeySection]) -> None:
+    def __init__(self, sections: list[KeySection], notes: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.sections = sections
+        self.notes = notes  # the rules a view follows (the anomaly rule...), said in words
 
     @classmethod
     def for_screen(cls, screen: Screen[Any]) -> HelpScreen:
-        return cls(key_sections(screen))
+        return cls(key_sections(screen), tuple(getattr(screen, "HELP_NOTES", ())))
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
             body.border_title = Content("Keys")
             body.border_subtitle = Content("Esc closes · rebind them in [keys] of config.toml")
+            for note in self.notes:
+                yield Static(Text(note), classes="help-section")
             for section in self.sections:
                 yield Static(_table(section), classes="help-section")
             yield Static(rules_text(), id="help-rules", classes="help-section")

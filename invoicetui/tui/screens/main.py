@@ -90,6 +90,7 @@ class MainScreen(Browser):
             lambda: table.rows_visible,
             max(0, table.cursor_index),
             details_wanted=self.want_details,
+            notes=self.invoice_notes,
             save_documents=save,
         )
         self.app.push_screen(screen, back)

@@ -1,7 +1,6 @@
 """A virtual table on Textual's Line API: only on-screen rows are rendered; 100k rows stay instant.
 
-Data lives in a RowIndex (integer orderings for sort and filter: rearranging them never touches
-a widget); cells are rich Text (never markup) rendered per visible line.
+Data lives in a RowIndex (integer orderings for sort and filter); cells are rich Text, never markup.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from invoicetui.tui.widgets import table_messages as _messages
 from invoicetui.tui.widgets.columns import GUTTER, MAX_GROW, Column, layout_columns
 from invoicetui.tui.widgets.rowindex import RowIndex
 from invoicetui.tui.widgets.table_lines import (
+    CURSOR_MARK,
     TABLE_BINDINGS,
     TABLE_CLASSES,
     TABLE_CSS,
@@ -80,8 +80,9 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         self._strips: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(512)
         self._header: Strip | None = None
         self._no_color = False
-
-    # ------------------------------------------------------------------ public state
+        # A one-character mark in the cursor column of other rows (flags, changes), if any.
+        self.row_mark: Callable[[R], str] | None = None
+        self._mark_style = Style(bold=True)
 
     @property
     def columns(self) -> tuple[Column[R], ...]:
@@ -140,7 +141,10 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
             text += f" · filter: {self._filter_text}"
         return Text(text)
 
-    # ------------------------------------------------------------------ data
+    def redraw_rows(self) -> None:
+        """Cells changed without the rows changing (marks): draw the visible lines again."""
+        self._strips.clear()
+        self.refresh()
 
     def set_rows(self, rows: Sequence[R], *, keep_cursor: bool = True) -> None:
         """Replace all rows, re-applying the current sort and filter; O(n), no widget rebuilds."""
@@ -207,8 +211,6 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
                 self.sort(sortable[0], True)
             return
         self.sort(self.sort_column, not self.sort_reverse)
-
-    # ------------------------------------------------------------------ cursor
 
     def move_cursor(self, index: int) -> None:
         """Put the cursor on visible row `index` (clamped) and scroll it into view."""
@@ -279,8 +281,6 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         self.virtual_size = Size(self.size.width, self.visible_count + 1)
         self._scroll_to_cursor()
 
-    # ------------------------------------------------------------------ rendering
-
     def render_lines(self, crop: Region) -> list[Strip]:
         self._prepare()
         return super().render_lines(crop)
@@ -336,15 +336,15 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
     def _render_row(self, index: int, cursor: bool, even: bool, width: int) -> Strip:
         base = self._styles[0] + self._styles[3] if even else self._styles[0]
         post = self._styles[2] if cursor else None
+        row = self._data.rows[index]
+        mark = CURSOR_MARK if cursor else (self.row_mark(row) if self.row_mark else "") or " "
         cells = CellPainter(self.app.console, self._no_color, self._grow)
-        return cells.row_strip(self._data.rows[index], self._layout, width, base, post)
+        return cells.row_strip(row, self._layout, width, base, post, mark, self._mark_style)
 
     def _grow(self, key: str, length: int) -> None:
         if length > self._grown.get(key, 0):
             self._grown[key] = min(length, MAX_GROW)
             self.call_later(self.refresh)
-
-    # ------------------------------------------------------------------ internals
 
     def _page_height(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)

@@ -116,9 +116,17 @@ class CellPainter:
         self.console, self.no_color, self.grow = console, no_color, grow
 
     def row_strip(
-        self, row: Any, layout: Layout, width: int, base: Style, post: Style | None
+        self,
+        row: Any,
+        layout: Layout,
+        width: int,
+        base: Style,
+        post: Style | None,
+        mark: str = " ",
+        mark_style: Style | None = None,
     ) -> Strip:
-        segments: list[Segment] = [Segment(CURSOR_MARK if post is not None else " ", None)]
+        """One row: the cursor or row mark in the gutter, then each cell fitted."""
+        segments: list[Segment] = [Segment(mark[:1], mark_style if mark != " " else None)]
         for n, (col, _x, w) in enumerate(layout):
             if n:
                 segments.append(Segment(" " * SEP))
