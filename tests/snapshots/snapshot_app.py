@@ -252,6 +252,10 @@ SCENES: tuple[Scene, ...] = (
     Scene("no_color_detail", MAIN, (open_invoice(*PALETTE),), no_color=True),
     Scene("ansi_16_colours", MAIN, (open_invoice(*PALETTE),), theme="ansi-dark"),
     # The insight views (issue 11): each at 120x36 and 80x24, and without colour.
+    Scene("overview_120x36", MAIN, (press("O"),), screenshot=True),
+    Scene("overview_80x24", SMALL, (press("O"),)),
+    Scene("overview_figure", MAIN, (press("O", "down", "enter"),), screenshot=True),
+    Scene("overview_no_color", SMALL, (press("O"),), no_color=True),
     Scene("trends_120x36", MAIN, (press("T"),), screenshot=True),
     Scene("trends_80x24", SMALL, (press("T"),)),
     Scene("trends_anomaly", MAIN, (press("T", "a"),)),
