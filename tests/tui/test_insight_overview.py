@@ -164,3 +164,21 @@ async def test_a_view_recomputes_when_the_data_changes(
         grid = view.query_one("#owed", FigureGrid)
         usd = [h.plain for h in grid.headers].index("USD")
         assert grid.rows[row_of("overdue_31_60")].cells[usd].keys == frozenset()
+
+
+async def test_untrusted_account_names_show_literally_in_the_overview(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from tui_fakes import FakeService, snapshot
+
+    evil = replace(ACME, name="[bold red]x[/]")
+    fake = FakeService()
+    fake.results[evil.name] = snapshot(evil, [replace(i, account=evil.name)
+                                              for i in acme_invoices()])  # fmt: skip
+    fake.install(monkeypatch)
+    app = make_app(tmp_path, accounts=[evil])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_view(pilot, "O")
+        assert "[bold red]x[/]" in screen_text(app)
