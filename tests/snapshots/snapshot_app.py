@@ -25,6 +25,7 @@ from textual.widgets import Input, TabbedContent, TextArea
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from invoicetui.cache import Cache
+from invoicetui.cli.cmd_tui import demo_tables
 from invoicetui.config.options import AppSetup, FetchMode
 from invoicetui.core.model import Invoice, Status
 from invoicetui.demo.data import DEMO_NOW
@@ -98,6 +99,7 @@ def build_app(scene: Scene, server: DemoServer, cache_dir: Path) -> InvoiceApp:
         theme=scene.theme,
         config_path=CONFIG_PATH,
     )
+    demo_tables(setup)  # as `invoicetui --demo`: a budget crossed, an ≈ total, groups
     return InvoiceApp(setup, now=lambda: DEMO_NOW, tz=UTC)
 
 
