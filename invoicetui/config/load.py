@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from invoicetui.config.accounts import DEFAULT_CACHE_TTL, DEFAULT_TIMEOUT, AccountConfig
-from invoicetui.config.keys import BINDING_IDS
+from invoicetui.config.keys import KeyProblem, check_keys
 from invoicetui.core.errors import ConfigError
 from invoicetui.core.model import PROVIDERS
 
@@ -243,30 +243,10 @@ class _Loader:
         span = self.table_span(re.compile(r"^\s*\[\s*keys\s*\]"))
         if not isinstance(raw, dict):
             raise self.fail("'keys' must be a table, written [keys]", self.top_line("keys"))
-        keys: dict[str, str] = {}
-        for binding, value in raw.items():
-            line = self.key_line(span, binding)
-            if binding not in BINDING_IDS:
-                raise self.fail(
-                    f"[keys]: unknown binding id {binding!r}{_suggest(binding, BINDING_IDS)}; "
-                    "press ? in the app for the list",
-                    line,
-                )
-            if not isinstance(value, str) or not value.strip():
-                raise self.fail(
-                    f'[keys]: key {binding!r} must be a key name such as "ctrl+r" '
-                    "(several separated by commas)",
-                    line,
-                )
-            parts = [p.strip() for p in value.split(",")]
-            if any(not p or " " in p for p in parts):
-                raise self.fail(
-                    f"[keys]: key {binding!r}: {value!r} is not a key list; "
-                    'write keys like "ctrl+r" or "j,down"',
-                    line,
-                )
-            keys[binding] = ",".join(parts)
-        return keys
+        try:
+            return check_keys(raw)
+        except KeyProblem as problem:
+            raise self.fail(f"[keys]: {problem}", self.key_line(span, problem.binding_id)) from None
 
 
 class _AccountLoader:
