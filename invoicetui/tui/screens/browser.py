@@ -19,13 +19,16 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from invoicetui.config.keys import keys_for
 from invoicetui.config.options import FetchMode
 from invoicetui.core.model import Invoice
 from invoicetui.core.sanitize import clean_text
 from invoicetui.tui import messages as msg
+from invoicetui.tui.keymap import key_label
 from invoicetui.tui.loader import Loader
 from invoicetui.tui.rows import invoice_columns, invoice_key
 from invoicetui.tui.screens.feed import RowFeed
+from invoicetui.tui.screens.rounds import Outcome, RefreshRound
 from invoicetui.tui.screens.store import InvoiceStore, in_scope
 from invoicetui.tui.session import Session
 from invoicetui.tui.widgets.detail import DetailPane
@@ -36,7 +39,7 @@ from invoicetui.tui.widgets.summary import SHORT_LINES, TALL_LINES, SummaryStrip
 from invoicetui.tui.widgets.table import VirtualTable
 
 if TYPE_CHECKING:
-    from invoicetui.tui.screens.detail import DetailScreen
+    pass
 
 NARROW_WIDTH = 140  # below this the detail pane leaves the side of the table
 SHORT_HEIGHT = 32  # below this the summary strip is capped, so the table keeps its rows
@@ -55,6 +58,7 @@ class Browser(Screen[None]):
         self.session = session
         self.store = InvoiceStore(session.setup.accounts, offline=session.offline)
         self.feed = RowFeed(self, self._rebuild_rows, self._append_rows)
+        self.round = RefreshRound()  # the accounts the last r, R or F is still loading
 
     @property
     def states(self) -> dict[str, AccountState]:
@@ -197,59 +201,33 @@ class Browser(Screen[None]):
     @on(msg.InvoicesLoaded)
     def _loaded(self, event: msg.InvoicesLoaded) -> None:
         if self.store.is_current(event.account, event.generation):
-            self.store.loaded(event.account, event.snapshot)
+            changed = self.store.loaded(event.account, event.snapshot)
             self.feed.schedule(rebuild=True)
             self._state_changed(self.states[event.account])
+            outcome = Outcome(len(event.snapshot.invoices), changed, event.snapshot.error)
+            self._round_step(event.account, event.generation, outcome)
 
     @on(msg.AccountFailed)
     def _failed(self, event: msg.AccountFailed) -> None:
         if self.store.is_current(event.account, event.generation):
             self.store.failed(event.account, event.error)
             self._state_changed(self.states[event.account])
-            self.say(str(event.error), "error")
+            count = len(self.store.invoices.get(event.account, ()))
+            outcome = Outcome(count, 0, str(event.error))
+            if not self._round_step(event.account, event.generation, outcome):
+                self.say(str(event.error), "error")
 
-    def want_details(self, invoice: Invoice) -> None:
-        """Someone shows a summary: load its details (or hand over those already loaded)."""
-        known = self.store.details.get((invoice.account, invoice.id))
-        if known is not None:
-            self.post_message(msg.DetailsLoaded(known))
-        else:
-            self.loader.load_detail(invoice)
+    def _round_step(self, account: str, generation: int, outcome: Outcome) -> bool:
+        """True if the load was part of a refresh round (which then says how it went)."""
+        if not self.round.includes(account, generation):
+            return False
+        if self.round.finish(account, generation, outcome):
+            self.say(*self.round.summary())
+        return True
 
-    def _detail_screens(self) -> list[DetailScreen]:
-        from invoicetui.tui.screens.detail import DetailScreen  # not needed for the first frame
-
-        return [s for s in self.app.screen_stack if isinstance(s, DetailScreen)]
-
-    @on(msg.DetailsLoaded)
-    def _details_loaded(self, event: msg.DetailsLoaded) -> None:
-        invoice = event.invoice
-        self.store.details[(invoice.account, invoice.id)] = invoice
-        for screen in self._detail_screens():
-            screen.update_invoice(invoice)
-        current = self.current
-        if current and (current.account, current.id) == (invoice.account, invoice.id):
-            self._show_detail()
-
-    @on(msg.DetailsFailed)
-    def _details_failed(self, event: msg.DetailsFailed) -> None:
-        self.say(f"details not loaded: {event.error}", "error")
-        for screen in self._detail_screens():
-            screen.show_error(event.invoice, f"{event.error} (r retries)")
-        current = self.current
-        if current and (current.account, current.id) == (event.invoice.account, event.invoice.id):
-            self.detail.show_error(f"{event.error} (r retries)")
-
-    @on(DetailPane.LineItemChosen)
-    def _show_line_item(self, event: DetailPane.LineItemChosen) -> None:
-        from invoicetui.tui.screens.line_item import LineItemScreen  # on first use only
-
-        self.app.push_screen(LineItemScreen(event.item, event.currency, event.position))
-
-    @on(DetailPane.DetailsWanted)
-    def _details_wanted(self, event: DetailPane.DetailsWanted) -> None:
-        event.stop()
-        self.want_details(event.invoice)
+    def key_hint(self, binding_id: str) -> str:
+        """The (first) key of a binding, as the user's [keys] table has it: "F", "Ctrl+R"."""
+        return key_label(keys_for(binding_id, self.session.keymap).split(",")[0])
 
     # ------------------------------------------------------------------ rows
 
@@ -284,7 +262,7 @@ class Browser(Screen[None]):
 
     def _update_notice(self) -> None:
         states = self.store.scope_states(self.scope)
-        lines = self.store.notice_lines(self.scope)
+        lines = self.store.notice_lines(self.scope, self.key_hint("retry-failed"))
         if self.table.visible_count == 0:
             if self.table.filter_text:
                 lines.append("No invoices match the filter (Esc clears it)")

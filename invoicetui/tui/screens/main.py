@@ -6,7 +6,7 @@ and the "?" screen.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.binding import BindingType
@@ -16,27 +16,77 @@ from invoicetui.config.options import FetchMode
 from invoicetui.core.model import Invoice
 from invoicetui.tui import invoice_actions
 from invoicetui.tui import messages as msg
-from invoicetui.tui.commands import COMMANDS
+from invoicetui.tui.commands import COMMANDS, TAB_COMMANDS
 from invoicetui.tui.screens.browser import Browser
 from invoicetui.tui.screens.store import in_scope
+from invoicetui.tui.widgets.detail import DetailPane
 from invoicetui.tui.widgets.invoices import FilterInput, InvoiceTable
 from invoicetui.tui.widgets.sidebar import ALL
 from invoicetui.tui.widgets.table import VirtualTable
+
+if TYPE_CHECKING:
+    from invoicetui.tui.screens.detail import DetailScreen
 
 __all__ = ["InvoiceTable", "MainScreen"]
 
 # Footer order: the keys a newcomer needs first, so 80 columns still show "? Keys".
 MAIN_COMMANDS = (
     "help", "filter", "sort", "refresh", "quit", "focus-next", "focus-previous", "sort-reverse",
-    "refresh-all", "copy-id", "copy-url", "open-url", "toggle-detail", "export", "back",
-    "select", "next-invoice", "previous-invoice",
+    "refresh-all", "retry-failed", "copy-id", "copy-url", "open-url", "toggle-detail", "export",
+    "back", "select", "next-invoice", "previous-invoice", *TAB_COMMANDS,
 )  # fmt: skip
+DETAIL_ACTIONS = frozenset({"detail_tab", "detail_tab_step"})  # only while the detail shows
 
 
 class MainScreen(Browser):
     """The invoice browser and what its keys do."""
 
     BINDINGS: ClassVar[list[BindingType]] = [COMMANDS[i].binding() for i in MAIN_COMMANDS]
+
+    # ------------------------------------------------------------------ details
+
+    def want_details(self, invoice: Invoice) -> None:
+        """Someone shows a summary: load its details (or hand over those already loaded)."""
+        known = self.store.details.get((invoice.account, invoice.id))
+        if known is not None:
+            self.post_message(msg.DetailsLoaded(known))
+        else:
+            self.loader.load_detail(invoice)
+
+    def _detail_screens(self) -> list[DetailScreen]:
+        from invoicetui.tui.screens.detail import DetailScreen  # not needed for the first frame
+
+        return [s for s in self.app.screen_stack if isinstance(s, DetailScreen)]
+
+    @on(msg.DetailsLoaded)
+    def _details_loaded(self, event: msg.DetailsLoaded) -> None:
+        invoice = event.invoice
+        self.store.details[(invoice.account, invoice.id)] = invoice
+        for screen in self._detail_screens():
+            screen.update_invoice(invoice)
+        current = self.current
+        if current and (current.account, current.id) == (invoice.account, invoice.id):
+            self._show_detail()
+
+    @on(msg.DetailsFailed)
+    def _details_failed(self, event: msg.DetailsFailed) -> None:
+        self.say(f"details not loaded: {event.error}", "error")
+        for screen in self._detail_screens():
+            screen.show_error(event.invoice, f"{event.error} ({self.key_hint('refresh')} retries)")
+        current = self.current
+        if current and (current.account, current.id) == (event.invoice.account, event.invoice.id):
+            self.detail.show_error(f"{event.error} ({self.key_hint('refresh')} retries)")
+
+    @on(DetailPane.LineItemChosen)
+    def _show_line_item(self, event: DetailPane.LineItemChosen) -> None:
+        from invoicetui.tui.screens.line_item import show_line_item  # on first use only
+
+        show_line_item(self.app, event)
+
+    @on(DetailPane.DetailsWanted)
+    def _details_wanted(self, event: DetailPane.DetailsWanted) -> None:
+        event.stop()
+        self.want_details(event.invoice)
 
     # ------------------------------------------------------------------ navigation
 
@@ -87,6 +137,20 @@ class MainScreen(Browser):
             lambda: table.rows_visible, max(0, table.cursor_index), details_wanted=self.want_details
         )
         self.app.push_screen(screen, back)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that would act on a hidden pane do not answer (nor show in ? or the footer)."""
+        if action in DETAIL_ACTIONS:
+            return self.is_mounted and self.detail.display
+        return True
+
+    def action_detail_tab(self, number: int) -> None:
+        """1-5: a tab of the detail beside the table."""
+        self.detail.show_tab(number)
+
+    def action_detail_tab_step(self, delta: int) -> None:
+        """←/→: the previous or next tab of the detail."""
+        self.detail.show_tab(0, delta)
 
     def action_back(self) -> None:
         """Esc/h: line items -> detail tabs -> table -> sidebar; never quits."""
@@ -160,17 +224,30 @@ class MainScreen(Browser):
     def _refresh_mode(self) -> FetchMode:
         return FetchMode.OFFLINE if self.session.offline else FetchMode.REFRESH
 
-    def action_refresh(self) -> None:
-        names = [name for name in self._scope_accounts() if name in self.states]
+    def _refresh(self, names: list[str]) -> None:
+        """Load `names` again as one round: "Refreshing…" until the last is done, then how."""
         for name in names:
             self.start_load(name, self._refresh_mode())
+            self.round.add(name, self.generations[name])
+
+    def action_refresh(self) -> None:
+        names = [name for name in self._scope_accounts() if name in self.states]
+        self._refresh(names)
         if names:
             self.say(f"Refreshing {', '.join(names)}…")
 
     def action_refresh_all(self) -> None:
-        for name in self.states:
-            self.start_load(name, self._refresh_mode())
+        self._refresh(list(self.states))
         self.say(f"Refreshing all {len(self.states)} accounts…")
+
+    def action_retry_failed(self) -> None:
+        """F: every account whose last load failed, wherever the cursor is."""
+        names = self.store.failed_accounts()
+        if not names:
+            self.say("No failed accounts to retry")
+            return
+        self._refresh(names)
+        self.say(f"Retrying {', '.join(names)}…")
 
     # ------------------------------------------------------------------ copy, open, export
 

@@ -31,6 +31,8 @@ def ansi_style(rich_style: str) -> str:
     background) and "green" a dark #008000, unlike the same words in the table.
     """
     return " ".join(f"ansi_{word}" if word in _ANSI else word for word in rich_style.split())
+
+
 DASH = "—"
 # The raw view is a TextArea; beyond this many characters it shows a head and says so.
 RAW_LIMIT = 100_000
