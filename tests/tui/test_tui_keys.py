@@ -175,7 +175,9 @@ async def test_filter_matches_status_and_says_when_nothing_matches(
         await pilot.press("slash", "ctrl+u", *"zzz", "enter")
         await settle(pilot)
         assert main.table.visible_count == 0
-        assert "No invoices match the filter" in screen_text(app)
+        text = screen_text(app)
+        assert "No match for “zzz” · Esc clears the filter" in text
+        assert text.count("No match") == 1 and "No invoices" not in text  # said once
 
 
 async def test_s_and_shift_s_choose_sort_column_and_direction(

@@ -32,7 +32,7 @@ from invoicetui.tui.screens.rounds import Outcome, RefreshRound
 from invoicetui.tui.screens.store import InvoiceStore, in_scope
 from invoicetui.tui.session import Session
 from invoicetui.tui.widgets.detail import DetailPane
-from invoicetui.tui.widgets.invoices import FilterInput, InvoiceTable, search_text
+from invoicetui.tui.widgets.invoices import FilterBar, InvoiceTable, search_text
 from invoicetui.tui.widgets.sidebar import ALL, AccountState, Sidebar
 from invoicetui.tui.widgets.statusbar import StatusBar, Tone, ago_text
 from invoicetui.tui.widgets.summary import SHORT_LINES, TALL_LINES, SummaryStrip
@@ -59,6 +59,7 @@ class Browser(Screen[None]):
         self.store = InvoiceStore(session.setup.accounts, offline=session.offline)
         self.feed = RowFeed(self, self._rebuild_rows, self._append_rows)
         self.round = RefreshRound()  # the accounts the last r, R or F is still loading
+        self.row_before_filter: tuple[str, str] | None = None  # Esc puts the cursor back
 
     @property
     def states(self) -> dict[str, AccountState]:
@@ -87,9 +88,7 @@ class Browser(Screen[None]):
             yield Sidebar(id="sidebar")
             with Horizontal(id="content"):
                 with Vertical(id="table-area"):
-                    yield FilterInput(
-                        placeholder="filter: id, account, description, status", id="filter"
-                    )
+                    yield FilterBar(id="filter-bar")
                     yield Static("", id="notice", markup=False)
                     yield InvoiceTable(
                         invoice_columns(),
@@ -110,7 +109,7 @@ class Browser(Screen[None]):
     def on_mount(self) -> None:
         setup = self.session.setup
         self.sidebar.set_accounts(list(self.states.values()), self.session.now())
-        self.query_one("#filter", FilterInput).display = False
+        self.query_one(FilterBar).show(False)
         self.query_one("#notice", Static).display = False
         self._apply_size(self.size.width, self.size.height)
         self.table.focus()
@@ -257,6 +256,7 @@ class Browser(Screen[None]):
         """After data, scope or filter changed: title, notice, and an empty detail if no rows."""
         self.table.update_title()
         self._update_notice()
+        self._show_waiting()
         if self.table.visible_count == 0:
             self.current = None
 
@@ -265,7 +265,7 @@ class Browser(Screen[None]):
         lines = self.store.notice_lines(self.scope, self.key_hint("retry-failed"))
         if self.table.visible_count == 0:
             if self.table.filter_text:
-                lines.append("No invoices match the filter (Esc clears it)")
+                pass  # the table itself says "No match" (once)
             elif any(s.phase == "loading" for s in states):
                 lines.append("Loading…")
             elif states:
@@ -287,6 +287,9 @@ class Browser(Screen[None]):
         waiting = bool(states) and all(s.phase == "loading" and not s.count for s in states)
         self.query_one(SummaryStrip).set_loading(waiting)
         text = "Loading…" if waiting else "No invoices"
+        if self.table.filter_text:
+            shown = clean_text(self.table.filter_text, one_line=True)
+            text = f"No match for “{shown}” · Esc clears the filter"
         if self.table.empty_text != text:
             self.table.empty_text = text
             self.table.refresh()
@@ -344,9 +347,17 @@ class Browser(Screen[None]):
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         self.table.set_filter(event.value)
-        self.query_one("#filter", FilterInput).display = False
+        self.query_one(FilterBar).show(False)
         self.table.focus()
+        if not event.value:
+            self.restore_row()  # Esc (or an empty filter): back on the row it was on
         self._after_rows_changed()
+
+    def restore_row(self) -> None:
+        """Put the cursor back on the row it was on when "/" was pressed, if it is shown."""
+        key, self.row_before_filter = self.row_before_filter, None
+        if key is not None:
+            self.table.select_row(lambda row: (row.account, row.id) == key)
 
     def position(self) -> tuple[int, int] | None:
         if self.current is None:

@@ -20,7 +20,7 @@ from invoicetui.tui.commands import COMMANDS, TAB_COMMANDS
 from invoicetui.tui.screens.browser import Browser
 from invoicetui.tui.screens.store import in_scope
 from invoicetui.tui.widgets.detail import DetailPane
-from invoicetui.tui.widgets.invoices import FilterInput, InvoiceTable
+from invoicetui.tui.widgets.invoices import FilterBar, InvoiceTable
 from invoicetui.tui.widgets.sidebar import ALL
 from invoicetui.tui.widgets.table import VirtualTable
 
@@ -185,16 +185,25 @@ class MainScreen(Browser):
     # ------------------------------------------------------------------ filter and sort
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", FilterInput)
-        box.display = True
+        bar = self.query_one(FilterBar)
+        bar.show(True)
+        row = self.table.cursor_row
+        if not self.table.filter_text:
+            self.row_before_filter = (row.account, row.id) if row is not None else None
+        box = bar.input
         box.value = self.table.filter_text
         self.set_focus(box)  # at once, not deferred: keys typed right after "/" go to the box
 
     def clear_filter(self) -> None:
-        box = self.query_one("#filter", FilterInput)
+        """Esc in the table: the filter goes; the cursor stays on the row it is on."""
+        box = self.query_one(FilterBar).input
         with box.prevent(box.Changed):
             box.value = ""
+        row = self.table.cursor_row
         self.table.set_filter("")
+        if row is None:
+            self.restore_row()
+        self.row_before_filter = None
         self._after_rows_changed()
         self.say("Filter cleared")
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import var
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from invoicetui.core.model import Invoice
 from invoicetui.core.sanitize import clean_text
@@ -40,6 +42,30 @@ class FilterInput(Input):
     def action_clear_filter(self) -> None:
         self.value = ""
         self.post_message(self.Submitted(self, ""))
+
+
+class FilterBar(Horizontal):
+    """ "/ [filter…]  Enter keeps · Esc clears": the box says what it is and how to leave it."""
+
+    DEFAULT_CSS = """
+    FilterBar { height: 1; background: $boost; }
+    FilterBar #filter-prompt { width: 2; padding-left: 1; color: $accent; text-style: bold; }
+    FilterBar #filter { width: 1fr; }
+    FilterBar #filter-hint { width: auto; padding: 0 1; color: $text-muted; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("/", id="filter-prompt", markup=False)
+        yield FilterInput(placeholder="id, account, description, status", id="filter")
+        yield Static("Enter keeps · Esc clears", id="filter-hint", markup=False)
+
+    @property
+    def input(self) -> FilterInput:
+        return self.query_one("#filter", FilterInput)
+
+    def show(self, visible: bool) -> None:
+        self.display = visible
+        self.input.display = visible
 
 
 class InvoiceTable(VirtualTable[Invoice]):
