@@ -54,7 +54,7 @@ class InvoiceApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "invoicetui"
-    COMMANDS: ClassVar = App.COMMANDS | {InvoiceCommands}
+    COMMANDS: ClassVar = {InvoiceCommands}  # Textual's useful built-ins come last from it
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("quit", "quit", "Quit", show=True),
         bind("help", "help", "Keys", show=True),

@@ -109,7 +109,7 @@ _ALL = (
        "Toggle detail pane", "Hide or show the invoice detail"),
     _C("help", "app.help", "Keys", "App", "Show keys", "Keys for the focused pane", show=True),
     _C("command-palette", "app.command_palette", "Commands", "App", priority=True),
-    _C("quit", "app.quit", "Quit", "App", show=True),
+    _C("quit", "app.quit", "Quit", "App", "Quit", "Leave invoicetui", show=True),
 )
 # fmt: on
 COMMANDS: dict[str, CommandSpec] = {spec.id: spec for spec in _ALL}
@@ -119,7 +119,7 @@ TAB_COMMANDS = ("tab-next", "tab-previous", "tab-1", "tab-2", "tab-3", "tab-4", 
 PALETTE_ORDER = (
     "refresh", "refresh-all", "retry-failed", "copy-id", "copy-url", "open-url", "export",
     "filter", "sort", "sort-reverse", "toggle-detail", "tab-1", "tab-2", "tab-3", "tab-4", "tab-5",
-    "next-invoice", "previous-invoice", "help",
+    "next-invoice", "previous-invoice", "help", "quit",
 )  # fmt: skip
 
 assert set(COMMANDS) == set(DEFAULT_KEYS), "every binding id has one CommandSpec"

@@ -72,6 +72,8 @@ _KEY_NAMES = {
     "end": "End",
     "down": "↓",
     "up": "↑",
+    "left": "←",
+    "right": "→",
 }
 
 

@@ -27,7 +27,7 @@ async def test_a_failing_export_worker_is_reported_and_the_app_keeps_running(
     app = make_app(tmp_path)
     async with app.run_test() as pilot:
         await settle(pilot)
-        await pilot.press("e")
+        await pilot.press("e", "enter")
         await settle(pilot)
         assert app.is_running
         assert main_screen(app).status.message == "Export failed: ValueError: disk on fire"

@@ -371,6 +371,10 @@ async def test_e_exports_the_visible_rows_as_csv(
         await pilot.press("slash", *"hpc", "enter", "e")
         await settle(pilot)
         path = tmp_path / "invoices-20261115-120000.csv"
+        # e shows where the file goes, in full, before writing it; Enter saves.
+        assert app.screen.query_one("#export-path").value == str(path)
+        await pilot.press("enter")
+        await settle(pilot)
         for _ in range(50):  # delivery is written by a thread; bounded wait on its message
             if main.status.message.startswith("Exported"):
                 break

@@ -6,6 +6,7 @@ and the "?" screen.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -279,12 +280,24 @@ class MainScreen(Browser):
             invoice_actions.open_url(self.app, invoice, self.say)
 
     def action_export(self) -> None:
+        """e: ask where (the downloads folder by default), then write the visible rows there."""
+        from invoicetui.tui.screens.export import ExportScreen
+
         rows = list(self.visible_rows())
         if not rows:
             self.say("Nothing to export: no visible rows")
             return
-        self.say(f"Exporting {len(rows)} rows…")
-        self.loader.export_csv(rows)
+        stamp = self.session.now().strftime("%Y%m%d-%H%M%S")
+        default = self.session.export_directory() / f"invoices-{stamp}.csv"
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                self.say("Export cancelled")
+                return
+            self.say(f"Exporting {len(rows)} rows to {path}…")
+            self.loader.export_csv(rows, path)
+
+        self.app.push_screen(ExportScreen(len(rows), default), chosen)
 
     @on(msg.ExportReady)
     def _export_ready(self, event: msg.ExportReady) -> None:
@@ -292,8 +305,8 @@ class MainScreen(Browser):
 
         self.app.deliver_text(  # Textual reports the outcome to the app (DeliveryComplete)
             StringIO(event.text),
-            save_directory=self.session.export_directory(),
-            save_filename=event.filename,
+            save_directory=event.path.parent,
+            save_filename=event.path.name,
             mime_type="text/csv",
             name=f"export:{event.rows}",
         )

@@ -78,6 +78,12 @@ class InvoiceTable(VirtualTable[Invoice]):
     scope: var[str] = var(ALL, init=False)  # bound to MainScreen.scope
     total: var[int] = var(0, init=False)  # bound to MainScreen.total_rows: rows of every account
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The table never scrolls sideways (columns give way instead): ←/→ are the detail's."""
+        if action in ("scroll_left", "scroll_right"):
+            return False
+        return super().check_action(action, parameters)
+
     def watch_scope(self) -> None:
         self.update_title()
 
