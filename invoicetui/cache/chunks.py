@@ -29,12 +29,18 @@ def _segment(data: Any) -> bytes:
     return _LENGTH.pack(len(packed)) + packed
 
 
-def encode_chunked(data: dict[str, Any]) -> bytes:
-    """The blob for a cache-JSON invoice whose line items are more than CHUNK_ITEMS."""
-    items = data["line_items"]
-    head = dict(data, line_items=[], line_item_chunks=-(-len(items) // CHUNK_ITEMS))
+def encode_chunked(inv: Invoice, to_json: Callable[[Invoice], dict[str, Any]]) -> bytes:
+    """The blob of an invoice with more than CHUNK_ITEMS line items; `to_json` is the cache
+    JSON of an invoice. Items are turned into JSON one chunk at a time, never all at once."""
+    items = inv.line_items
+    chunks = -(-len(items) // CHUNK_ITEMS)
+    head = dict(to_json(replace(inv, line_items=())), line_item_chunks=chunks)
     parts = [MAGIC, _segment(head)]
-    parts += [_segment(items[i : i + CHUNK_ITEMS]) for i in range(0, len(items), CHUNK_ITEMS)]
+    for start in range(0, len(items), CHUNK_ITEMS):
+        piece = Invoice(
+            inv.account, inv.provider, inv.id, line_items=items[start : start + CHUNK_ITEMS]
+        )
+        parts.append(_segment(to_json(piece)["line_items"]))
     return b"".join(parts)
 
 

@@ -116,9 +116,9 @@ def encode_detail(inv: Invoice) -> bytes:
     """Compressed JSON of the whole invoice (invoice_to_cache_json); ASCII-only by design.
 
     Invoices with more than CHUNK_ITEMS line items are stored in chunks (chunks.py)."""
+    if len(inv.line_items) > CHUNK_ITEMS:
+        return encode_chunked(inv, invoice_to_cache_json)
     data = invoice_to_cache_json(inv)
-    if len(data["line_items"]) > CHUNK_ITEMS:
-        return encode_chunked(data)
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=True, default=str)
     return zlib.compress(text.encode("ascii"), 6)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import calendar
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,10 +73,18 @@ def _ms(day: datetime) -> int:
 
 
 def _invoice(
-    ident: str, platform: str, currency: str, issued: datetime, status: str, items: list[Record]
+    ident: str,
+    platform: str,
+    currency: str,
+    issued: datetime,
+    status: str,
+    items: list[Record],
+    credit: Decimal | None = None,
 ) -> Record:
     total = sum((Decimal(repr(i["price"])) * Decimal(repr(i["qty"])) for i in items), Decimal(0))
-    if status == "PAID" or status == UNKNOWN_STATUS:
+    if credit is not None:
+        balance = -credit  # paid, and more: a credit on account, reported as a negative balance
+    elif status == "PAID" or status == UNKNOWN_STATUS:
         balance = Decimal(0)
     elif status == "PAST DUE":
         balance = (total * Decimal("0.4")).quantize(Decimal("0.01"))
@@ -146,25 +155,40 @@ def _status(age: int, index: int) -> str:
         return "OPEN"
     if age == 1:
         return "PAST DUE" if index % 2 == 0 else "PAID"
-    if age == 5 and index == 2:
+    if age in (5, 6) and index == 2:  # Azure bills every other month: one of these exists
         return UNKNOWN_STATUS
     return "PAID"
 
 
+def _last_day(year: int, month: int) -> datetime:
+    return datetime(year, month, calendar.monthrange(year, month)[1], tzinfo=UTC)
+
+
 def _dataset(slug: str, months: int, platforms: list[tuple[str, str]]) -> list[Record]:
-    """Newest first; one invoice per platform per month, issued on the 1st."""
+    """Newest first; invoices per platform per billed month, as DoiT's help describes them.
+
+    The invoice date is the last day of the billed month, so the still-running month has no
+    invoice yet; bucketing can split a month into two invoices of one platform; a paid
+    invoice can leave a credit on account (a negative balanceAmount).
+    """
     r = rng(f"doit-{slug}")
-    pairs = months_back(months)
+    pairs = months_back(months + 1)[:-1]  # the months that have ended
     out: list[Record] = []
     for n, (year, month) in enumerate(pairs):
-        age = len(pairs) - 1 - n
+        age = len(pairs) - n  # 1 = last month
         for index, (platform, currency) in enumerate(platforms):
             if platform == "microsoft-azure" and month % 2:
                 continue
+            status = _status(age - 1, index)
+            issued = _last_day(year, month)
             ident = f"{PREFIX[platform]}-{year}-{month:02d}{r.randint(10000, 99999)}"
             items = _items(r, platform, currency, year, month)
-            issued = datetime(year, month, 1, tzinfo=UTC)
-            out.append(_invoice(ident, platform, currency, issued, _status(age, index), items))
+            credit = Decimal("42.17") if (age, index) == (4, 1) else None
+            out.append(_invoice(ident, platform, currency, issued, status, items, credit))
+            if index == 0 and age in (3, 9):  # a second invoice of the same month and platform
+                second = f"{PREFIX[platform]}-{year}-{month:02d}{r.randint(10000, 99999)}"
+                extra = _items(r, platform, currency, year, month)[:1]
+                out.append(_invoice(second, platform, currency, issued, status, extra))
     out.sort(key=lambda rec: (rec["invoiceDate"], rec["id"]), reverse=True)
     return out
 
@@ -202,7 +226,7 @@ def _scale_invoice(index: int, count: int) -> Record:
         }
     ]
     status = "OPEN" if index * 18 // count == 0 else "PAID"
-    issued = datetime(year, month, 1, tzinfo=UTC)
+    issued = _last_day(year, month)
     return _invoice(f"SC-{index:07d}", platform, currency, issued, status, items)
 
 
@@ -351,8 +375,8 @@ class DoitDemo:
             return _error(source, rid, 400, "validation_failed", "Validation failed", selected)
         rows = [_summary(source.full(i)) for i in selected[offset : offset + size]]
         body: Record = {"invoices": rows, "rowCount": len(rows)}
-        if offset + size < len(selected):
-            body["pageToken"] = page_token(offset + size)
+        # The last page says so with an empty pageToken (DoiT's own client stops on "" too).
+        body["pageToken"] = page_token(offset + size) if offset + size < len(selected) else ""
         return DemoResponse(200, body)
 
 

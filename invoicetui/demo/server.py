@@ -8,6 +8,7 @@ Faults can be switched on per provider and path for tests and benchmarks.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import Counter
@@ -275,8 +276,10 @@ def _rate_limited(provider: str, retry_after: str | None) -> DemoResponse:
     headers = {"Retry-After": retry_after} if retry_after else {}
     body: Any
     if provider == "palette":
-        body = {"code": "TooManyRequests", "message": "Too many requests", "details": {}, "ref": ""}
-    elif provider == "zilliz":
+        # Not v1Error JSON: the SDK never parses a 429 body (PROVIDERS.md corrections, §5),
+        # and what answers is the gateway's plain text.
+        return DemoResponse(429, b"Too Many Requests\n", headers, "text/plain; charset=utf-8")
+    if provider == "zilliz":
         body = {"code": 429, "message": "Too many requests, please retry later."}
     elif provider == "waldur":
         body = {"detail": "Request was throttled."}
@@ -353,7 +356,7 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
             elif response.body is None:
                 payload = b""
             else:
-                payload = json.dumps(response.body, ensure_ascii=False).encode()
+                payload = encode_json(response.body)
             provider = self.path.split("/", 2)[1] if self.path.count("/") >= 1 else ""
             server.stats.record(provider, response.status)
             self.send_response(response.status)
@@ -380,6 +383,18 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
             return
 
     return Handler
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encode_json(body: Any) -> bytes:
+    """UTF-8 JSON; a lone surrogate (hostile demo text) goes out as a \\uXXXX escape, as JSON
+    allows and real servers send it, since UTF-8 cannot carry it."""
+    text = json.dumps(body, ensure_ascii=False)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text.encode()
 
 
 def build_providers(scale: int = 0, doit_scale: int | None = None) -> dict[str, ProviderDemo]:

@@ -2,7 +2,8 @@
 
 Deterministic (seeded from demo/data.py, anchored on DEMO_NOW) and stateless per request.
 URLs inside records are stored relative ("/api/...") and made absolute per request, so the
-same data serves any host and port. The scale account's items are generated from their index.
+same data serves any host and port. The records themselves, in the real serializers' shapes,
+are made in waldur_data.py; the scale account's items are generated from their index.
 """
 
 from __future__ import annotations
@@ -12,17 +13,22 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from invoicetui.config.accounts import AccountConfig
-from invoicetui.demo.data import months_back, rng
 from invoicetui.demo.server import DemoRequest, DemoResponse
+from invoicetui.demo.waldur_data import (
+    Record,
+    ScaleItems,
+    customer_invoices,
+    provider_items,
+    uuid_hex,
+)
 
-Record = dict[str, Any]
-CENT = Decimal("0.01")
+__all__ = ["EXPIRED_TOKEN", "WaldurDemo", "token_for", "uuid_hex"]
+
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 300
 
@@ -32,279 +38,7 @@ def token_for(name: str) -> str:
     return hashlib.sha1(f"waldur-demo-{name}".encode()).hexdigest()
 
 
-def uuid_hex(seed: str) -> str:
-    return hashlib.md5(seed.encode()).hexdigest()
-
-
 EXPIRED_TOKEN = token_for("expired")  # answers 401 "Token has expired."
-
-
-def _d7(value: Decimal) -> str:
-    return f"{value:.7f}"
-
-
-def _d2(value: Decimal) -> str:
-    return f"{(value.quantize(CENT) or Decimal(0)):.2f}"  # never "-0.00"
-
-
-def _month_bounds(year: int, month: int) -> tuple[date, date]:
-    start = date(year, month, 1)
-    nxt = date(year + month // 12, month % 12 + 1, 1)
-    return start, nxt - timedelta(days=1)
-
-
-# Offerings: (offering name, component, measured unit, billing type, unit, offering type)
-OFFERINGS = (
-    ("Cloud VM cluster", "cpu-k-hours", "CPU kH", "usage", "quantity", "Marketplace.Slurm"),
-    ("Object storage", "Storage (limit)", "TB", "limit", "month", "Marketplace.Basic"),
-    ("Õpetajate HPC", "GPU hours", "GPU h", "usage", "hour", "Marketplace.Slurm"),
-    ("Zürich archive", "Tape", "TB", "fixed", "month", "Marketplace.Basic"),
-    ("Support Plan [Pro]", "Plan [Pro]", "month", "fixed", "month", "Marketplace.Basic"),
-    ("[bold]x[/] lab", "Notebook hours [/", "h", "usage", "hour", "Marketplace.Basic"),
-)
-
-
-def _item(
-    seed: str,
-    year: int,
-    month: int,
-    offering: tuple[str, str, str, str, str, str],
-    project: str,
-    quantity: Decimal,
-    unit_price: Decimal,
-    vat: Decimal,
-) -> Record:
-    """One InvoiceItem as the API serializes it (price a float, decimals as strings)."""
-    name, component, measured, billing, unit, otype = offering
-    ident = uuid_hex(seed)
-    resource = uuid_hex(f"res-{project}-{name}")
-    price = (quantity * unit_price).quantize(CENT)
-    tax = (price * vat).quantize(CENT)
-    start, end = _month_bounds(year, month)
-    return {
-        "uuid": ident,
-        "url": f"/api/invoice-items/{ident}/",
-        "name": f"{name} / {component}",
-        "price": float(price),
-        "tax": _d2(tax),
-        "total": _d2(price + tax),
-        "unit_price": _d7(unit_price),
-        "unit": unit,
-        "factor": 1,
-        "measured_unit": measured,
-        "start": f"{start.isoformat()}T00:00:00Z",
-        "end": f"{end.isoformat()}T23:59:59Z",
-        "article_code": "",
-        "project_name": project,
-        "project_uuid": uuid_hex(f"project-{project}"),
-        "quantity": _d7(quantity),
-        "details": {
-            "resource_name": f"{project[:12].lower().replace(' ', '-')}-{component[:3].lower()}",
-            "resource_uuid": resource,
-            "plan_name": "Default",
-            "offering_type": otype,
-            "offering_name": name,
-            "offering_uuid": uuid_hex(f"offering-{name}"),
-            "service_provider_name": "HPC Centre",
-            "offering_component_type": component.lower().replace(" ", "_"),
-            "offering_component_name": component,
-        },
-        "resource": f"/api/marketplace-resources/{resource}/",
-        "resource_uuid": resource,
-        "resource_name": f"{project[:12].lower().replace(' ', '-')}-{component[:3].lower()}",
-        "billing_type": billing,
-        "backend_uuid": None,
-        "credit": False,
-    }
-
-
-def _compensation(seed: str, year: int, month: int, project: str, amount: Decimal) -> Record:
-    record = _item(seed, year, month, OFFERINGS[0], project, Decimal(1), -amount, Decimal(0))
-    record["name"] = "Compensation for downtime of [bold]x[/] (Zürich)"
-    record["measured_unit"] = ""
-    record["billing_type"] = "fixed"
-    record["credit"] = True
-    return record
-
-
-def _details(name: str, country: str, vat: str) -> Record:
-    return {
-        "name": name,
-        "address": "Ringstrasse 5",
-        "country": country,
-        "country_name": {"EE": "Estonia", "CH": "Switzerland", "NO": "Norway"}.get(country),
-        "email": "billing@example.org",
-        "postal": "50090",
-        "phone_number": "",
-        "bank_name": "Example Bank",
-        "bank_account": "EE001234567890123456",
-        "vat_code": vat,
-    }
-
-
-ISSUER = _details("HPC Centre", "EE", "EE999888777")
-
-
-def _state(age: int) -> str:
-    """Invoice state by age in months (0 = the current month)."""
-    if age == 0:
-        return "pending"
-    if age == 1:
-        return "pending_finalization"
-    if age in (2, 3):
-        return "created"
-    if age == 7:
-        return "canceled"
-    return "paid"
-
-
-def _customer_invoices(
-    slug: str, customer: str, country: str, months: int, vat: Decimal
-) -> list[Record]:
-    r = rng(f"waldur-{slug}")
-    customer_uuid = uuid_hex(f"customer-{slug}")
-    projects = ("Plasma simulations", "Klimamodell Zürich", "Õpetajate andmed [/")
-    out: list[Record] = []
-    pairs = months_back(months)
-    for number, (year, month) in enumerate(pairs):
-        age = len(pairs) - 1 - number
-        items: list[Record] = []
-        for k in range(r.randint(2, 4)):
-            offering = OFFERINGS[r.randrange(len(OFFERINGS))]
-            quantity = Decimal(r.randint(1, 4000)) / (10 if k % 2 else 1)
-            unit_price = Decimal(r.randint(5, 2500)) / 100
-            project = projects[r.randrange(len(projects))]
-            items.append(
-                _item(
-                    f"{slug}-{year}-{month}-{k}",
-                    year,
-                    month,
-                    offering,
-                    project,
-                    quantity,
-                    unit_price,
-                    vat,
-                )
-            )
-        if number % 4 == 1:
-            items.append(
-                _compensation(
-                    f"{slug}-{year}-{month}-comp",
-                    year,
-                    month,
-                    projects[0],
-                    Decimal(r.randint(500, 9000)) / 100,
-                )
-            )
-        price = sum((Decimal(repr(i["price"])) for i in items), Decimal(0))
-        tax = sum((Decimal(i["tax"]) for i in items), Decimal(0))
-        state = _state(age)
-        first_next = _month_bounds(year, month)[1] + timedelta(days=1)
-        ident = uuid_hex(f"invoice-{slug}-{year}-{month}")
-        out.append(
-            {
-                "url": f"/api/invoices/{ident}/",
-                "uuid": ident,
-                "number": {"hpc-centre": 100400}.get(slug, 200100) + number,
-                "customer": f"/api/customers/{customer_uuid}/",
-                "price": _d2(price),
-                "tax": _d2(tax),
-                "total": _d2(price + tax),
-                "state": state,
-                "year": year,
-                "month": month,
-                "issuer_details": ISSUER,
-                "invoice_date": None if age < 2 else first_next.isoformat(),
-                "due_date": (first_next + timedelta(days=30)).isoformat(),
-                "customer_details": _details(customer, country, f"{country}100200300"),
-                "items": items,
-                "backend_id": "",
-                "payment_url": f"https://pay.example.org/{ident}" if state == "created" else "",
-                "reference_number": f"RF{number:04d}" if state != "pending" else "",
-                "compensations": float(
-                    sum((Decimal(repr(i["price"])) for i in items if i["price"] < 0), Decimal(0))
-                ),
-                "incurred_costs": float(price),
-            }
-        )
-    return out[::-1]  # newest first, like the real default ordering
-
-
-CONSUMERS = (
-    ("Institute of Applied Physics", ("Plasma simulations", "Genomics pipeline")),
-    ("Universität Zürich", ("Klimamodell Zürich",)),
-    ("Õpetajate Seminar", ("Õppetöö [bold]x[/]", "Plan [Pro] pilots")),
-    ("Nordic Genomics", ("Sequencing [/",)),
-)
-
-
-def _provider_items() -> list[tuple[Record, str]]:
-    """14 months of items for several consumer customers, newest month first."""
-    r = rng("waldur-provider")
-    out: list[tuple[Record, str]] = []
-    for year, month in reversed(months_back(14)):
-        for c, (customer, projects) in enumerate(CONSUMERS):
-            for project in projects:
-                for k in range(2):
-                    offering = OFFERINGS[(c + k + month) % len(OFFERINGS)]
-                    quantity = Decimal(r.randint(1, 500))
-                    unit_price = Decimal(r.randint(10, 3000)) / 100
-                    record = _item(
-                        f"prov-{year}-{month}-{project}-{k}",
-                        year,
-                        month,
-                        offering,
-                        project,
-                        quantity,
-                        unit_price,
-                        Decimal("0.22"),
-                    )
-                    out.append((record, uuid_hex(f"consumer-{customer}")))
-            if (month + c) % 5 == 0:
-                record = _compensation(
-                    f"prov-{year}-{month}-{c}-comp",
-                    year,
-                    month,
-                    projects[0],
-                    Decimal(r.randint(100, 5000)) / 100,
-                )
-                out.append((record, uuid_hex(f"consumer-{customer}")))
-    return out
-
-
-@dataclass
-class _ScaleItems:
-    """N provider items over the last 3 months, made on demand from their index."""
-
-    count: int
-    months: tuple[tuple[int, int], ...] = field(default_factory=lambda: tuple(months_back(3)))
-
-    def month_of(self, index: int) -> tuple[int, int]:
-        return self.months[2 - index * 3 // self.count]  # newest month first
-
-    def entry(self, index: int) -> tuple[Record, str]:
-        """Item `index` and its consumer customer's uuid."""
-        year, month = self.month_of(index)
-        offering = OFFERINGS[index % len(OFFERINGS)]
-        customer, projects = CONSUMERS[index % len(CONSUMERS)]
-        project = projects[index % len(projects)]
-        quantity = Decimal(1 + (index * 37) % 400)
-        unit_price = Decimal(5 + (index * 7919) % 2000) / 100
-        record = _item(
-            f"scale-{index}", year, month, offering, project, quantity, unit_price, Decimal("0.2")
-        )
-        if index % 97 == 0:
-            record = _compensation(f"scale-{index}", year, month, project, Decimal(1 + index % 50))
-        return record, uuid_hex(f"consumer-{customer}")
-
-    def month_range(self, year: int, month: int) -> range:
-        """The indexes of one month's items (they are contiguous: i * 3 // N is the block)."""
-        if (year, month) not in self.months:
-            return range(0)
-        block = 2 - self.months.index((year, month))  # 0 = newest
-        start = -(-block * self.count // 3)
-        stop = min(self.count, -(-(block + 1) * self.count // 3))
-        return range(start, stop)
 
 
 @dataclass
@@ -314,7 +48,7 @@ class _Tenant:
     invoices: list[Record] = field(default_factory=list)
     customer_uuid: str | None = None
     items: list[tuple[Record, str]] = field(default_factory=list)
-    scale: _ScaleItems | None = None
+    scale: ScaleItems | None = None
 
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{32}$|^[0-9a-fA-F-]{36}$")
@@ -416,17 +150,17 @@ class WaldurDemo:
 
     def __init__(self, scale: int = 0) -> None:
         self.scale = scale
-        centre = _customer_invoices(
+        centre = customer_invoices(
             "hpc-centre", "Institute of Applied Physics", "EE", 18, Decimal("0.22")
         )
-        nordic = _customer_invoices("nordic-hpc", "Nordic HPC AS", "NO", 8, Decimal("0.25"))
+        nordic = customer_invoices("nordic-hpc", "Nordic HPC AS", "NO", 8, Decimal("0.25"))
         self.tenants: dict[str, _Tenant] = {
             token_for("hpc-centre"): _Tenant(invoices=centre),
-            token_for("hpc-provider"): _Tenant(items=_provider_items()),
+            token_for("hpc-provider"): _Tenant(items=provider_items()),
             token_for("nordic-hpc"): _Tenant(invoices=nordic),
         }
         if scale > 0:
-            self.tenants[token_for("waldur-scale")] = _Tenant(scale=_ScaleItems(scale))
+            self.tenants[token_for("waldur-scale")] = _Tenant(scale=ScaleItems(scale))
 
     def accounts(self, base_url: str) -> list[AccountConfig]:
         specs = [
@@ -485,7 +219,7 @@ class WaldurDemo:
             if match.group(2):
                 items = record["items"]
                 if (request.arg("conceal_compensation_items") or "").lower() == "true":
-                    items = [i for i in items if i["price"] >= 0]
+                    items = [i for i in items if not i["credit"]]
                 return DemoResponse(200, items)
             return DemoResponse(200, _fields(request, record))
         match = re.fullmatch(r"/api/provider-invoice-items/(\d+)/", path)

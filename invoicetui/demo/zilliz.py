@@ -12,6 +12,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from invoicetui.config.accounts import AccountConfig
@@ -23,6 +24,10 @@ STAGING_KEY = "demo-zilliz-staging-key"
 # Not in accounts(): every call with it answers HTTP 200 with a nonzero code (for tests).
 NO_PREVIEW_KEY = "demo-zilliz-no-preview-key"
 NO_PREVIEW_CODE = 96013
+# Not in accounts() either: a valid key that Zilliz refuses billing access (its CLI guide:
+# billing needs an OAuth login, API keys "may not have access"). The code and wording are
+# a guess at that refusal; the client must say so as its own error, not "no invoices".
+NO_BILLING_KEY = "demo-zilliz-no-billing-key"
 PAGE_DEFAULT = 10
 PAGE_MAX = 100
 _DETAIL = re.compile(r"^/v2/invoices/([^/]+)$")
@@ -64,7 +69,8 @@ def _org(label: str, key: str, count: int, statuses: tuple[str, ...]) -> _Org:
         else:
             credits = 0
         subtotal = usage - credits
-        tax = subtotal * 9 // 100
+        # Amounts are typed `number`: nothing promises whole cents (tax at 9.25 % is not).
+        tax = (Decimal(subtotal) * Decimal("0.0925")).quantize(Decimal("0.01"))
         total = subtotal + tax
         already = 0
         advance = 50_000 if newest_first == 3 else 0
@@ -83,10 +89,10 @@ def _org(label: str, key: str, count: int, statuses: tuple[str, ...]) -> _Org:
                 "creditsApplied": credits,
                 "alreadyBilledAmount": already,
                 "subtotal": subtotal,
-                "tax": tax,
-                "total": total,
+                "tax": float(tax),
+                "total": float(total),
                 "advancePayAmount": advance,
-                "amountDue": 0 if settled else max(0, total - advance),
+                "amountDue": 0 if settled else float(max(Decimal(0), total - advance)),
             }
         )
     return _Org(key=key, org_id=org_id, invoices=tuple(invoices))
@@ -131,6 +137,12 @@ class ZillizDemo:
                 NO_PREVIEW_CODE,
                 "You don't have permission for invoices: the invoice API is in public"
                 " preview and not enabled for this organization.",
+            )
+        if key == NO_BILLING_KEY:
+            return _error(
+                80020,
+                "This API key is not allowed to access billing. Log in to use billing commands.",
+                403,
             )
         org = self._by_key.get(key)
         if org is None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from rich.style import Style
 from rich.text import Text
 
 from invoicetui.core.model import PROVIDER_LABELS, Invoice, LineItem, Status
+from invoicetui.core.parse import EXACT
 from invoicetui.core.sanitize import clean_text
 from invoicetui.service.summary import utc_day
 from invoicetui.tui.widgets.table import Column
@@ -64,25 +65,35 @@ def status_text(status: Status) -> Text:
     return Text(status_word(status), style=STATUS_STYLES.get(status, "dim"))
 
 
-def money_str(amount: Decimal | None) -> str:
-    """'1,600.22': grouped, at least two places, never rounded (all the value's places)."""
+CENT = Decimal("0.01")
+
+
+def money_str(amount: Decimal | None, *, exact: bool = False) -> str:
+    """'1,600.22': grouped, at least two places; rounded to the cent for display.
+
+    Waldur sends invoice money with 10 places and an unrounded tax (4,234.052): the table
+    shows 4,234.05 and the detail adds the exact value. Amounts below a cent keep their
+    places (a metered unit price of 0.000123 is not 0.00), and exact=True keeps them all.
+    """
     if amount is None:
         return MISSING
     if not amount.is_finite():
         return str(amount)
     exponent = amount.as_tuple().exponent
     places = max(2, -exponent) if isinstance(exponent, int) else 2
+    if places > 2 and not exact and abs(amount) >= CENT:
+        amount, places = amount.quantize(CENT, rounding=ROUND_HALF_EVEN, context=EXACT), 2
     if amount == 0:
         amount = abs(amount)
     return format(amount, f",.{places}f")
 
 
-def money_text(amount: Decimal | None, currency: str | None) -> Text:
+def money_text(amount: Decimal | None, currency: str | None, *, exact: bool = False) -> Text:
     """'1,600.22 EUR' (right-aligned by its column); a missing amount shows as a dim dash."""
     if amount is None:
         return Text(MISSING, style=MISSING_STYLE)
     code = clean_text(currency, one_line=True) if currency else "?"
-    text = Text(money_str(amount), style="green" if amount < 0 else "")
+    text = Text(money_str(amount, exact=exact), style="green" if amount < 0 else "")
     text.append(f" {code:<3}", style="dim")
     return text
 
@@ -121,6 +132,14 @@ def day_key(value: date | None) -> int | None:
 
 def text_key(value: str | None) -> str | None:
     return value.casefold() if value else None
+
+
+def _status_cell(inv: Invoice) -> Text:
+    """The status word, and "!" when the provider's record had problems (see the detail)."""
+    text = status_text(inv.status)
+    if inv.problems:
+        text.append(" !", style="bold yellow")
+    return text
 
 
 def _due_text(inv: Invoice) -> Text:
@@ -175,8 +194,7 @@ def invoice_columns() -> list[Column[Invoice]]:
                compact=lambda i: short_day_text(i.issued), compact_width=8),
         Column("due", "Due", 10, _due_text, lambda i: day_key(i.due), priority=4,
                compact=_short_due_text, compact_width=8),
-        Column("status", "Status", 10, lambda i: status_text(i.status),
-               lambda i: i.status.value),
+        Column("status", "Status", 10, _status_cell, lambda i: i.status.value),
         Column("total", "Total", 14, lambda i: money_text(i.total, i.currency),
                lambda i: i.total, align="right", priority=3),
         Column("amount_due", "Amount due", 14, lambda i: money_text(i.amount_due, i.currency),
@@ -203,7 +221,8 @@ def line_item_columns(currency: str | None = None) -> list[Column[LineItem]]:
         Column("quantity", "Qty", 9, lambda i: number(i.quantity), lambda i: i.quantity,
                align="right", priority=4),
         Column("unit", "Unit", 8, lambda i: plain(i.unit), lambda i: text_key(i.unit), priority=5),
-        Column("unit_price", "Unit price", 12, lambda i: money_text(i.unit_price, cur(i)),
+        Column("unit_price", "Unit price", 12,
+               lambda i: money_text(i.unit_price, cur(i), exact=True),
                lambda i: i.unit_price, align="right", priority=4),
         Column("amount", "Amount", 14, lambda i: money_text(i.amount, cur(i)),
                lambda i: i.amount, align="right"),

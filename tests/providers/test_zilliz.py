@@ -307,8 +307,9 @@ async def test_demo_statuses_and_amount_relations(server: DemoServer) -> None:
     for i in invoices:
         raw = i.raw
         assert raw["subtotal"] == raw["usageAmount"] - raw["creditsApplied"]
-        assert raw["total"] == raw["subtotal"] + raw["tax"]
-        assert i.total == Decimal(raw["total"]) / 100 and i.currency == "USD"
+        exact = {k: Decimal(repr(raw[k])) for k in ("subtotal", "tax", "total")}
+        assert exact["total"] == exact["subtotal"] + exact["tax"]
+        assert i.total == exact["total"] / 100 and i.currency == "USD"
         assert i.subtotal is not None and i.tax is not None and i.total == i.subtotal + i.tax
         assert (i.credits or 0) == Decimal(raw["creditsApplied"]) / 100
         assert len(i.credits_detail) == (1 if raw["creditsApplied"] else 0)

@@ -120,12 +120,12 @@ class WaldurClient(ProviderClient):
 
     async def list_statements(self) -> list[Invoice]:
         """Provider role: every provider invoice item, grouped by UTC month of its start."""
-        items = await provider_items(self, self._filters())
+        builder = wm.StatementBuilder(self.account.name, self.currency, self.warn)
+        await provider_items(self, self._filters(), builder)
         now = self.wallclock()
         now = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
-        # Grouping 100k items is CPU work: a thread keeps the event loop (and the UI) answering.
-        name, currency = self.account.name, self.currency
-        return await asyncio.to_thread(wm.statements, items, name, currency, now, self.warn)
+        # Ordering a million items is CPU work: a thread keeps the event loop answering.
+        return await asyncio.to_thread(builder.finish, now)
 
     async def fetch_invoice(self, summary: Invoice) -> Invoice:
         if summary.detailed:
@@ -146,6 +146,7 @@ class WaldurClient(ProviderClient):
         records, next_params, count = await self._page(path, base, first=True)
         self.last_count = count
         results: list[list[T]] = [convert(0, records)]
+        received = len(records)  # raw records so far: the offset of a followed page
         size = self.page_size
         if next_params is None and count is not None and 0 < len(records) < min(size, count):
             size = len(records)  # no Link to follow and a capped page size: page by count
@@ -156,8 +157,9 @@ class WaldurClient(ProviderClient):
         if pages is not None and 1 < pages <= self.max_fanout_pages:
 
             async def fetch(page: int) -> list[T]:
-                nonlocal done, next_params
+                nonlocal done, next_params, received
                 got, nxt, _ = await self._page(path, [*base, ("page", str(page))])
+                received += len(got)
                 done += 1
                 self.progress(done, pages)
                 if page == pages:
@@ -172,8 +174,9 @@ class WaldurClient(ProviderClient):
             if key in seen:
                 break  # a server that links a page to itself: stop instead of looping
             seen.add(key)
-            offset = sum(len(page) for page in results)
+            offset = received
             records, next_params, _ = await self._page(path, next_params)
+            received += len(records)
             done += 1
             self.progress(done, pages if pages and done <= pages else None)
             if not records:

@@ -27,32 +27,65 @@ Month = tuple[int, int]
 MAX_MONTHS = 240
 
 
-async def provider_items(client: WaldurClient, filters: Params) -> list[Any]:
-    """Every item of the account, each once, newest month first."""
+async def provider_items(
+    client: WaldurClient, filters: Params, builder: wm.StatementBuilder
+) -> None:
+    """Every item of the account, each once, into `builder` page by page (newest month first):
+    raw records are dropped as soon as their page is added."""
     size = str(client.page_size)
     first = await client.get_json(PATH, [*filters, ("page_size", size)])
     records = wm.page_records(first.data, PATH)
     total = _count(first)
     if total is None or total <= len(records):
-        items = _dedupe(records)
-        if total is not None and len(items) != total:
-            client.warn(_mismatch("provider items", total, len(items), len(records)))
-        return items
+        fresh = _dedupe(records)
+        builder.add(fresh)
+        if total is not None and len(fresh) != total:
+            client.warn(_mismatch("provider items", total, len(fresh), len(records)))
+        return
     newest = _newest(records)
     oldest = await _oldest_month(client, first, filters, total)
+    del first, records
     if newest is None or oldest is None or not 0 <= _span(newest, oldest) < MAX_MONTHS:
         # No readable months to ask for one by one: the whole list, deduplicated.
-        everything = await client.collect(PATH, filters, lambda _o, recs: recs)
-        items = _dedupe(everything)
-        if len(items) != total:
-            client.warn(_mismatch("provider items", total, len(items), len(everything)))
-        return items
-    return await _by_month(client, filters, newest, oldest, total)
+        received, distinct = await _collect_into(client, PATH, filters, builder, set(), 0)
+        if distinct != total:
+            client.warn(_mismatch("provider items", total, distinct, received))
+        return
+    await _by_month(client, filters, newest, oldest, total, builder)
+
+
+async def _collect_into(
+    client: WaldurClient,
+    path: str,
+    query: Params,
+    builder: wm.StatementBuilder,
+    seen: set[str],
+    base: int,
+) -> tuple[int, int]:
+    """One paged list into the builder (deduplicated by uuid against `seen`); each record's
+    position is `base` + its offset in this list. (received, distinct) counts."""
+    received = distinct = 0
+
+    def add(offset: int, page: list[Any]) -> list[Any]:
+        nonlocal received, distinct
+        fresh = _dedupe(page, seen)
+        received += len(page)
+        distinct += len(fresh)
+        builder.add(fresh, base + offset)
+        return []  # nothing kept: the builder holds the model objects
+
+    await client.collect(path, query, add)
+    return received, distinct
 
 
 async def _by_month(
-    client: WaldurClient, filters: Params, newest: Month, oldest: Month, total: int
-) -> list[Any]:
+    client: WaldurClient,
+    filters: Params,
+    newest: Month,
+    oldest: Month,
+    total: int,
+    builder: wm.StatementBuilder,
+) -> None:
     months = list(_months(newest, oldest))
     pages_done = 0
     estimate = max(1, math.ceil(total / client.page_size)) + len(months) - 1
@@ -63,22 +96,21 @@ async def _by_month(
             outer(pages_done + done, max(estimate, pages_done + done))
 
     seen: set[str] = set()
-    out: list[Any] = []
     counted = 0
+    base = 0
     client.on_progress = progress
     try:
         for year, month in months:
             query = [*filters, ("invoice_year", str(year)), ("invoice_month", str(month))]
-            got = await client.collect(PATH, query, lambda _o, recs: recs)
-            pages_done += max(1, math.ceil(len(got) / client.page_size))
-            fresh = _dedupe(got, seen)
-            out.extend(fresh)
+            got, fresh = await _collect_into(client, PATH, query, builder, seen, base)
+            base += got
+            pages_done += max(1, math.ceil(got / client.page_size))
             count = client.last_count
             if count is not None:
                 counted += count
-                if count != len(fresh):
+                if count != fresh:
                     where = f"provider items of {year:04d}-{month:02d}"
-                    client.warn(_mismatch(where, count, len(fresh), len(got)))
+                    client.warn(_mismatch(where, count, fresh, got))
     finally:
         client.on_progress = outer
     if counted != total:
@@ -86,7 +118,6 @@ async def _by_month(
             f"the provider items of each month add up to {counted}, but the whole list "
             f"counts {total} (X-Result-Count)"
         )
-    return out
 
 
 def _mismatch(where: str, count: int, distinct: int, received: int) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -53,9 +54,25 @@ def _project(item: Mapping[str, Any]) -> str | None:
     return name
 
 
+Memo = dict[tuple[type, object], Any]
+
+
+def _shared(memo: Memo | None, value: Any) -> Any:
+    """One object for equal values (Decimals by their text: 1.0 and 1.00 stay apart)."""
+    if memo is None or value is None:
+        return value
+    key = (Decimal, str(value)) if isinstance(value, Decimal) else (type(value), value)
+    return memo.setdefault(key, value)
+
+
 def line_item(
-    item: Mapping[str, Any], currency: str | None, problems: list[str] | None = None
+    item: Mapping[str, Any],
+    currency: str | None,
+    problems: list[str] | None = None,
+    memo: Memo | None = None,
 ) -> LineItem:
+    """One item; with a memo, equal texts, amounts and days of many items are one object
+    (a million provider items are mostly the same few offerings, prices and months)."""
     notes: list[str] = []
     details = _dict(item.get("details"))
     name = (
@@ -68,17 +85,21 @@ def line_item(
     if kind is None and is_credit(item):
         kind = "credit"
     money = parse.checked_money
+
+    def keep(value: Any) -> Any:
+        return _shared(memo, value)
+
     result = LineItem(
-        description=name,
-        kind=kind,
-        project=_project(item),
-        quantity=parse.plain_number(money(item.get("quantity"), "quantity", notes)),
-        unit=parse.text(item.get("measured_unit")) or parse.text(item.get("unit")),
-        unit_price=parse.two_places(money(item.get("unit_price"), "unit_price", notes)),
-        amount=parse.two_places(money(item.get("price"), "price", notes)),
-        tax=parse.two_places(money(item.get("tax"), "tax", notes)),
-        start=parse.checked_date(parse.period_start, item.get("start"), "start", notes),
-        end=parse.checked_date(parse.period_end, item.get("end"), "end", notes),
+        description=keep(name),
+        kind=keep(kind),
+        project=keep(_project(item)),
+        quantity=keep(parse.plain_number(money(item.get("quantity"), "quantity", notes))),
+        unit=keep(parse.text(item.get("measured_unit")) or parse.text(item.get("unit"))),
+        unit_price=keep(parse.two_places(money(item.get("unit_price"), "unit_price", notes))),
+        amount=keep(parse.two_places(money(item.get("price"), "price", notes))),
+        tax=keep(parse.two_places(money(item.get("tax"), "tax", notes))),
+        start=keep(parse.checked_date(parse.period_start, item.get("start"), "start", notes)),
+        end=keep(parse.checked_date(parse.period_end, item.get("end"), "end", notes)),
         currency=currency,
     )
     if notes and problems is not None:
@@ -272,61 +293,118 @@ def statements(
     lists, since they carry the resource) are negative lines in them, as in a Waldur invoice's
     own `price`; `credits` says how much of that they were. Zero-total items are kept.
     """
-    groups: dict[tuple[int, int] | None, list[Mapping[str, Any]]] = {}
-    for item in _items(list(items), "/api/provider-invoice-items/", warn):
-        groups.setdefault(_item_month(item), []).append(item)
-    current = (now.year, now.month)
-    dated = sorted((key for key in groups if key is not None), reverse=True)
-    keys: list[tuple[int, int] | None] = [*dated, *([None] if None in groups else [])]
-    return [_statement(key, groups[key], account, currency, current) for key in keys]
+    builder = StatementBuilder(account, currency, warn)
+    builder.add(items)
+    return builder.finish(now)
 
 
-def _sum(items: Iterable[Mapping[str, Any]], field: str) -> Decimal | None:
-    values = [parse.money(item.get(field)) for item in items]
-    known = [v for v in values if v is not None]
-    return parse.exact_sum(known) if known else None
+@dataclass
+class _Month:
+    """What one month's statement needs, gathered item by item."""
 
-
-def _statement(
-    key: tuple[int, int] | None,
-    items: list[Mapping[str, Any]],
-    account: str,
-    currency: str | None,
-    current: tuple[int, int],
-) -> Invoice:
-    if key is None:
-        ident, status, period = "undated", Status.UNKNOWN, None
-    else:
-        ident = f"{key[0]:04d}-{key[1]:02d}"
-        status = Status.DRAFT if key >= current else Status.ISSUED
-        period = month_period(key[0], key[1])
-    credit_items = [item for item in items if is_credit(item)]
-    projects = {_project(item) for item in items} - {None}
-    extra = [("items", str(len(items))), ("projects", str(len(projects)))]
-    offerings = _offerings(items)
-    if offerings:
-        extra.append(("offerings", ", ".join(offerings)))
-    problems: list[str] = []
-    line_items = tuple(line_item(item, currency, problems) for item in items)
-    return Invoice(
-        account=account,
-        provider=PROVIDER,
-        id=ident,
-        number=None,
-        status=status,
-        status_raw=None,
-        period_start=period[0] if period else None,
-        period_end=period[1] if period else None,
-        currency=currency,
-        subtotal=parse.two_places(_sum(items, "price")),
-        tax=parse.two_places(_sum(items, "tax")),
-        credits=parse.two_places(_credits_total(credit_items)),
-        total=parse.two_places(_sum(items, "total")),
-        amount_due=None,
-        line_items=line_items,
-        credits_detail=tuple(credit(item) for item in credit_items),
-        extra=tuple(extra),
-        raw={"source": "/api/provider-invoice-items/", "month": ident, "items": len(items)},
-        detailed=True,
-        problems=parse.capped(problems),
+    line_items: list[tuple[int, LineItem]] = field(default_factory=list)  # (order, item)
+    credits: list[tuple[int, Credit]] = field(default_factory=list)
+    credit_total: Decimal = Decimal(0)
+    sums: dict[str, Decimal | None] = field(
+        default_factory=lambda: dict.fromkeys(("price", "tax", "total"))
     )
+    projects: set[str] = field(default_factory=set)
+    offerings: dict[str, None] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, order: int, item: Mapping[str, Any], currency: str | None, memo: Memo) -> None:
+        self.line_items.append((order, line_item(item, currency, self.problems, memo)))
+        for name in self.sums:
+            value = parse.money(item.get(name))
+            if value is not None:
+                known = self.sums[name]
+                self.sums[name] = value if known is None else parse.exact_sum((known, value))
+        if is_credit(item):
+            self.credits.append((order, credit(item)))
+            self.credit_total = parse.exact_sum((self.credit_total, _credits_total([item])))
+        project = _project(item)
+        if project is not None:
+            self.projects.add(project)
+        for offering in _offerings([item]):
+            self.offerings.setdefault(_shared(memo, offering), None)
+
+
+def _order(entry: tuple[int, object]) -> int:
+    return entry[0]
+
+
+class StatementBuilder:
+    """Monthly statements built as pages of provider items arrive: each page's raw records
+    become model objects at once and can be dropped (a million raw items held until the end
+    took 4 GB; their line items, sharing equal values, take a few hundred MB)."""
+
+    def __init__(self, account: str, currency: str | None, warn: Warn | None = None) -> None:
+        self.account = account
+        self.currency = currency
+        self.warn = warn
+        self._months: dict[tuple[int, int] | None, _Month] = {}
+        self._memo: Memo = {}
+
+    def add(self, records: Sequence[object], order: int = 0) -> None:
+        """A run of raw items (a page), the first at position `order` of the whole list:
+        pages may arrive in any order, the statements list items by position."""
+        where = "/api/provider-invoice-items/"
+        records = list(records)
+        for index, record in enumerate(records):
+            if not isinstance(record, dict):
+                if self.warn is not None:
+                    self.warn(
+                        f"{where}: skipped invoice item {order + index}: not an object"
+                        f" ({parse.shown(record)})"
+                    )
+                continue
+            key = _item_month(record)
+            month = self._months.get(key)
+            if month is None:
+                month = self._months[key] = _Month()
+            month.add(order + index, record, self.currency, self._memo)
+
+    def finish(self, now: datetime) -> list[Invoice]:
+        """The statements, newest month first, the undated one last."""
+        current = (now.year, now.month)
+        dated = sorted((key for key in self._months if key is not None), reverse=True)
+        keys = [*dated, *([None] if None in self._months else [])]
+        return [self._statement(key, self._months[key], current) for key in keys]
+
+    def _statement(
+        self, key: tuple[int, int] | None, month: _Month, current: tuple[int, int]
+    ) -> Invoice:
+        if key is None:
+            ident, status, period = "undated", Status.UNKNOWN, None
+        else:
+            ident = f"{key[0]:04d}-{key[1]:02d}"
+            status = Status.DRAFT if key >= current else Status.ISSUED
+            period = month_period(key[0], key[1])
+        month.line_items.sort(key=_order)
+        month.credits.sort(key=_order)
+        count = len(month.line_items)
+        extra = [("items", str(count)), ("projects", str(len(month.projects)))]
+        if month.offerings:
+            extra.append(("offerings", ", ".join(month.offerings)))
+        return Invoice(
+            account=self.account,
+            provider=PROVIDER,
+            id=ident,
+            number=None,
+            status=status,
+            status_raw=None,
+            period_start=period[0] if period else None,
+            period_end=period[1] if period else None,
+            currency=self.currency,
+            subtotal=parse.two_places(month.sums["price"]),
+            tax=parse.two_places(month.sums["tax"]),
+            credits=parse.two_places(month.credit_total),
+            total=parse.two_places(month.sums["total"]),
+            amount_due=None,
+            line_items=tuple(item for _, item in month.line_items),
+            credits_detail=tuple(item for _, item in month.credits),
+            extra=tuple(extra),
+            raw={"source": "/api/provider-invoice-items/", "month": ident, "items": count},
+            detailed=True,
+            problems=parse.capped(month.problems),
+        )

@@ -126,7 +126,7 @@ class DetailPane(Vertical):
             def cell(item: LineItem) -> Text:
                 cur = item.currency or (self.invoice.currency if self.invoice else None)
                 amount: Decimal | None = getattr(item, key)
-                return money_text(amount, cur)
+                return money_text(amount, cur, exact=key == "unit_price")
 
             return cell
 

@@ -64,11 +64,19 @@ def when(value: date | None, *, exact: bool = False) -> str:
 
 
 def money(amount: Decimal | None, currency: str | None) -> str:
-    """Exact amount with thousands separators and its currency; a dash where not given."""
+    """Amount with thousands separators and its currency, to the cent; a dash where not given."""
     if amount is None:
         return DASH
     text = money_str(amount)
     return f"{text} {literal(currency)}" if currency else text
+
+
+def exact_money(amount: Decimal | None) -> str | None:
+    """Every digit of an amount that money() rounds (Waldur's unrounded tax), else None."""
+    if amount is None:
+        return None
+    exact = money_str(amount, exact=True)
+    return exact if exact != money_str(amount) else None
 
 
 def status_content(status: Status, raw: str | None = None, *, color: bool = True) -> Content:
@@ -106,7 +114,7 @@ Pairs = list[tuple[str, Text]]
 
 
 def facts_pairs(invoice: Invoice) -> Pairs:
-    """Who and when: account, id, period, dates, customer or address, url."""
+    """Who and when: account, id, period, dates, customer or address, url; problems first."""
     provider = PROVIDER_LABELS.get(invoice.provider, literal(invoice.provider))
     pairs: Pairs = [("Account", Text(f"{literal(invoice.account)} ({provider})"))]
     if invoice.number and invoice.number != invoice.id:  # else the title already says it
@@ -120,19 +128,28 @@ def facts_pairs(invoice: Invoice) -> Pairs:
         pairs.append(("Customer", Text(literal(invoice.customer))))
     if invoice.url:
         pairs.append(("URL", Text(literal(invoice.url))))
+    if invoice.problems:
+        text = Text("; ".join(literal(p) for p in invoice.problems), style="bold yellow")
+        pairs.insert(0, ("Problems", text))
     return pairs
 
 
 def money_pairs(invoice: Invoice) -> Pairs:
     """How much: subtotal, tax, credits, total and amount due, each with its currency."""
     cur = invoice.currency
-    return [
-        ("Subtotal", Text(money(invoice.subtotal, cur))),
-        ("Tax", Text(money(invoice.tax, cur))),
-        ("Credits", Text(money(invoice.credits, cur))),
-        ("Total", Text(money(invoice.total, cur), style="bold")),
-        ("Amount due", Text(money(invoice.amount_due, cur), style="bold")),
-    ]
+    pairs: Pairs = []
+    for label, amount, style in (
+        ("Subtotal", invoice.subtotal, ""),
+        ("Tax", invoice.tax, ""),
+        ("Credits", invoice.credits, ""),
+        ("Total", invoice.total, "bold"),
+        ("Amount due", invoice.amount_due, "bold"),
+    ):
+        pairs.append((label, Text(money(amount, cur), style=style)))
+        exact = exact_money(amount)
+        if exact is not None:  # shown to the cent above; the provider's exact value here
+            pairs.append(("  exactly", Text(exact, style="dim")))
+    return pairs
 
 
 def label_width(*groups: Pairs) -> int:
