@@ -16,8 +16,8 @@ from invoicetui.cli.common import (
     text_table,
 )
 from invoicetui.config.accounts import AccountConfig
-from invoicetui.config.load import DEFAULT_BASE_URLS
 from invoicetui.core.errors import InvoiceTuiError, ProviderError
+from invoicetui.providers.registry import DEFAULT_BASE_URLS
 
 
 def token_source(account: AccountConfig) -> str:

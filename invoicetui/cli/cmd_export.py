@@ -40,14 +40,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         cache = make_cache(resolved.cache_dir)
         outcomes = asyncio.run(export.load_all(accounts, cache, fetch_mode(args)))
     invoices = export.collect(outcomes, since, until)
-    text = export.render(invoices, args.format, items=args.items)
+    parts = export.render_parts(invoices, args.format, items=args.items)
     if output is not None:
         try:
-            export.write_atomic(output, text)
+            export.write_atomic(output, parts)
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
-        write_stdout(text)
+        for part in parts:
+            write_stdout(part)
     for outcome in outcomes:
         for warning in outcome.warnings:
             warn(warning)

@@ -91,12 +91,13 @@ def resolve(
             )
         demo = True
     config: Config | None = None
+    memo = locations.cache_dir() / "config-memo.json"  # the start skips pydantic (memo.py)
     if not demo:
-        config = load_config(path)
+        config = load_config(path, memo=memo)
         return Resolved(config.accounts, config, path, False)
     if ui and path.exists():
         try:
-            config = load_config(path)  # only for [ui] and [keys]
+            config = load_config(path, memo=memo)  # only for [ui] and [keys]
         except ConfigError as exc:
             warn(f"ignoring the config in demo mode: {exc}")
     from invoicetui.demo.runtime import running_demo

@@ -61,14 +61,6 @@ NAMED_KEYS = frozenset(
 )  # fmt: skip
 
 
-class KeyProblem(ValueError):
-    """A [keys] entry that cannot work; the loader adds the file and the line."""
-
-    def __init__(self, binding_id: str, message: str) -> None:
-        super().__init__(message)
-        self.binding_id = binding_id
-
-
 def keys_for(binding_id: str, overrides: Mapping[str, str]) -> str:
     """The key(s) a binding id answers to, after the user's [keys] table."""
     return overrides.get(binding_id, DEFAULT_KEYS[binding_id])
@@ -97,46 +89,42 @@ def key_problem(key: str) -> str | None:
     return f"{base!r} is not a key name{hint}"
 
 
-def check_keys(raw: Mapping[str, object]) -> dict[str, str]:
-    """The [keys] table, checked: known binding ids, real key names, and no key given twice.
+def check_keys(table: Mapping[str, object]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The [keys] table as binding id -> keys, and its problems as (binding id, message).
 
-    Returns binding id -> "key,key"; raises KeyProblem naming the binding id at fault.
+    The config loader's hook: it adds file, line and "did you mean" to each problem. A key
+    Textual cannot deliver ("ctrl+"), and a key given to two bindings ("q" is quit's), are
+    problems too: a binding that silently never answers is worse than an error at load.
     """
     keys: dict[str, str] = {}
-    for binding_id, value in raw.items():
-        if binding_id not in BINDING_IDS:
-            close = difflib.get_close_matches(binding_id, sorted(BINDING_IDS), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise KeyProblem(
-                binding_id,
-                f"unknown binding id {binding_id!r}{hint}; press ? in the app for the list",
+    problems: list[tuple[str, str]] = []
+    for binding, value in table.items():
+        if binding not in BINDING_IDS:
+            problems.append((binding, "unknown binding id"))
+        elif not isinstance(value, str) or not value.strip():
+            problems.append(
+                (binding, 'must be a key name such as "ctrl+r" (several separated by commas)')
             )
-        if not isinstance(value, str) or not value.strip():
-            raise KeyProblem(
-                binding_id,
-                f'key {binding_id!r} must be a key name such as "ctrl+r" '
-                "(several separated by commas)",
-            )
-        parts = [p.strip() for p in value.split(",")]
-        if any(not p or " " in p for p in parts):
-            raise KeyProblem(
-                binding_id,
-                f"key {binding_id!r}: {value!r} is not a key list; "
-                'write keys like "ctrl+r" or "j,down"',
-            )
-        for part in parts:
-            problem = key_problem(part)
-            if problem:
-                raise KeyProblem(binding_id, f"key {binding_id!r}: {part!r}: {problem}")
-        keys[binding_id] = ",".join(parts)
-    _check_clashes(keys)
-    return keys
+        else:
+            parts = [p.strip() for p in value.split(",")]
+            if any(not p or " " in p for p in parts):
+                shown = f"= {value[:40]!r} is not a key list"
+                problems.append((binding, f'{shown}; write keys like "ctrl+r" or "j,down"'))
+                continue
+            bad = next(((p, why) for p in parts if (why := key_problem(p))), None)
+            if bad is not None:
+                problems.append((binding, f"= {bad[0][:40]!r}: {bad[1]}"))
+                continue
+            keys[binding] = ",".join(parts)
+    problems.extend(_clashes(keys))
+    return keys, problems
 
 
-def _check_clashes(overrides: Mapping[str, str]) -> None:
+def _clashes(overrides: Mapping[str, str]) -> list[tuple[str, str]]:
     """One key, one binding: a key given to two would answer for only one of them."""
     owner: dict[str, str] = {}
-    # The user's own keys first, so the error names the binding id they wrote.
+    problems: list[tuple[str, str]] = []
+    # The user's own keys first, so each problem names a binding id they wrote.
     order = [*overrides, *(b for b in DEFAULT_KEYS if b not in overrides)]
     for binding_id in order:
         for key in keys_for(binding_id, overrides).split(","):
@@ -145,8 +133,7 @@ def _check_clashes(overrides: Mapping[str, str]) -> None:
                 continue
             mine, theirs = (other, binding_id) if other in overrides else (binding_id, other)
             how = "also set here" if theirs in overrides else "its default"
-            raise KeyProblem(
-                mine,
-                f"key {mine!r}: {key!r} is already the key of {theirs!r} ({how}); "
-                f"give one of them another key",
+            problems.append(
+                (mine, f"= {key!r} is already the key of {theirs!r} ({how}); give one another key")
             )
+    return problems

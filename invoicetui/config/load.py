@@ -1,101 +1,68 @@
-"""Load and validate config.toml into AccountConfig objects, with errors that point at the line."""
+"""Read config.toml into a Config: pydantic validates, and every error names file and line.
+
+All the problems of a file are reported at once, each pinned to its line (locate.py maps
+pydantic's `loc` back to the TOML text), naming the account and the key, with a "did you
+mean". Token values are never part of a message.
+"""
 
 from __future__ import annotations
 
-import difflib
-import json
-import math
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
 
-from invoicetui.config.accounts import DEFAULT_CACHE_TTL, DEFAULT_TIMEOUT, AccountConfig
-from invoicetui.config.keys import KeyProblem, check_keys
+from invoicetui.config.accounts import AccountConfig
+from invoicetui.config.keys import BINDING_IDS, check_keys
+from invoicetui.config.locate import Locator
+from invoicetui.config.values import parse_duration as parse_duration
+from invoicetui.config.values import type_name
+from invoicetui.config.write import COMMON_KEYS as COMMON_KEYS
+from invoicetui.config.write import account_to_toml as account_to_toml
 from invoicetui.core.errors import ConfigError
-from invoicetui.core.model import PROVIDERS
+from invoicetui.providers.registry import BY_NAME, PROVIDERS
+from invoicetui.providers.registry import DEFAULT_BASE_URLS as DEFAULT_BASE_URLS
 
-# Public default API hosts; Waldur is always self-hosted, so it has none.
-DEFAULT_BASE_URLS: dict[str, str] = {
-    "palette": "https://api.spectrocloud.com",
-    "doit": "https://api.doit.com",
-    "zilliz": "https://api.cloud.zilliz.com",
-}
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
-COMMON_KEYS = (
-    "name",
-    "provider",
-    "base_url",
-    "token_env",
-    "token_command",
-    "token",
-    "verify_tls",
-    "timeout",
-    "max_rps",
-    "cache_ttl",
-)
-PROVIDER_KEYS: dict[str, tuple[str, ...]] = {
-    "palette": ("tenant_uid", "invoice_uids"),
-    "waldur": ("role", "currency", "customer_uuid"),
-    "doit": ("customer_context",),
-    "zilliz": (),
-}
-TOKEN_KEYS = ("token_env", "token_command", "token")
-WALDUR_ROLES = ("customer", "provider")
-TOP_LEVEL_KEYS = ("accounts", "ui", "keys")
-UI_KEYS = ("theme",)
+TABLES = ("accounts", "ui", "keys", "rates", "budgets", "groups")
+_TABLE_LIST = "[[accounts]], [ui], [keys], [rates], [budgets] or [groups]"
 
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|s)", re.IGNORECASE)
-_DURATION_FULL = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[dhms]\s*)+$", re.IGNORECASE)
-_UNIT_SECONDS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+@dataclass(frozen=True, slots=True)
+class Rates:
+    """[rates]: 1 unit of each currency in `base`, for approximate totals only."""
+
+    base: str
+    rates: dict[str, Decimal]
 
 
 @dataclass(frozen=True)
 class Config:
-    """A loaded config file: accounts in file order plus the TUI's [ui] and [keys] tables."""
+    """A loaded config file: accounts in file order plus the optional tables."""
 
     accounts: list[AccountConfig]
     theme: str | None
     keys: dict[str, str] = field(default_factory=dict)
     path: Path = field(default_factory=Path)
+    rates: Rates | None = None
+    budgets: dict[str, Decimal] = field(default_factory=dict)  # account -> monthly budget
+    groups: dict[str, str] = field(default_factory=dict)  # project or account -> label
+    downloads: Path | None = None  # [ui] downloads: where documents are saved
 
     def account(self, name: str) -> AccountConfig | None:
         return next((a for a in self.accounts if a.name == name), None)
 
 
-def parse_duration(value: object) -> float:
-    """Seconds from a number or a string such as "90s", "15m", "2h", "1h30m" or "1d"."""
-    if isinstance(value, bool):
-        raise ValueError('expected seconds or a duration such as "15m"')
-    if isinstance(value, int | float):
-        seconds = float(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        try:
-            seconds = float(text)
-        except ValueError:
-            if not _DURATION_FULL.match(text):
-                raise ValueError(
-                    f'{value!r} is not a duration; use seconds or e.g. "90s", "15m", "2h", "1h30m"'
-                ) from None
-            seconds = sum(
-                float(num) * _UNIT_SECONDS[unit.lower()]
-                for num, unit in _DURATION_PART.findall(text)
-            )
-    else:
-        raise ValueError('expected seconds or a duration such as "15m"')
-    if not math.isfinite(seconds) or seconds < 0:
-        raise ValueError("must be zero or more seconds")
-    return seconds
+def load_config(path: Path | str, *, memo: Path | None = None) -> Config:
+    """Read and validate the config file; every problem is a ConfigError naming file and line.
 
-
-def load_config(path: Path | str) -> Config:
-    """Read and validate the config file; every problem is a ConfigError naming file and line."""
+    memo: a file remembering the last config that validated (memo.py): the TUI's start.
+    """
     path = Path(path).expanduser()
     try:
         text = path.read_text(encoding="utf-8")
@@ -107,361 +74,235 @@ def load_config(path: Path | str) -> Config:
         raise ConfigError("config file is not valid UTF-8", path=str(path)) from None
     except OSError as exc:
         raise ConfigError(f"cannot read config file ({exc.strerror})", path=str(path)) from None
-    return parse_config(text, path)
+    return parse_config(text, path, memo=memo)
 
 
-def parse_config(text: str, path: Path) -> Config:
-    """Validate config text already read from `path` (the path is used for messages)."""
+def read_toml(text: str, path: Path) -> dict[str, Any]:
+    """The TOML document, or a ConfigError with its line (deep nesting included)."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = _toml_error_line(str(exc))
+        found = re.search(r"line (\d+)", str(exc))
+        line = int(found.group(1)) if found else None
         raise ConfigError(f"invalid TOML: {exc}", path=str(path), line=line) from None
-    return _Loader(text, path).load(data)
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(
+            "invalid TOML: values nested too deeply to read", path=str(path)
+        ) from None
 
 
-def _toml_error_line(message: str) -> int | None:
-    found = re.search(r"line (\d+)", message)
-    return int(found.group(1)) if found else None
+def parse_config(text: str, path: Path, *, memo: Path | None = None) -> Config:
+    """Validate config text already read from `path` (the path is used for messages)."""
+    data = read_toml(text, path)
+    if memo is not None:
+        from invoicetui.config import memo as memos
+
+        remembered: Config | None = memos.recall(memo, text, path, data)
+        if remembered is not None:
+            return remembered
+    from pydantic import ValidationError
+
+    from invoicetui.config.schema import file_adapter
+
+    check = _Check(text, path, data)
+    try:
+        model = file_adapter().validate_python(data, context={"base_dir": path.parent})
+    except ValidationError as exc:
+        check.pydantic(exc)
+        model = None
+    except RecursionError:
+        check.add(None, "values nested too deeply to check")
+        model = None
+    check.cross()
+    check.raise_any()
+    assert model is not None
+    config = _config(model, check.keys, path)
+    if memo is not None:
+        memos.remember(memo, text, config)
+    return config
 
 
-class _Loader:
-    """Holds the file text so that semantic errors can be pinned to a line."""
+def _config(model: Any, keys: dict[str, str], path: Path) -> Config:
+    ui = model.ui
+    rates = model.rates
+    downloads = ui.downloads if ui is not None else None
+    return Config(
+        accounts=[a.to_account() for a in model.accounts],
+        theme=ui.theme if ui is not None else None,
+        keys=keys,
+        path=path,
+        rates=Rates(rates.base, dict(rates.model_extra or {})) if rates is not None else None,
+        budgets=dict(model.budgets),
+        groups=dict(model.groups),
+        downloads=downloads,
+    )
 
-    def __init__(self, text: str, path: Path) -> None:
-        self.lines = text.splitlines()
+
+class _Check:
+    """Collects the file's problems, each with its line, and raises them together."""
+
+    def __init__(self, text: str, path: Path, data: dict[str, Any]) -> None:
+        self.where = Locator(text)
         self.path = path
+        self.data = data
+        self.found: list[tuple[int | None, str]] = []
+        self.keys: dict[str, str] = {}
 
-    # ------------------------------------------------------------------ errors and lines
+    def add(self, line: int | None, message: str) -> None:
+        self.found.append((line, message))
 
-    def fail(self, message: str, line: int | None) -> ConfigError:
-        return ConfigError(message, path=str(self.path), line=line)
+    def raise_any(self) -> None:
+        if not self.found:
+            return
+        found = sorted(self.found, key=lambda f: f[0] or 0)
+        errors = [ConfigError(m, path=str(self.path), line=line) for line, m in found]
+        first = found[0]
+        raise ConfigError(first[1], path=str(self.path), line=first[0], also=tuple(errors[1:]))
 
-    def table_span(self, header: re.Pattern[str], occurrence: int = 0) -> tuple[int, int] | None:
-        """0-based [start, end) line range of the n-th table whose header matches."""
-        seen = -1
-        for index, line in enumerate(self.lines):
-            if header.match(line):
-                seen += 1
-                if seen == occurrence:
-                    end = next(
-                        (
-                            j
-                            for j in range(index + 1, len(self.lines))
-                            if re.match(r"^\s*\[", self.lines[j])
-                        ),
-                        len(self.lines),
-                    )
-                    return index, end
-        return None
+    # ------------------------------------------------------------------ pydantic's errors
 
-    def key_line(self, span: tuple[int, int] | None, key: str | None) -> int | None:
-        """1-based line of `key = ...` inside span, else the span's header line."""
-        if span is None:
-            return None
-        start, end = span
-        if key is not None:
-            quoted = re.escape(key)
-            pattern = re.compile(rf"""^\s*(?:{quoted}|"{quoted}"|'{quoted}')\s*=""")
-            for index in range(start, end):
-                if pattern.match(self.lines[index]):
-                    return index + 1
-        return start + 1
+    def pydantic(self, exc: ValidationError) -> None:
+        for error in exc.errors(include_url=False, include_input=False):
+            loc = tuple(error["loc"])
+            kind, ctx = error["type"], error.get("ctx") or {}
+            if loc and loc[0] == "accounts":
+                self.account_error(loc, kind, error["msg"], ctx)
+            else:
+                self.table_error(loc, kind, error["msg"], ctx)
 
-    def top_line(self, key: str) -> int | None:
-        pattern = re.compile(
-            rf"""^\s*(?:\[\[?\s*["']?{re.escape(key)}["']?\s*\]\]?|["']?{re.escape(key)}["']?\s*=)"""
-        )
-        for index, line in enumerate(self.lines):
-            if pattern.match(line):
-                return index + 1
-        return None
+    def raw_accounts(self) -> list[Any]:
+        raw = self.data.get("accounts")
+        return raw if isinstance(raw, list) else []
 
-    # ------------------------------------------------------------------ top level
-
-    def load(self, data: dict[str, Any]) -> Config:
-        for key in data:
-            if key not in TOP_LEVEL_KEYS:
-                raise self.fail(
-                    f"unknown key or table {key!r}{_suggest(key, TOP_LEVEL_KEYS)}; "
-                    "expected [[accounts]], [ui] or [keys]",
-                    self.top_line(key),
-                )
-        raw_accounts = data.get("accounts")
-        if raw_accounts is None:
-            raise self.fail("no [[accounts]] defined; add at least one account", None)
-        if not isinstance(raw_accounts, list) or not all(isinstance(a, dict) for a in raw_accounts):
-            raise self.fail(
-                "'accounts' must be an array of tables, written [[accounts]]",
-                self.top_line("accounts"),
-            )
-        if not raw_accounts:
-            raise self.fail("no [[accounts]] defined; add at least one account", None)
-        accounts: list[AccountConfig] = []
-        seen: dict[str, int] = {}
-        header = re.compile(r"^\s*\[\[\s*accounts\s*\]\]")
-        for index, raw in enumerate(raw_accounts):
-            span = self.table_span(header, index)
-            account = _AccountLoader(self, raw, index, span).load()
-            if account.name in seen:
-                raise self.fail(
-                    f"account {account.name!r}: key 'name': duplicate account name "
-                    f"(also account #{seen[account.name] + 1}); names must be unique",
-                    self.key_line(span, "name"),
-                )
-            seen[account.name] = index
-            accounts.append(account)
-        theme = self.load_ui(data.get("ui"))
-        keys = self.load_keys(data.get("keys"))
-        return Config(accounts=accounts, theme=theme, keys=keys, path=self.path)
-
-    def load_ui(self, raw: object) -> str | None:
-        if raw is None:
-            return None
-        span = self.table_span(re.compile(r"^\s*\[\s*ui\s*\]"))
-        if not isinstance(raw, dict):
-            raise self.fail("'ui' must be a table, written [ui]", self.top_line("ui"))
-        for key in raw:
-            if key not in UI_KEYS:
-                raise self.fail(
-                    f"[ui]: unknown key {key!r}{_suggest(key, UI_KEYS)}; known keys: theme",
-                    self.key_line(span, key),
-                )
-        theme = raw.get("theme")
-        if theme is None:
-            return None
-        if not isinstance(theme, str) or not theme.strip():
-            raise self.fail(
-                "[ui]: key 'theme' must be a theme name such as \"nord\"",
-                self.key_line(span, "theme"),
-            )
-        return theme.strip()
-
-    def load_keys(self, raw: object) -> dict[str, str]:
-        if raw is None:
-            return {}
-        span = self.table_span(re.compile(r"^\s*\[\s*keys\s*\]"))
-        if not isinstance(raw, dict):
-            raise self.fail("'keys' must be a table, written [keys]", self.top_line("keys"))
-        try:
-            return check_keys(raw)
-        except KeyProblem as problem:
-            raise self.fail(f"[keys]: {problem}", self.key_line(span, problem.binding_id)) from None
-
-
-class _AccountLoader:
-    """Validates one [[accounts]] table."""
-
-    def __init__(
-        self, loader: _Loader, raw: dict[str, Any], index: int, span: tuple[int, int] | None
+    def account_error(
+        self, loc: tuple[Any, ...], kind: str, msg: str, ctx: dict[str, Any]
     ) -> None:
-        self.loader = loader
-        self.raw = raw
-        self.index = index
-        self.span = span
-        name = raw.get("name")
-        self.label = (
-            f"account {name!r}"
-            if isinstance(name, str) and name.strip()
-            else f"account #{index + 1}"
-        )
-
-    def fail(self, key: str | None, message: str) -> ConfigError:
-        where = f"{self.label}: key {key!r}: " if key else f"{self.label}: "
-        return self.loader.fail(where + message, self.loader.key_line(self.span, key))
-
-    def load(self) -> AccountConfig:
-        raw = self.raw
-        name = self.string("name", required=True)
-        assert name is not None
-        if _CONTROL.search(name):
-            raise self.fail("name", "must not contain control characters")
-        provider = self.string("provider", required=True)
-        assert provider is not None
-        if provider not in PROVIDERS:
-            raise self.fail(
-                "provider",
-                f"unknown provider {provider!r}{_suggest(provider, PROVIDERS)}; "
-                f"expected one of: {', '.join(PROVIDERS)}",
-            )
-        allowed = set(COMMON_KEYS) | set(PROVIDER_KEYS[provider])
-        for key in raw:
-            if key in allowed:
-                continue
-            owner = next((p for p, keys in PROVIDER_KEYS.items() if key in keys), None)
-            if owner is not None:
-                raise self.fail(key, f"only valid for provider {owner!r}, not {provider!r}")
-            raise self.fail(key, f"unknown key{_suggest(key, sorted(allowed))}")
-        values: dict[str, Any] = {"name": name, "provider": provider}
-        values["base_url"] = self.base_url(provider)
-        values.update(self.token())
-        values["verify_tls"] = self.verify_tls()
-        values["timeout"] = self.positive("timeout", DEFAULT_TIMEOUT)
-        values["max_rps"] = self.positive("max_rps", None)
-        values["cache_ttl"] = self.duration("cache_ttl")
-        if provider == "palette":
-            values["tenant_uid"] = self.string("tenant_uid")
-            values["invoice_uids"] = self.string_list("invoice_uids")
-        elif provider == "waldur":
-            role = self.string("role") or "customer"
-            if role not in WALDUR_ROLES:
-                raise self.fail("role", f'must be "customer" or "provider", not {role!r}')
-            values["role"] = role
-            values["currency"] = self.currency()
-            values["customer_uuid"] = self.string("customer_uuid")
-        elif provider == "doit":
-            values["customer_context"] = self.string("customer_context")
-        known = {f.name for f in fields(AccountConfig)}
-        return AccountConfig(**{k: v for k, v in values.items() if k in known})
-
-    # ------------------------------------------------------------------ typed getters
-
-    def string(self, key: str, *, required: bool = False) -> str | None:
-        value = self.raw.get(key)
-        if value is None:
-            if required:
-                raise self.fail(key, "missing (required)")
-            return None
-        if not isinstance(value, str):
-            raise self.fail(key, f"must be a string, not {_type_name(value)}")
-        value = value.strip()
-        if not value:
-            raise self.fail(key, "must not be empty")
-        return value
-
-    def string_list(self, key: str) -> tuple[str, ...]:
-        value = self.raw.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.fail(key, 'must be a list of non-empty strings, e.g. ["6650b1f3..."]')
-        return tuple(v.strip() for v in value)
-
-    def base_url(self, provider: str) -> str | None:
-        value = self.string("base_url")
-        if value is None:
-            if provider not in DEFAULT_BASE_URLS:
-                raise self.fail(
-                    "base_url",
-                    f"missing (required for {provider}: it is always self-hosted, "
-                    'e.g. base_url = "https://waldur.example.org")',
+        if len(loc) == 1:
+            if kind == "missing":
+                self.add(None, "no [[accounts]] defined; add at least one account")
+            else:
+                self.add(
+                    self.where.top_line("accounts"),
+                    "'accounts' must be an array of tables, written [[accounts]]",
                 )
-            return None
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise self.fail("base_url", f"{value!r} is not an http(s) URL")
-        return value
-
-    def token(self) -> dict[str, str]:
-        present = [k for k in TOKEN_KEYS if k in self.raw]
-        if not present:
-            raise self.fail(
-                None,
-                "missing token: set exactly one of token_env (recommended), token_command or token",
+            return
+        index = loc[1]
+        raw = self.raw_accounts()[index]
+        if not isinstance(raw, dict):
+            self.add(
+                self.where.top_line("accounts"),
+                "'accounts' must be an array of tables, written [[accounts]]",
             )
-        if len(present) > 1:
-            raise self.fail(
-                present[1],
-                "set exactly one of token_env, token_command or token "
-                f"(found {', '.join(present)})",
+            return
+        name = raw.get("name")
+        label = f"account {name.strip()!r}" if isinstance(name, str) and name.strip() else (
+            f"account #{index + 1}"
+        )
+        provider = raw.get("provider")
+        key: str | None = str(loc[3]) if len(loc) > 3 else ctx.get("key")
+        if kind in ("union_tag_invalid", "union_tag_not_found"):
+            key = "provider"
+            if kind == "union_tag_not_found":
+                msg = "missing (required)"
+            elif not isinstance(provider, str):
+                msg = f"must be a string, not {type_name(provider)}"
+            else:
+                msg = (
+                    f"unknown provider {provider!r}{suggest(provider, PROVIDERS)}; "
+                    f"expected one of: {', '.join(PROVIDERS)}"
+                )
+        elif kind == "missing" and key is not None:
+            spec = BY_NAME[str(provider)]
+            because = spec.settings_model().REQUIRED_BECAUSE.get(key, "required")
+            msg = f"missing ({because})"
+        elif kind == "extra_forbidden" and key is not None:
+            msg = self.unknown_account_key(key, str(provider))
+        span = self.where.table_span("accounts", index)
+        where = f"{label}: key {key!r}: " if key else f"{label}: "
+        self.add(self.where.key_line(span, key), where + msg)
+
+    def unknown_account_key(self, key: str, provider: str) -> str:
+        owner = next((s.name for s in BY_NAME.values() if key in s.keys), None)
+        if owner is not None:
+            return f"only valid for provider {owner!r}, not {provider!r}"
+        allowed = sorted({*COMMON_KEYS, *BY_NAME[provider].keys})
+        return f"unknown key{suggest(key, allowed)}"
+
+    def table_error(self, loc: tuple[Any, ...], kind: str, msg: str, ctx: dict[str, Any]) -> None:
+        table = str(loc[0]) if loc else ""
+        if len(loc) == 1 and kind == "extra_forbidden":
+            self.add(
+                self.where.top_line(table),
+                f"unknown key or table {table!r}{suggest(table, TABLES)}; expected {_TABLE_LIST}",
             )
-        key = present[0]
-        value = self.raw[key]
-        # Never echo the value: a token may have been put in any of these keys by mistake.
-        if not isinstance(value, str):
-            raise self.fail(key, f"must be a string, not {_type_name(value)}")
-        if not value.strip():
-            raise self.fail(key, "must not be empty")
-        if key == "token_env" and not _ENV_NAME.match(value.strip()):
-            raise self.fail(
-                key,
-                "must be the NAME of an environment variable (letters, digits, _), "
-                "not the token itself",
-            )
-        return {key: value.strip() if key != "token" else value}
+            return
+        key = str(loc[1]) if len(loc) > 1 else ctx.get("key")
+        line = self.where.line_of((table, key) if key else (table,))
+        if key is None:
+            self.add(line, f"'{table}' must be a table, written [{table}]")
+        elif kind == "extra_forbidden":
+            known = ", ".join(_table_keys(table))
+            self.add(line, f"[{table}]: unknown key {key!r}{suggest(key, _table_keys(table))}; "
+                     f"known keys: {known}")
+        elif kind == "missing":
+            self.add(line, f"[{table}]: key {key!r} missing (required)")
+        elif kind == "table_key":
+            self.add(line, f"[{table}]: {msg}")
+        else:
+            self.add(line, f"[{table}]: key {key!r} {msg}")
 
-    def verify_tls(self) -> bool | str:
-        value = self.raw.get("verify_tls", True)
-        if isinstance(value, bool):
-            return value
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail("verify_tls", "must be true, false or the path of a CA bundle file")
-        bundle = Path(value.strip()).expanduser()
-        if not bundle.is_absolute():
-            bundle = self.loader.path.parent / bundle
-        if not bundle.is_file():
-            raise self.fail("verify_tls", f"CA bundle {str(bundle)!r} does not exist")
-        return str(bundle)
+    # ------------------------------------------------------------------ across tables
 
-    def positive(self, key: str, default: float | None) -> float | None:
-        value = self.raw.get(key)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(key, f"must be a number, not {_type_name(value)}")
-        if not math.isfinite(value) or value <= 0:
-            raise self.fail(key, f"must be greater than 0, not {value!r}")
-        return float(value)
-
-    def duration(self, key: str) -> float:
-        value = self.raw.get(key)
-        if value is None:
-            return DEFAULT_CACHE_TTL
-        try:
-            return parse_duration(value)
-        except ValueError as exc:
-            raise self.fail(key, str(exc)) from None
-
-    def currency(self) -> str:
-        value = self.string("currency") or "EUR"
-        if not re.fullmatch(r"[A-Za-z]{3}", value):
-            raise self.fail("currency", f'must be a 3-letter ISO code such as "EUR", not {value!r}')
-        return value.upper()
-
-
-def _type_name(value: object) -> str:
-    names: dict[type, str] = {
-        bool: "a boolean",
-        int: "an integer",
-        float: "a number",
-        str: "a string",
-        list: "a list",
-        dict: "a table",
-    }
-    return names.get(type(value), type(value).__name__)
+    def cross(self) -> None:
+        """Checks pydantic does not see: unique names, budgets of known accounts, [keys]."""
+        names: dict[str, int] = {}
+        for index, raw in enumerate(self.raw_accounts()):
+            name = raw.get("name") if isinstance(raw, dict) else None
+            if not isinstance(name, str) or not name.strip():
+                continue
+            name = name.strip()
+            if name in names:
+                self.add(
+                    self.where.key_line(self.where.table_span("accounts", index), "name"),
+                    f"account {name!r}: key 'name': duplicate account name "
+                    f"(also account #{names[name] + 1}); names must be unique",
+                )
+            else:
+                names[name] = index
+        if "accounts" in self.data and not self.raw_accounts() and isinstance(
+            self.data["accounts"], list
+        ):
+            self.add(None, "no [[accounts]] defined; add at least one account")
+        budgets = self.data.get("budgets")
+        if isinstance(budgets, dict):
+            for account in budgets:
+                if account not in names:
+                    self.add(
+                        self.where.line_of(("budgets", account)),
+                        f"[budgets]: key {account!r} names no account{suggest(account, names)}; "
+                        f"configured: {', '.join(names)}",
+                    )
+        keys = self.data.get("keys")
+        if isinstance(keys, dict):
+            self.keys, problems = check_keys(keys)
+            for binding, message in problems:
+                line = self.where.line_of(("keys", binding))
+                if binding not in BINDING_IDS:
+                    self.add(
+                        line,
+                        f"[keys]: unknown binding id {binding!r}{suggest(binding, BINDING_IDS)}; "
+                        "press ? in the app for the list",
+                    )
+                else:
+                    self.add(line, f"[keys]: key {binding!r} {message}")
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+def _table_keys(table: str) -> list[str]:
+    return {"ui": ["theme", "downloads"], "rates": ["base", "<CURRENCY>"]}.get(table, [])
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    import difflib  # only when there is an error to word
+
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-# ---------------------------------------------------------------------- writing TOML
-
-
-def _toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list | tuple):
-        if len(value) > 2:  # one per line: long uid lists stay readable
-            return "[\n" + "".join(f"    {_toml_value(v)},\n" for v in value) + "]"
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")
-
-
-def account_to_toml(account: AccountConfig) -> str:
-    """One [[accounts]] table for this account (non-default keys only; the token included)."""
-    defaults = AccountConfig(name="", provider=account.provider)
-    lines = ["[[accounts]]"]
-    order: list[str] = [*COMMON_KEYS, *PROVIDER_KEYS.get(account.provider, ())]
-    always = {"name", "provider", "base_url"}
-    for key in order:
-        value = getattr(account, key)
-        if value is None or (key not in always and value == getattr(defaults, key)):
-            continue
-        lines.append(f"{key} = {_toml_value(value)}")
-    return "\n".join(lines) + "\n"

@@ -10,13 +10,22 @@ class InvoiceTuiError(Exception):
 class ConfigError(InvoiceTuiError):
     """The config file or the command line is wrong (exit code 2)."""
 
-    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        also: tuple[ConfigError, ...] = (),
+    ) -> None:
         where = ""
         if path:
             where = f"{path}:{line}: " if line else f"{path}: "
-        super().__init__(f"{where}{message}")
+        more = "".join(f"\n{error}" for error in also)  # the file's other errors, one a line
+        super().__init__(f"{where}{message}{more}")
         self.path = path
         self.line = line
+        self.also = also
 
 
 class ProviderError(InvoiceTuiError):

@@ -13,13 +13,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-PROVIDERS = ("palette", "waldur", "doit", "zilliz")
-PROVIDER_LABELS = {
-    "palette": "Palette",
-    "waldur": "Waldur",
-    "doit": "DoiT",
-    "zilliz": "Zilliz",
-}
+# Views of the provider registry (the one table of provider facts), kept for their importers.
+from invoicetui.providers import registry
+
+PROVIDERS = registry.PROVIDERS
+PROVIDER_LABELS = registry.LABELS
 
 
 class Status(enum.StrEnum):

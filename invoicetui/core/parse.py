@@ -206,35 +206,14 @@ def epoch_ms_day(value: object) -> date | None:
     return stamp
 
 
-_STATUS_MAPS: dict[str, dict[str, Status]] = {
-    "palette": {
-        "PaymentPending": Status.OPEN,
-        "PaymentInProgress": Status.PROCESSING,
-        "PaymentFailed": Status.FAILED,
-        "Paid": Status.PAID,
-    },
-    "waldur": {
-        "pending": Status.DRAFT,
-        "pending_finalization": Status.DRAFT,
-        "created": Status.OPEN,
-        "paid": Status.PAID,
-        "canceled": Status.VOID,
-    },
-    "doit": {
-        "OPEN": Status.OPEN,
-        "PAST DUE": Status.OVERDUE,
-        "PAID": Status.PAID,
-    },
-    "zilliz": {
-        "unbilled": Status.DRAFT,
-        "unpaid": Status.OPEN,
-        "unconfirmed": Status.OPEN,
-        "overdue": Status.OVERDUE,
-        "paid": Status.PAID,
-        "free": Status.PAID,
-        "disputed": Status.DISPUTED,
-    },
-}
+def _status_maps() -> dict[str, dict[str, Status]]:
+    """The providers' status words (registry.py holds them, as plain strings)."""
+    from invoicetui.providers.registry import SPECS
+
+    return {s.name: {word: Status(value) for word, value in s.statuses.items()} for s in SPECS}
+
+
+_STATUS_MAPS: dict[str, dict[str, Status]] = _status_maps()
 
 
 def status(provider: str, raw: object) -> tuple[Status, str | None]:

@@ -7,8 +7,6 @@ Faults can be switched on per provider and path for tests and benchmarks.
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 import time
 from collections import Counter
@@ -19,35 +17,12 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from invoicetui.config.accounts import AccountConfig
+from invoicetui.demo.protocol import DemoRequest, DemoResponse
+from invoicetui.demo.replies import encode_json, rate_limited, unauthorized
+
+__all__ = ["DemoRequest", "DemoResponse", "DemoServer", "Fault", "ProviderDemo"]
 
 PROVIDER_PREFIXES = ("palette", "waldur", "doit", "zilliz")
-
-
-@dataclass
-class DemoRequest:
-    method: str
-    provider: str
-    path: str  # below the provider prefix, e.g. /billing/v1/invoices
-    query: dict[str, list[str]]
-    headers: dict[str, str]  # lower-case names
-    base_url: str  # http://host:port/<provider>, for Link headers and url fields
-
-    def arg(self, name: str, default: str | None = None) -> str | None:
-        values = self.query.get(name)
-        return values[0] if values else default
-
-    def header(self, name: str) -> str | None:
-        return self.headers.get(name.lower())
-
-
-@dataclass
-class DemoResponse:
-    status: int = 200
-    body: Any = None  # JSON-able, or bytes sent as they are
-    headers: dict[str, str] = field(default_factory=dict)
-    content_type: str = "application/json"
-    # Send the body in small pieces this many seconds apart (the "trickle" fault).
-    chunk_delay: float = 0.0
 
 
 class ProviderDemo(Protocol):
@@ -235,7 +210,7 @@ class DemoServer:
                 return handled  # type: ignore[return-value]
         bucket = self.limits.get(provider)
         if bucket is not None and not bucket.take():
-            return _rate_limited(provider, None)
+            return rate_limited(provider, None)
         request = DemoRequest(
             method=method,
             provider=provider,
@@ -256,67 +231,20 @@ class DemoServer:
             time.sleep(fault.delay)
             return _CONTINUE
         if fault.kind == "429":
-            return _rate_limited(provider, fault.retry_after)
+            return rate_limited(provider, fault.retry_after)
         if fault.kind in ("502", "503", "504"):
             page = b"<html>upstream unavailable</html>"
             return DemoResponse(int(fault.kind), page, {}, "text/html")
         if fault.kind == "malformed":
             return DemoResponse(200, b'{"invoices": [ {"id": "x", ', {}, "application/json")
         if fault.kind == "wrong_token":
-            return _unauthorized(provider)
+            return unauthorized(provider)
         if fault.kind == "drop":
             return None
         raise ValueError(f"unknown fault kind {fault.kind!r}")
 
 
 _CONTINUE = object()
-
-
-def _rate_limited(provider: str, retry_after: str | None) -> DemoResponse:
-    headers = {"Retry-After": retry_after} if retry_after else {}
-    body: Any
-    if provider == "palette":
-        # Not v1Error JSON: the SDK never parses a 429 body (PROVIDERS.md corrections, §5),
-        # and what answers is the gateway's plain text.
-        return DemoResponse(429, b"Too Many Requests\n", headers, "text/plain; charset=utf-8")
-    if provider == "zilliz":
-        body = {"code": 429, "message": "Too many requests, please retry later."}
-    elif provider == "waldur":
-        body = {"detail": "Request was throttled."}
-    else:
-        body = {"error": "Too many requests"}
-    return DemoResponse(429, body, headers)
-
-
-def _unauthorized(provider: str) -> DemoResponse:
-    if provider == "palette":
-        body = {"code": "Unauthorized", "message": "Invalid API key", "details": {}, "ref": ""}
-        return DemoResponse(401, body)
-    if provider == "waldur":
-        return DemoResponse(401, {"detail": "Invalid token."})
-    if provider == "zilliz":
-        return DemoResponse(
-            401,
-            {
-                "code": 80001,
-                "message": "Invalid token: Your token is not valid. Please double-check your"
-                " request parameters and ensure that you have provided a valid token.",
-            },
-        )
-    return DemoResponse(
-        401,
-        {
-            "type": "https://developer.doit.com/errors/unauthorized",
-            "title": "Unauthorized",
-            "status": 401,
-            "detail": "invalid or missing API key",
-            "instance": "https://api.doit.com/requests/req_01J0000000000000000000000",
-            "code": "unauthorized",
-            "retryable": False,
-        },
-        {"WWW-Authenticate": 'Bearer realm="api.doit.com"'},
-        "application/problem+json",
-    )
 
 
 class _Server(ThreadingHTTPServer):
@@ -383,18 +311,6 @@ def _make_handler(server: DemoServer) -> type[BaseHTTPRequestHandler]:
             return
 
     return Handler
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def encode_json(body: Any) -> bytes:
-    """UTF-8 JSON; a lone surrogate (hostile demo text) goes out as a \\uXXXX escape, as JSON
-    allows and real servers send it, since UTF-8 cannot carry it."""
-    text = json.dumps(body, ensure_ascii=False)
-    if _SURROGATE.search(text):
-        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return text.encode()
 
 
 def build_providers(scale: int = 0, doit_scale: int | None = None) -> dict[str, ProviderDemo]:

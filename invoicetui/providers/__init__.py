@@ -1,32 +1,26 @@
-"""Provider clients; none of them imports Textual."""
+"""Provider clients, one package each, listed in registry.py; none of them imports Textual.
+
+This package's import stays light (no httpx): the registry is read from every layer.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from invoicetui.config.accounts import AccountConfig
-from invoicetui.providers.base import ProviderClient
+if TYPE_CHECKING:
+    from invoicetui.config.accounts import AccountConfig
+    from invoicetui.providers.base import ProviderClient
 
 
 def client_class(provider: str) -> type[ProviderClient]:
     """The client class for a provider name (imported lazily: start-up stays fast)."""
-    if provider == "palette":
-        from invoicetui.providers.palette.client import PaletteClient
+    from invoicetui.providers.registry import BY_NAME
 
-        return PaletteClient
-    if provider == "waldur":
-        from invoicetui.providers.waldur.client import WaldurClient
-
-        return WaldurClient
-    if provider == "doit":
-        from invoicetui.providers.doit.client import DoitClient
-
-        return DoitClient
-    if provider == "zilliz":
-        from invoicetui.providers.zilliz.client import ZillizClient
-
-        return ZillizClient
-    raise ValueError(f"unknown provider {provider!r}")
+    spec = BY_NAME.get(provider)
+    if spec is None:
+        raise ValueError(f"unknown provider {provider!r}")
+    found: type[ProviderClient] = spec.client_class()
+    return found
 
 
 def make_client(account: AccountConfig, token: str, **kwargs: Any) -> ProviderClient:

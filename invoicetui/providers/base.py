@@ -165,7 +165,8 @@ class ProviderClient(ABC):
                 if isinstance(value, str) and value.strip():
                     return value
         if self.raw_error_text and data is None and text.strip():
-            return text.strip()[:200]
+            # Cleaned before it is cut: a cut never leaves half an escape sequence behind.
+            return clean_text(text, one_line=True).strip()[:200]
         return None
 
     def check_body(self, response: JsonResponse) -> None:  # noqa: B027 - optional hook

@@ -6,12 +6,11 @@ import asyncio
 import csv
 import inspect
 import io
-import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from invoicetui.core.model import (
     invoice_to_json,
     line_item_to_json,
 )
+from invoicetui.service.stream import ITEMS_PER_PART, json_parts
 
 # One row per invoice: every scalar field of the export object, in its order.
 INVOICE_COLUMNS = (
@@ -99,9 +99,7 @@ def select_months(
 
 def render_json(invoices: Sequence[Invoice]) -> str:
     """One JSON array of export objects (CONTRACT.md), line items included."""
-    return json.dumps([invoice_to_json(inv) for inv in invoices], indent=2, ensure_ascii=False) + (
-        "\n"
-    )
+    return "".join(json_parts(invoices, invoice_to_json))
 
 
 # Money and quantities: always plain numbers, negative ones included, never neutralised.
@@ -126,50 +124,78 @@ def _row(data: dict[str, Any], columns: Sequence[str]) -> list[str]:
     return [_cell(data[c]) if c in NUMERIC_COLUMNS else text_cell(data[c]) for c in columns]
 
 
-def render_csv(invoices: Sequence[Invoice], *, items: bool = False) -> str:
-    """A header row, then one row per invoice (or per line item with items=True)."""
+def csv_parts(invoices: Sequence[Invoice], *, items: bool = False) -> Iterator[str]:
+    """A header row, then one row per invoice (or per line item with items=True), in pieces
+    of at most ITEMS_PER_PART rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
     if not items:
         writer.writerow(INVOICE_COLUMNS)
-        for inv in invoices:
-            data = invoice_to_json(inv)
+        for index, inv in enumerate(invoices, 1):
+            data = invoice_to_json(replace(inv, line_items=()))
             data["problems"] = "; ".join(inv.problems)
             writer.writerow(_row(data, INVOICE_COLUMNS))
-        return buffer.getvalue()
+            if index % ITEMS_PER_PART == 0:
+                yield flush()
+        yield flush()
+        return
     writer.writerow(ITEM_COLUMNS)
+    rows = 0
     for inv in invoices:
-        head = _row(invoice_to_json(inv), ITEM_INVOICE_COLUMNS)
+        head = _row(invoice_to_json(replace(inv, line_items=())), ITEM_INVOICE_COLUMNS)
         for item in inv.line_items:
             writer.writerow(head + _row(line_item_to_json(item), ITEM_FIELDS))
-    return buffer.getvalue()
+            rows += 1
+            if rows % ITEMS_PER_PART == 0:
+                yield flush()
+    yield flush()
 
 
-def render(invoices: Sequence[Invoice], fmt: str, *, items: bool = False) -> str:
+def render_csv(invoices: Sequence[Invoice], *, items: bool = False) -> str:
+    """A header row, then one row per invoice (or per line item with items=True)."""
+    return "".join(csv_parts(invoices, items=items))
+
+
+def render_parts(invoices: Sequence[Invoice], fmt: str, *, items: bool = False) -> Iterator[str]:
+    """The export text in pieces (write them as they come: nothing is built whole)."""
     if fmt == "csv":
-        return render_csv(invoices, items=items)
+        return csv_parts(invoices, items=items)
     if fmt in ("ledger", "beancount"):
         from invoicetui.service.journal import render_journal
 
-        return render_journal(invoices, "ledger" if fmt == "ledger" else "beancount")
-    return render_json(invoices)
+        return iter([render_journal(invoices, "ledger" if fmt == "ledger" else "beancount")])
+    return json_parts(invoices, invoice_to_json)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temp file in the same directory and rename: readers never see half a file."""
+def render(invoices: Sequence[Invoice], fmt: str, *, items: bool = False) -> str:
+    return "".join(render_parts(invoices, fmt, items=items))
+
+
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write via a temp file in the same directory and rename: readers never see half a file.
+
+    `text` may come in pieces (render_parts): each is written as it is made."""
+    parts = [text] if isinstance(text, str) else text
     path = path.expanduser()
     if path.exists() and not path.is_file():
         # /dev/null, a FIFO, a terminal: write into it; a rename would replace the device
         # itself with a plain file (as root, `-o /dev/null` broke /dev/null for the machine).
         with path.open("w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            handle.writelines(parts)
         return
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            handle.writelines(parts)
             handle.flush()
             os.fsync(handle.fileno())
         mask = os.umask(0)
@@ -303,6 +329,7 @@ __all__ = [
     "render",
     "render_csv",
     "render_json",
+    "render_parts",
     "select_months",
     "write_atomic",
 ]

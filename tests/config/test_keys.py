@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from invoicetui.cli import main as cli
-from invoicetui.config.keys import KeyProblem, check_keys, key_problem
+from invoicetui.config.keys import check_keys, key_problem
 from invoicetui.config.load import load_config
 from invoicetui.core.errors import ConfigError
 
@@ -27,9 +27,8 @@ def error_for(tmp_path: Path, keys: str) -> ConfigError:
 @pytest.mark.parametrize("key", ["ctrl+", "+", "ctrl+nope", "hyperr+x", "escpe", "\x07"])
 def test_a_key_textual_cannot_deliver_is_refused(key: str) -> None:
     assert key_problem(key) is not None
-    with pytest.raises(KeyProblem) as info:
-        check_keys({"refresh": key})
-    assert info.value.binding_id == "refresh"
+    keys, problems = check_keys({"refresh": key})
+    assert keys == {} and [binding for binding, _ in problems] == ["refresh"]
 
 
 @pytest.mark.parametrize(
@@ -43,19 +42,19 @@ def test_ctrl_plus_nothing_names_file_line_and_binding(tmp_path: Path) -> None:
     error = error_for(tmp_path, 'quit = "x"\nrefresh = "ctrl+"\n')
     assert error.line == 8
     assert error.path == str(tmp_path / "config.toml")
-    assert "[keys]: key 'refresh': 'ctrl+': it names no key after the modifier" in str(error)
+    assert "[keys]: key 'refresh' = 'ctrl+': it names no key after the modifier" in str(error)
 
 
 def test_a_key_already_another_bindings_default_is_a_clash(tmp_path: Path) -> None:
     error = error_for(tmp_path, 'copy-id = "c"\nrefresh = "q"\n')
     assert error.line == 8
-    assert "key 'refresh': 'q' is already the key of 'quit' (its default)" in str(error)
+    assert "key 'refresh' = 'q' is already the key of 'quit' (its default)" in str(error)
 
 
 def test_two_bindings_given_one_key_is_a_clash(tmp_path: Path) -> None:
     error = error_for(tmp_path, 'sort = "x"\nexport = "x"\n')
     assert error.line == 7  # the first of them
-    assert "key 'sort': 'x' is already the key of 'export' (also set here)" in str(error)
+    assert "key 'sort' = 'x' is already the key of 'export' (also set here)" in str(error)
 
 
 def test_moving_a_default_away_frees_its_key(tmp_path: Path) -> None:

@@ -545,6 +545,21 @@ def test_store_notice_summarises_many_failures() -> None:
     ]
 
 
+def test_store_notice_shows_account_warnings() -> None:
+    """A count mismatch or a skipped record is a warning on the account, not silence."""
+    from dataclasses import replace
+
+    from invoicetui.tui.screens.store import InvoiceStore
+
+    store = InvoiceStore([ACME, HPC])
+    warning = "Waldur account 'hpc': provider items of 2026-10: the server counted 3"
+    store.loaded(HPC.name, replace(snapshot(HPC, []), warnings=(warning,)))
+    assert store.states[HPC.name].phase == "ok"  # the data is there: not a failure
+    assert store.notice_lines("all") == [f"! {warning}"]
+    store.loaded(HPC.name, snapshot(HPC, []))
+    assert store.notice_lines("all") == []
+
+
 def test_store_forgets_details_of_a_refreshed_account() -> None:
     from invoicetui.tui.screens.store import InvoiceStore
 

@@ -158,6 +158,11 @@ def _credits(plan: Mapping[str, Any]) -> tuple[Credit, ...]:
     return tuple(out)
 
 
+def _name(value: object) -> str | None:
+    """metadata.name, the invoice's number: a string, without zero-width characters."""
+    return ident(value) if isinstance(value, str) else None
+
+
 def _customer(address: Mapping[str, Any]) -> str | None:
     keys = ("addressLine1", "addressLine2", "city", "state", "pincode", "country")
     parts = [p for p in (text(address, k) for k in keys) if p]
@@ -231,7 +236,7 @@ def normalize_invoice(
         account=account,
         provider=PROVIDER,
         id=uid,
-        number=text(metadata, "name"),
+        number=_name(metadata.get("name")),
         status=state,
         status_raw=state_raw,
         issued=checked_date(

@@ -79,6 +79,7 @@ class InvoiceStore:
         state.count = len(snapshot.invoices)
         state.fetched_at = snapshot.fetched_at
         state.error = snapshot.error
+        state.warnings = snapshot.warnings
         state.short_error = None
         if snapshot.stale or snapshot.error:
             state.phase = "stale"
@@ -145,6 +146,7 @@ class InvoiceStore:
                 lines.append(f"✗ {state.error}{retry}")
             elif state.phase == "stale" and state.error:
                 lines.append(f"! showing cached data: {state.error}{retry}")
+            lines.extend(f"! {warning}" for warning in state.warnings)
         if len(lines) > limit:
             more = len(lines) - (limit - 1)
             lines = [*lines[: limit - 1], f"… and {more} more: select an account to see why"]

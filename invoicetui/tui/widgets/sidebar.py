@@ -38,6 +38,8 @@ class AccountState:
     fetched_at: datetime | None = None
     short_error: str | None = None
     error: str | None = None  # the full, actionable message
+    # Not failures, but the user should know (a skipped record, a count that did not match).
+    warnings: tuple[str, ...] = ()
 
 
 def age_text(then: datetime | None, now: datetime) -> str:
