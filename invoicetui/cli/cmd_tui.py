@@ -25,6 +25,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
             keys=dict(config.keys) if config else {},
             mouse=not args.no_mouse,
             config_path=resolved.config_path,
+            downloads=config.downloads if config else None,
         )
         from invoicetui.tui.app import run
 

@@ -113,7 +113,8 @@ class Session:
         return self.setup.mode is FetchMode.OFFLINE
 
     def export_directory(self) -> Path:
-        return self.export_dir or downloads_dir()
+        """Where `e` offers to save: the test's directory, [ui] downloads, else Downloads."""
+        return self.export_dir or self.setup.downloads or downloads_dir()
 
     def demo_hint(self) -> str:
         path = self.setup.config_path or locations.config_file()

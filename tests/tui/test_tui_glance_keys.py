@@ -197,3 +197,24 @@ async def test_export_shows_the_full_path_and_can_be_sent_elsewhere_or_cancelled
                 break
         assert main.status.message == f"Exported 8 rows to {target}"
         assert target.read_text().startswith("account,")
+
+
+async def test_export_offers_the_ui_downloads_folder_of_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_fakes import ACME, NOW
+
+    from invoicetui.config.options import AppSetup
+    from invoicetui.tui.app import InvoiceApp
+
+    standard_service().install(monkeypatch)
+    downloads = tmp_path / "statements"
+    downloads.mkdir()
+    setup = AppSetup(accounts=[ACME], cache_dir=tmp_path / "cache", downloads=downloads)
+    app = InvoiceApp(setup, now=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        path = app.screen.query_one("#export-path").value
+        assert path == str(downloads / "invoices-20261115-120000.csv")
