@@ -74,7 +74,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 def account_line(report: AccountReport) -> str:
     """What one account contributed, in one line."""
-    from invoicetui.service.documents import (
+    from invoicetui.service.docsave import (
         DIFFERS,
         DOWNLOADED,
         OFFLINE,
@@ -87,7 +87,7 @@ def account_line(report: AccountReport) -> str:
     invoices = f"{len(report.invoices)} invoice{'s' if len(report.invoices) != 1 else ''}"
     if not report.serves_documents:
         urls = sum(1 for inv in report.invoices if inv.url)
-        where = f"; their {urls} URLs are in the manifest" if urls else ""
+        where = f"; {urls} URLs in the manifest" if urls else ""
         return f"{name}: {invoices}; {document_home(report.account.provider)}{where}"
     counts = report.counts()
     total = sum(counts.values())

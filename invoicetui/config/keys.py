@@ -42,6 +42,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "tab-4": "4",
     "tab-5": "5",
     "export": "e",
+    "save-documents": "d",
     "help": "question_mark",
     "command-palette": "ctrl+p",
     "quit": "q",

@@ -29,4 +29,4 @@ class AppSetup:
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), from [keys]
     mouse: bool = True
     config_path: Path | None = None
-    downloads: Path | None = None  # [ui] downloads: where `e` offers to save (else Downloads)
+    downloads: Path | None = None  # [ui] downloads; None: the platform's downloads folder

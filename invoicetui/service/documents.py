@@ -1,15 +1,13 @@
 """`invoicetui documents`: a period's paperwork, every account's invoices and their PDFs.
 
 Per account: the invoice list (cache or network, as export), details for the period's
-invoices only, then each document the provider serves (Palette's three reports) streamed to
-DIR/<account>/<id>-<kind>.pdf. A file already saved for an unchanged invoice is not asked for
-again; a changed one is downloaded, compared, and only replaced with force. No Textual here.
+invoices only, then each document the provider serves (Palette's three reports) saved as
+DIR/<account>/<id>-<kind>.pdf by docsave.Saver. No Textual here.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,59 +16,26 @@ from typing import TYPE_CHECKING, Protocol
 
 from invoicetui.config.accounts import AccountConfig
 from invoicetui.config.options import FetchMode
-from invoicetui.core.errors import (
-    AuthError,
-    NetworkError,
-    PermissionDenied,
-    ProviderError,
-    RateLimited,
-)
-from invoicetui.core.model import Invoice, format_day, format_decimal
-from invoicetui.service.docfiles import (
-    MAX_DOCUMENT_BYTES,
-    PdfFile,
-    Saved,
-    SavedIndex,
-    file_sha256,
-    remove_stale_parts,
-    safe_name,
+from invoicetui.core.errors import ProviderError
+from invoicetui.core.model import Invoice
+from invoicetui.service.docfiles import MAX_DOCUMENT_BYTES, file_sha256
+from invoicetui.service.docsave import (
+    DIFFERS,
+    FAILED,
+    OFFLINE,
+    SKIPPED,
+    DocumentResult,
+    Saver,
+    _one_line,
+    account_folder,
+    document_kinds,
+    document_name,
 )
 from invoicetui.service.periods import Period
 
 if TYPE_CHECKING:
     from invoicetui.cache import Cache
-    from invoicetui.providers.base import ProviderClient
     from invoicetui.service.loading import DetailClients
-
-DOWNLOADED, UNCHANGED, REPLACED = "downloaded", "unchanged", "replaced"
-DIFFERS, FAILED, SKIPPED, OFFLINE = "differs", "failed", "skipped", "offline"
-# Where the document of a provider without a PDF API lives (the CLI's line, the TUI's `d`).
-DOCUMENT_HOMES = {
-    "waldur": "Waldur has no PDF API: open the invoice in HomePort to print it",
-    "doit": "DoiT has no PDF API: the PDF is on the invoice's page in the DoiT console",
-    "zilliz": "Zilliz has no PDF API: download the PDF in the Zilliz Cloud console"
-    " (Billing > Invoices)",
-}
-# After one of these, the account's other documents would fail the same way: stop asking.
-_FATAL = (AuthError, PermissionDenied, RateLimited, NetworkError)
-
-
-@dataclass
-class DocumentResult:
-    """One document of one invoice: where it is (relative to DIR) and what this run did."""
-
-    kind: str
-    file: str
-    status: str
-    size: int | None = None
-    sha256: str | None = None
-    error: str | None = None
-
-    @property
-    def present(self) -> bool:
-        return self.status in (DOWNLOADED, UNCHANGED, REPLACED, DIFFERS) or (
-            self.status in (OFFLINE, SKIPPED, FAILED) and self.sha256 is not None
-        )
 
 
 @dataclass
@@ -100,118 +65,6 @@ class Progress(Protocol):
     def planned(self, account: str, total: int) -> None: ...
 
     def advanced(self, account: str, status: str) -> None: ...
-
-
-def document_home(provider: str) -> str:
-    return DOCUMENT_HOMES.get(provider, f"{provider} has no PDF API")
-
-
-def invoice_key(invoice: Invoice) -> str:
-    """The invoice state its documents reflect: when it changes, they may have changed too."""
-    parts = (
-        invoice.number,
-        invoice.status.value,
-        invoice.status_raw,
-        format_day(invoice.issued),
-        invoice.currency,
-        format_decimal(invoice.total),
-        format_decimal(invoice.amount_due),
-    )
-    text = "\x1f".join("" if p is None else p for p in parts)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
-
-
-def account_folder(directory: Path, account: AccountConfig) -> Path:
-    return directory / safe_name(account.name)
-
-
-def document_name(invoice: Invoice, kind: str) -> str:
-    """<id>-<kind>.pdf (CONTRACT.md), the id made safe for a file name."""
-    return f"{safe_name(invoice.id)}-{kind}.pdf"
-
-
-# ---------------------------------------------------------------------- one document
-
-
-@dataclass
-class Saver:
-    """Saves one account's documents into its folder; shared by the command and the TUI."""
-
-    client: ProviderClient
-    folder: Path
-    root: Path  # DIR: manifest paths are relative to it
-    force: bool = False
-    recheck: bool = False  # --refresh: ask the server even for documents already saved
-    max_bytes: int = MAX_DOCUMENT_BYTES
-    index: SavedIndex = field(init=False)
-    fatal: ProviderError | None = None
-
-    def __post_init__(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        remove_stale_parts(self.folder)
-        self.index = SavedIndex(self.folder)
-
-    def _relative(self, target: Path) -> str:
-        try:
-            return target.relative_to(self.root).as_posix()
-        except ValueError:
-            return str(target)
-
-    async def save(self, invoice: Invoice, kind: str) -> DocumentResult:
-        name = document_name(invoice, kind)
-        target = self.folder / name
-        rel = self._relative(target)
-        key = invoice_key(invoice)
-        existing = await asyncio.to_thread(file_sha256, target) if target.exists() else None
-        saved = self.index.entries.get(name)
-        if (
-            not self.recheck
-            and existing is not None
-            and saved is not None
-            and saved.sha256 == existing
-            and saved.invoice_key == key
-        ):
-            return DocumentResult(kind, rel, UNCHANGED, saved.size, existing)
-        if self.fatal is not None:
-            return DocumentResult(kind, rel, SKIPPED, None, existing, str(self.fatal))
-        part = PdfFile(target, provider=self.client.provider, account=self.client.account.name)
-        try:
-            try:
-                await self.client.download_document(invoice, kind, part, max_bytes=self.max_bytes)
-                sha = await asyncio.to_thread(part.finish)
-            except ProviderError as exc:
-                exc.with_account(self.client.provider, self.client.account.name)
-                if isinstance(exc, _FATAL) and self.fatal is None:
-                    self.fatal = exc
-                return DocumentResult(kind, rel, FAILED, None, existing, _one_line(exc))
-            return await self._place(part, name, rel, kind, Saved(sha, part.size, key), existing)
-        except OSError as exc:
-            return DocumentResult(kind, rel, FAILED, None, existing, f"cannot write {rel}: {exc}")
-        finally:
-            part.discard()  # a no-op once committed (the temp name is gone)
-
-    async def _place(
-        self, part: PdfFile, name: str, rel: str, kind: str, record: Saved, existing: str | None
-    ) -> DocumentResult:
-        """The downloaded copy against what is on disk: keep, add, or (with force) replace."""
-        if existing == record.sha256:
-            self.index.entries[name] = record
-            return DocumentResult(kind, rel, UNCHANGED, record.size, record.sha256)
-        if existing is not None and not self.force:
-            message = f"{rel} differs from the server's copy; --force replaces it"
-            return DocumentResult(kind, rel, DIFFERS, record.size, existing, message)
-        await asyncio.to_thread(part.commit)
-        self.index.entries[name] = record
-        status = REPLACED if existing else DOWNLOADED
-        return DocumentResult(kind, rel, status, record.size, record.sha256)
-
-    def close(self) -> None:
-        """Record what was saved (also after an interruption: the next run trusts it)."""
-        self.index.save()
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
 
 
 # ---------------------------------------------------------------------- one account
@@ -267,14 +120,12 @@ async def _account(
             f"details of {len(detail_errors)} of {len(chosen)} invoices could not be loaded:"
             f" {detail_errors[0]}"
         )
-    from invoicetui.providers import client_class
-
-    kinds = client_class(account.provider).document_kinds
+    kinds = document_kinds(account.provider)
     report.serves_documents = bool(kinds)
     if not kinds or not report.invoices:
         if progress is not None:
             progress.planned(account.name, 0)
-        say(account.name, "no PDF API: URLs in the manifest" if not kinds else "no invoices")
+        say(account.name, "no PDF API" if not kinds else "no invoices")
         return report
     jobs = [(inv, kind) for inv in report.invoices for kind in kinds]
     if progress is not None:

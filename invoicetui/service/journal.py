@@ -47,7 +47,7 @@ def commodity(currency: str | None) -> str:
 
 def clean_text(text: str | None) -> str:
     """Payee and narration: no quotes, backslashes, comment or payee separators, controls."""
-    visible = "".join(ch for ch in text or "" if unicodedata.category(ch) != "Cf")  # bidi, ZW
+    visible = "".join(ch for ch in text or "" if unicodedata.category(ch) not in ("Cf", "Cs"))
     return " ".join(_TEXT_BAD.sub(" ", visible).split())[:200]
 
 

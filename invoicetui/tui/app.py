@@ -54,7 +54,8 @@ class InvoiceApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "invoicetui"
-    COMMANDS: ClassVar = {InvoiceCommands}  # Textual's useful built-ins come last from it
+    # One provider, so the palette's order is ours: commands, journals, accounts, Textual's.
+    COMMANDS: ClassVar = {InvoiceCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("quit", "quit", "Quit", show=True),
         bind("help", "help", "Keys", show=True),

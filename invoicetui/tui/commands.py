@@ -81,6 +81,9 @@ _ALL = (
        "Open invoice URL", "Open the invoice's URL and show it"),
     _C("export", "export", "Export CSV", "Invoices",
        "Export visible rows as CSV", "Save the rows on screen as a CSV file"),
+    _C("save-documents", "save_documents", "Save documents", "Invoices",
+       "Save invoice documents",
+       "The invoice's PDFs to the downloads folder, or where its documents live"),
     _C("filter", "filter", "Filter", "Find and sort",
        "Filter invoices", "Filter on id, account, description and status", show=True),
     _C("sort", "sort", "Sort", "Find and sort",
@@ -118,8 +121,8 @@ TAB_COMMANDS = ("tab-next", "tab-previous", "tab-1", "tab-2", "tab-3", "tab-4", 
 # The palette's order: what a user does most first.
 PALETTE_ORDER = (
     "refresh", "refresh-all", "retry-failed", "copy-id", "copy-url", "open-url", "export",
-    "filter", "sort", "sort-reverse", "toggle-detail", "tab-1", "tab-2", "tab-3", "tab-4", "tab-5",
-    "next-invoice", "previous-invoice", "help", "quit",
+    "save-documents", "filter", "sort", "sort-reverse", "toggle-detail",
+    "tab-1", "tab-2", "tab-3", "tab-4", "tab-5", "next-invoice", "previous-invoice", "help", "quit",
 )  # fmt: skip
 
 assert set(COMMANDS) == set(DEFAULT_KEYS), "every binding id has one CommandSpec"

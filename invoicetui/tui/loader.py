@@ -168,16 +168,22 @@ class Loader(Widget):
         asked, self._last_detail_request = self._last_detail_request, monotonic()
         if self._last_detail_request - asked < DETAIL_DEBOUNCE:
             await asyncio.sleep(DETAIL_DEBOUNCE)  # moving: a newer request cancels this one
-        if self._detail_clients is None:
-            self._detail_clients = service.DetailClients()
         invoice = await service.load_invoice_detail(
             account,
             self.session.cache,
             summary,
             offline=self.session.offline,
-            clients=self._detail_clients,
+            clients=self.detail_clients(),
         )
         self._post(msg.DetailsLoaded(invoice))
+
+    def detail_clients(self) -> DetailClients:
+        """One open client per account, for details and document downloads (tui/paperwork)."""
+        if self._detail_clients is None:
+            from invoicetui.service.loading import DetailClients
+
+            self._detail_clients = DetailClients()
+        return self._detail_clients
 
     # ------------------------------------------------------------------ export
 

@@ -52,6 +52,9 @@ class InvoiceCommands(Provider):
             hint = " ".join(key_label(key) for key, _ in keys)
             run = partial(self.app.run_action, active.binding.action, active.node)
             yield spec.title, f"{spec.help} ({hint})", run
+        from invoicetui.tui.paperwork import JournalCommands  # commands without a key
+
+        yield from JournalCommands(screen, self.match_style)._entries()
         if isinstance(screen, AccountScopes):
             for name, state in screen.states.items():
                 yield (

@@ -113,8 +113,8 @@ class Session:
         return self.setup.mode is FetchMode.OFFLINE
 
     def export_directory(self) -> Path:
-        """Where `e` offers to save: the test's directory, [ui] downloads, else Downloads."""
-        return self.export_dir or self.setup.downloads or downloads_dir()
+        """[ui] downloads, else the app's export_dir (tests), else the downloads folder."""
+        return self.setup.downloads or self.export_dir or downloads_dir()
 
     def demo_hint(self) -> str:
         path = self.setup.config_path or locations.config_file()

@@ -5,6 +5,7 @@ changed documents, a 401 on one account, and kill -9 in the middle of a download
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -321,3 +322,23 @@ def test_kill_9_mid_download_leaves_no_partial_pdf(
     assert not list(out.rglob("*.part"))  # the killed run's leftovers are cleaned up
     assert len(pdfs(out)) == 3
     assert all(p.read_bytes().rstrip().endswith(b"%%EOF") for p in pdfs(out))
+
+
+class Terminal(io.StringIO):
+    """A stderr that says it is a terminal, for the progress bars."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bars_on_a_terminal_one_per_account(
+    config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    monkeypatch.setenv("COLUMNS", "120")
+    assert run(config, tmp_path / "books") == 0
+    shown = screen.getvalue()
+    for name in ACCOUNTS:
+        assert name in shown
+    assert "9/9" in shown and "no PDF API" in shown

@@ -15,7 +15,7 @@ from textual.widget import Widget
 
 from invoicetui.config.options import FetchMode
 from invoicetui.core.model import Invoice
-from invoicetui.tui import invoice_actions
+from invoicetui.tui import invoice_actions, paperwork
 from invoicetui.tui import messages as msg
 from invoicetui.tui.commands import COMMANDS, TAB_COMMANDS
 from invoicetui.tui.screens.browser import Browser
@@ -34,7 +34,7 @@ __all__ = ["InvoiceTable", "MainScreen"]
 MAIN_COMMANDS = (
     "help", "filter", "sort", "refresh", "quit", "focus-next", "focus-previous", "sort-reverse",
     "refresh-all", "retry-failed", "copy-id", "copy-url", "open-url", "toggle-detail", "export",
-    "back", "select", "next-invoice", "previous-invoice", *TAB_COMMANDS,
+    "save-documents", "back", "select", "next-invoice", "previous-invoice", *TAB_COMMANDS,
 )  # fmt: skip
 DETAIL_ACTIONS = frozenset({"detail_tab", "detail_tab_step"})  # only while the detail shows
 
@@ -299,6 +299,23 @@ class MainScreen(Browser):
 
         self.app.push_screen(ExportScreen(len(rows), default), chosen)
 
+    def action_save_documents(self) -> None:
+        """d: the invoice's PDFs to the downloads folder, or where its documents live."""
+        if invoice := self._need_invoice():
+            paperwork.save_documents(self.loader, invoice, self.say)
+
+    def action_export_journal(self, style: str) -> None:
+        rows = list(self.visible_rows())
+        if not rows:
+            self.say("Nothing to export: no visible rows")
+            return
+        self.say(f"Exporting {len(rows)} rows as a {style} journal…")
+        paperwork.export_journal(self.loader, rows, style)
+
+    @on(paperwork.DocumentsDone)
+    def _documents_done(self, event: paperwork.DocumentsDone) -> None:
+        self.say(event.text, event.tone)
+
     @on(msg.ExportReady)
     def _export_ready(self, event: msg.ExportReady) -> None:
         from io import StringIO
@@ -307,7 +324,7 @@ class MainScreen(Browser):
             StringIO(event.text),
             save_directory=event.path.parent,
             save_filename=event.path.name,
-            mime_type="text/csv",
+            mime_type="text/csv" if event.path.suffix == ".csv" else "text/plain",
             name=f"export:{event.rows}",
         )
 
