@@ -45,6 +45,7 @@ class CacheAccess:
         self.accounts_dir = self.directory / "accounts"
         self._warn = warn
         self._warned: set[tuple[str, str]] = set()
+        self._dirs_checked = False
 
     def path_for(self, account: str) -> Path:
         return files.account_file(self.accounts_dir, account)
@@ -63,6 +64,10 @@ class CacheAccess:
     def _open(self, account: str, *, create: bool) -> _Handle | None:
         """A checked connection to the account's file; broken files are set aside."""
         db = self.path_for(account)
+        if not self._dirs_checked:
+            self._dirs_checked = True
+            for problem in files.check_dirs(self.directory, self.accounts_dir):
+                self.warn(problem)
         for _attempt in range(3):
             if not db.exists():
                 if not create:

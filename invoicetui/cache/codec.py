@@ -37,7 +37,11 @@ NONE = "\x00"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # JSON written with ensure_ascii escapes every control character; any of these in a detail
 # blob means the text needs cleaning (or was not written by us).
-_SUSPECT_JSON = re.compile(r"[^\x20-\x7e]|\\u00[01]|\\u007[fF]|\\u00[89]|\\[brf]")
+_SUSPECT_JSON = re.compile(
+    r"[^\x20-\x7e]|\\u00[01]|\\u007[fF]|\\u00[89]|\\[brf]"
+    # bidi controls, line separators, surrogates (a cache from before they were cleaned)
+    r"|\\u061[cC]|\\u200[eEfF]|\\u202[89a-eA-E]|\\u206[6-9]|\\u[dD][89a-fA-F]"
+)
 
 
 class CacheFormatError(ValueError):

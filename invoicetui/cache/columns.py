@@ -32,7 +32,11 @@ _SWAP = sys.byteorder != "little"  # indices are stored little-endian
 _STATUS = {s.value: s for s in Status}
 # Control characters other than SEP and NONE: stored list text holding one was not written
 # by us (a hand-edited file) and is cleaned before use.
-_CONTROL = re.compile(r"[\x01-\x1e\x7f-\x9f]")
+# Bidi controls, lone surrogates and line separators too: a cache written before they were
+# cleaned at entry holds them, and they must not reach a terminal or an export from there.
+_CONTROL = re.compile(
+    "[\x01-\x1e\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
+)
 _PLAIN_BYTES = bytes(range(0x20, 0x7F)) + SEP.encode() + NONE.encode()
 
 

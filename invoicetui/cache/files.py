@@ -91,6 +91,40 @@ def ensure_dir(path: Path, *, tighten: bool) -> None:
         os.chmod(path, 0o700)
 
 
+def check_dirs(directory: Path, accounts_dir: Path) -> list[str]:
+    """Tighten an existing accounts/ that others can reach; name a cache directory they can write.
+
+    accounts/ is ours alone, so it is made 0700 again. The directory above it may be one the
+    user chose (INVOICETUI_CACHE_DIR=~ would be a bad place to chmod), so it is only named: if
+    others can write to it, they can swap accounts/ for their own.
+    """
+    problems: list[str] = []
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    with contextlib.suppress(OSError):  # absent or unreadable: the open says why
+        st = accounts_dir.stat()
+        if uid is not None and st.st_uid != uid:
+            problems.append(
+                f"cache directory {accounts_dir} belongs to another user (uid {st.st_uid}); "
+                "its data cannot be trusted: remove it or set INVOICETUI_CACHE_DIR"
+            )
+        elif stat.S_IMODE(st.st_mode) & 0o077:
+            os.chmod(accounts_dir, 0o700)
+    with contextlib.suppress(OSError):  # absent or unreadable: the open says why
+        st = directory.stat()
+        mode = stat.S_IMODE(st.st_mode)
+        if uid is not None and st.st_uid != uid:
+            problems.append(
+                f"cache directory {directory} belongs to another user (uid {st.st_uid}); "
+                "set INVOICETUI_CACHE_DIR to a directory of your own"
+            )
+        elif mode & 0o022 and not mode & stat.S_ISVTX:
+            problems.append(
+                f"cache directory {directory} is writable by others (mode {mode:o}): they could "
+                f"replace the cached invoices; run: chmod 700 {directory}"
+            )
+    return problems
+
+
 def tighten_files(db: Path) -> None:
     """0600 for the database and its WAL/shm files (SQLite copies the db's mode, but be sure)."""
     for candidate in (db, *(Path(f"{db}{side}") for side in SIDE_FILES)):

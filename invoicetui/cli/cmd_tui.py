@@ -25,6 +25,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
             keys=dict(config.keys) if config else {},
             mouse=not args.no_mouse,
             config_path=resolved.config_path,
+            budgets=dict(config.budgets) if config else {},
+            rates=config.rates if config else None,
+            groups=dict(config.groups) if config else {},
             downloads=config.downloads if config else None,
         )
         from invoicetui.tui.app import run

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from invoicetui.cli.parser import PROG
 from invoicetui.config import locations
-from invoicetui.config.accounts import AccountConfig
+from invoicetui.config.accounts import AccountConfig, insecure_tls_warning
 from invoicetui.config.load import Config, load_config
 from invoicetui.config.options import FetchMode
 from invoicetui.core.errors import ConfigError
@@ -94,6 +94,9 @@ def resolve(
     memo = locations.cache_dir() / "config-memo.json"  # the start skips pydantic (memo.py)
     if not demo:
         config = load_config(path, memo=memo)
+        insecure = insecure_tls_warning(config.accounts)
+        if insecure and not ui:  # the TUI shows it in the app instead
+            warn(insecure)
         return Resolved(config.accounts, config, path, False)
     if ui and path.exists():
         try:

@@ -9,10 +9,19 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
-from pydantic_core import PydanticCustomError
 
 from invoicetui.config.accounts import DEFAULT_CACHE_TTL, DEFAULT_TIMEOUT, AccountConfig
-from invoicetui.config.fields import Duration, EnvName, Name, Rate, Secret, Text, Timeout, TlsVerify
+from invoicetui.config.fields import (
+    Duration,
+    EnvName,
+    Name,
+    Rate,
+    Secret,
+    Text,
+    Timeout,
+    TlsVerify,
+    problem,
+)
 from invoicetui.config.fields import Url as Url
 
 TOKEN_KEYS = ("token_env", "token_command", "token")
@@ -41,16 +50,14 @@ class AccountModel(BaseModel):
     def _exactly_one_token(self) -> AccountModel:
         present = [k for k in TOKEN_KEYS if k in self.model_fields_set]
         if not present:
-            raise PydanticCustomError(
-                "token_keys",
-                "missing token: set exactly one of token_env (recommended), token_command "
-                "or token",
+            raise problem(
+                "missing token: set exactly one of token_env (recommended), token_command or token"
             )
         if len(present) > 1:
-            raise PydanticCustomError(
-                "token_keys",
-                "set exactly one of token_env, token_command or token (found {found})",
-                {"key": present[1], "found": ", ".join(present)},
+            raise problem(
+                "set exactly one of token_env, token_command or token "
+                f"(found {', '.join(present)})",
+                key=present[1],
             )
         return self
 

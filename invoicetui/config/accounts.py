@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 DEFAULT_CACHE_TTL = 15 * 60.0
@@ -38,3 +39,16 @@ class AccountConfig:
         if self.token_command:
             return "token_command"
         return "token"
+
+
+def insecure_tls_warning(accounts: Iterable[AccountConfig]) -> str | None:
+    """The one warning per run for accounts with verify_tls = false (None when there are none)."""
+    names = [a.name for a in accounts if a.verify_tls is False]
+    if not names:
+        return None
+    listed = ", ".join(f"'{n}'" for n in names)
+    noun = "account" if len(names) == 1 else "accounts"
+    return (
+        f"TLS certificates are not checked for {noun} {listed} (verify_tls = false): "
+        "anyone on the network path can read their tokens and invoices"
+    )

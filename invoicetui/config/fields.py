@@ -1,6 +1,6 @@
 """The config's value types (pydantic Annotated types) with the wording users read.
 
-Every check raises `problem(...)`, a PydanticCustomError whose text is final: the loader adds
+Every check raises `problem(...)`, a ValueError whose text is final: the loader adds
 file, line, account and key. Values of token keys are never put in a message.
 """
 
@@ -14,9 +14,8 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, ValidationInfo
-from pydantic_core import PydanticCustomError
 
-from invoicetui.config.values import parse_duration, type_name
+from invoicetui.config.values import Problem, parse_duration, type_name
 
 MAX_TIMEOUT = 3600.0  # per attempt; more is a typo, and would hold an account for hours
 MAX_RPS = 1000.0
@@ -24,9 +23,9 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def problem(message: str) -> PydanticCustomError:
-    """A validation error whose message is shown as is."""
-    return PydanticCustomError("invoicetui", message.replace("{", "{{").replace("}", "}}"))
+def problem(message: str, key: str | None = None) -> Problem:
+    """The error a check raises (pydantic reports it as a value_error carrying it)."""
+    return Problem(message, key)
 
 
 def _duration(value: object) -> float:
@@ -94,8 +93,7 @@ def _env_name(value: object) -> str:
         raise problem("must not be empty")
     if not _ENV_NAME.match(value.strip()):
         raise problem(
-            "must be the NAME of an environment variable (letters, digits, _), "
-            "not the token itself"
+            "must be the NAME of an environment variable (letters, digits, _), not the token itself"
         )
     return value.strip()
 

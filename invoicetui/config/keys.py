@@ -46,9 +46,35 @@ DEFAULT_KEYS: dict[str, str] = {
     "help": "question_mark",
     "command-palette": "ctrl+p",
     "quit": "q",
+    # The insight views (issue 11), from anywhere; and their own keys.
+    "view-overview": "O",
+    "view-trends": "T",
+    "view-breakdown": "B",
+    "view-changes": "C",
+    "cursor-left": "left",
+    "cursor-right": "right",
+    "next-anomaly": "a",
+    "previous-anomaly": "A",
+    "chart-mode": "c",
+    "breakdown-by": "b",
+    "period-next": "right_square_bracket",
+    "period-previous": "left_square_bracket",
+    "period-range": "m",
+    "load-details": "L",
 }
 
 BINDING_IDS = frozenset(DEFAULT_KEYS)
+
+# Bindings that answer in one place only may share a key with those of another place: the
+# detail's tab keys and the insight charts' cursor never are on screen together. Any other
+# binding answers across a screen, so its key must be its own.
+PLACES: dict[str, str] = {
+    "tab-next": "detail",
+    "tab-previous": "detail",
+    **{f"tab-{n}": "detail" for n in range(1, 6)},
+    "cursor-left": "charts",
+    "cursor-right": "charts",
+}
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 # Keys with a name (as Textual spells them); a printable character is a key too, and so is
@@ -123,14 +149,16 @@ def check_keys(table: Mapping[str, object]) -> tuple[dict[str, str], list[tuple[
 
 def _clashes(overrides: Mapping[str, str]) -> list[tuple[str, str]]:
     """One key, one binding: a key given to two would answer for only one of them."""
-    owner: dict[str, str] = {}
+    owners: dict[str, list[str]] = {}
     problems: list[tuple[str, str]] = []
     # The user's own keys first, so each problem names a binding id they wrote.
     order = [*overrides, *(b for b in DEFAULT_KEYS if b not in overrides)]
     for binding_id in order:
         for key in keys_for(binding_id, overrides).split(","):
-            other = owner.setdefault(key, binding_id)
-            if other == binding_id:
+            others = owners.setdefault(key, [])
+            other = next((o for o in others if _meet(o, binding_id)), None)
+            others.append(binding_id)
+            if other is None or other == binding_id:
                 continue
             mine, theirs = (other, binding_id) if other in overrides else (binding_id, other)
             how = "also set here" if theirs in overrides else "its default"
@@ -138,3 +166,9 @@ def _clashes(overrides: Mapping[str, str]) -> list[tuple[str, str]]:
                 (mine, f"= {key!r} is already the key of {theirs!r} ({how}); give one another key")
             )
     return problems
+
+
+def _meet(one: str, other: str) -> bool:
+    """Whether two bindings can answer in the same place (so must not share a key)."""
+    here, there = PLACES.get(one), PLACES.get(other)
+    return here is None or there is None or here == there

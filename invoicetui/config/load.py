@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from invoicetui.config.accounts import AccountConfig
 from invoicetui.config.keys import BINDING_IDS, check_keys
 from invoicetui.config.locate import Locator
+from invoicetui.config.values import Problem, type_name
 from invoicetui.config.values import parse_duration as parse_duration
-from invoicetui.config.values import type_name
 from invoicetui.config.write import COMMON_KEYS as COMMON_KEYS
 from invoicetui.config.write import account_to_toml as account_to_toml
 from invoicetui.core.errors import ConfigError
@@ -164,19 +164,20 @@ class _Check:
     def pydantic(self, exc: ValidationError) -> None:
         for error in exc.errors(include_url=False, include_input=False):
             loc = tuple(error["loc"])
-            kind, ctx = error["type"], error.get("ctx") or {}
+            kind, ctx, msg = error["type"], error.get("ctx") or {}, error["msg"]
+            cause = ctx.get("error")
+            if kind == "value_error" and isinstance(cause, Problem):  # our checks' own words
+                msg, ctx = str(cause), {"key": cause.key} if cause.key else {}
             if loc and loc[0] == "accounts":
-                self.account_error(loc, kind, error["msg"], ctx)
+                self.account_error(loc, kind, msg, ctx)
             else:
-                self.table_error(loc, kind, error["msg"], ctx)
+                self.table_error(loc, kind, msg, ctx)
 
     def raw_accounts(self) -> list[Any]:
         raw = self.data.get("accounts")
         return raw if isinstance(raw, list) else []
 
-    def account_error(
-        self, loc: tuple[Any, ...], kind: str, msg: str, ctx: dict[str, Any]
-    ) -> None:
+    def account_error(self, loc: tuple[Any, ...], kind: str, msg: str, ctx: dict[str, Any]) -> None:
         if len(loc) == 1:
             if kind == "missing":
                 self.add(None, "no [[accounts]] defined; add at least one account")
@@ -195,8 +196,10 @@ class _Check:
             )
             return
         name = raw.get("name")
-        label = f"account {name.strip()!r}" if isinstance(name, str) and name.strip() else (
-            f"account #{index + 1}"
+        label = (
+            f"account {name.strip()!r}"
+            if isinstance(name, str) and name.strip()
+            else (f"account #{index + 1}")
         )
         provider = raw.get("provider")
         key: str | None = str(loc[3]) if len(loc) > 3 else ctx.get("key")
@@ -242,12 +245,13 @@ class _Check:
             self.add(line, f"'{table}' must be a table, written [{table}]")
         elif kind == "extra_forbidden":
             known = ", ".join(_table_keys(table))
-            self.add(line, f"[{table}]: unknown key {key!r}{suggest(key, _table_keys(table))}; "
-                     f"known keys: {known}")
+            self.add(
+                line,
+                f"[{table}]: unknown key {key!r}{suggest(key, _table_keys(table))}; "
+                f"known keys: {known}",
+            )
         elif kind == "missing":
             self.add(line, f"[{table}]: key {key!r} missing (required)")
-        elif kind == "table_key":
-            self.add(line, f"[{table}]: {msg}")
         else:
             self.add(line, f"[{table}]: key {key!r} {msg}")
 
@@ -269,8 +273,10 @@ class _Check:
                 )
             else:
                 names[name] = index
-        if "accounts" in self.data and not self.raw_accounts() and isinstance(
-            self.data["accounts"], list
+        if (
+            "accounts" in self.data
+            and not self.raw_accounts()
+            and isinstance(self.data["accounts"], list)
         ):
             self.add(None, "no [[accounts]] defined; add at least one account")
         budgets = self.data.get("budgets")

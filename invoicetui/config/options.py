@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from invoicetui.config.accounts import AccountConfig
+
+if TYPE_CHECKING:
+    from invoicetui.config.load import Rates
 
 
 class FetchMode(enum.StrEnum):
@@ -29,4 +34,8 @@ class AppSetup:
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), from [keys]
     mouse: bool = True
     config_path: Path | None = None
+    # The insight views' optional tables ([budgets], [rates], [groups]; see CONTRACT).
+    budgets: dict[str, Decimal] = field(default_factory=dict)
+    rates: Rates | None = None
+    groups: dict[str, str] = field(default_factory=dict)
     downloads: Path | None = None  # [ui] downloads; None: the platform's downloads folder

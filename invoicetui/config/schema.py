@@ -20,7 +20,6 @@ from pydantic import (
     ValidationInfo,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from invoicetui.config.fields import Amount, Currency, Text, problem
 from invoicetui.config.values import type_name
@@ -73,11 +72,10 @@ class RatesTable(_Table):
         if isinstance(data, dict):
             for code in data:
                 if code != "base" and not re.fullmatch(r"[A-Z]{3}", str(code)):
-                    raise PydanticCustomError(
-                        "table_key",
-                        "'{key}' is not a currency code: write 3 capital letters such as "
-                        '"USD", or base = "EUR"',
-                        {"key": str(code)},
+                    raise problem(
+                        'is not a currency code: write 3 capital letters such as "USD", '
+                        'or base = "EUR"',
+                        key=str(code),
                     )
         return data
 
@@ -108,5 +106,3 @@ def file_adapter() -> TypeAdapter[Any]:
         accounts: list[account]
 
     return TypeAdapter(ConfigFile)
-
-

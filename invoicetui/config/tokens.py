@@ -16,12 +16,18 @@ class TokenUnavailable(AuthError):
     short = "no token"
 
 
+class TokenInvalid(TokenUnavailable):
+    """The token holds what no HTTP header can carry (a newline, a non-ASCII character)."""
+
+    short = "bad token"
+
+
 def resolve_token(account: AccountConfig, *, command_timeout: float = 20.0) -> str:
     """The account's token; errors name where it should come from, not what it is."""
     if account.token is not None:
         if not account.token.strip():
             raise _unavailable(account, "token in the config is empty")
-        return account.token.strip()
+        return _checked(account, account.token.strip(), "token in the config")
     if account.token_env:
         value = os.environ.get(account.token_env, "").strip()
         if not value:
@@ -30,7 +36,7 @@ def resolve_token(account: AccountConfig, *, command_timeout: float = 20.0) -> s
                 f"environment variable {account.token_env} is not set",
                 hint=f"export {account.token_env}=<your API key>",
             )
-        return value
+        return _checked(account, value, f"token_env {account.token_env}")
     if account.token_command:
         try:
             done = subprocess.run(
@@ -50,8 +56,37 @@ def resolve_token(account: AccountConfig, *, command_timeout: float = 20.0) -> s
         value = done.stdout.strip()
         if not value:
             raise _unavailable(account, "token_command printed nothing")
-        return value
+        return _checked(account, value, "token_command's output")
     raise _unavailable(account, "no token configured (token_env, token_command or token)")
+
+
+def _checked(account: AccountConfig, value: str, where: str) -> str:
+    """The token, if an HTTP header can carry it: printable ASCII, no spaces inside lines."""
+    for index, char in enumerate(value):
+        if " " < char <= "~":
+            continue
+        if char in "\r\n":
+            what = "a line break"
+        elif char.isspace():
+            what = "a space or tab"
+        elif ord(char) < 32 or 127 <= ord(char) < 160:
+            what = f"a control character (U+{ord(char):04X})"
+        else:
+            what = f"a non-ASCII character (U+{ord(char):04X})"
+        # The position, never the character's neighbours: they are part of the secret.
+        raise TokenInvalid(
+            f"{where} contains {what} at position {index + 1}; an API token is plain ASCII",
+            provider=account.provider,
+            account=account.name,
+            hint=f"check {_key(account)}: copy the token again, without quotes or extra lines",
+        )
+    return value
+
+
+def _key(account: AccountConfig) -> str:
+    if account.token_env:
+        return f"token_env ({account.token_env})"
+    return "token_command" if account.token_command else "token"
 
 
 def _unavailable(account: AccountConfig, message: str, hint: str | None = None) -> TokenUnavailable:

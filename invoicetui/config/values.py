@@ -1,4 +1,4 @@
-"""Config values read without pydantic: durations and type names for messages."""
+"""Config values read without pydantic: durations, type names and problems for messages."""
 
 from __future__ import annotations
 
@@ -50,3 +50,11 @@ def parse_duration(value: object) -> float:
     if seconds > YEAR:
         raise ValueError("must be at most a year (365d)")
     return seconds
+
+
+class Problem(ValueError):
+    """A value's problem in the words users read; `key` names the key of a check over several."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key

@@ -116,6 +116,12 @@ class ResponseFormatError(ProviderError):
     short = "bad response"
 
 
+class BodyTooLarge(ResponseFormatError):
+    """The answer is larger than its cap (64 MiB decoded, for JSON); not retried."""
+
+    short = "too large"
+
+
 class OfflineNoData(ProviderError):
     """--offline was asked for and the cache holds nothing for this account."""
 

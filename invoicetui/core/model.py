@@ -18,6 +18,7 @@ from invoicetui.providers import registry
 
 PROVIDERS = registry.PROVIDERS
 PROVIDER_LABELS = registry.LABELS
+PROVIDER_SHORT = registry.SHORT_LABELS
 
 
 class Status(enum.StrEnum):

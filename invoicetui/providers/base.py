@@ -23,7 +23,6 @@ from invoicetui.config.accounts import AccountConfig
 from invoicetui.core.errors import (
     AuthError,
     BadRequest,
-    NetworkError,
     NotFound,
     PermissionDenied,
     ProviderError,
@@ -32,14 +31,16 @@ from invoicetui.core.errors import (
     ServerError,
 )
 from invoicetui.core.model import PROVIDER_LABELS, Invoice, utcnow
+from invoicetui.core.redact import redact
 from invoicetui.core.sanitize import clean_text
 from invoicetui.providers.limits import (
     Clock,
     RateLimiter,
     RealClock,
     RetryPolicy,
-    parse_retry_after,
 )
+from invoicetui.providers.retrying import get_with_retries
+from invoicetui.providers.transport import describe
 
 if TYPE_CHECKING:
     from invoicetui.providers.streaming import ByteSink, StreamedResponse
@@ -112,6 +113,10 @@ class ProviderClient(ABC):
             headers={"User-Agent": f"invoicetui/{__version__}"},
         )
         self.requests_made = 0
+        # Seconds of failed attempts and retry waits so far (RetryPolicy.account_budget), and
+        # the error that ended them once spent: later requests fail with it at once.
+        self.retry_spent = 0.0
+        self.gave_up: ProviderError | None = None
         # One line each, naming the account: what the user should know that is not a
         # failure (a record skipped, a count that did not match). Read after list_invoices.
         self.warnings: list[str] = []
@@ -195,49 +200,24 @@ class ProviderClient(ABC):
         params: QueryParams = None,
         headers: dict[str, str] | None = None,
     ) -> JsonResponse:
-        """GET with pacing and retries; returns decoded JSON or raises a ProviderError."""
-        url = self.url(path)
-        started = self.clock.now()
-        attempt = 0
-        while True:
-            attempt += 1
-            await self.limiter.acquire()
-            delay: float | None
-            try:
-                self.requests_made += 1
-                response = await self.http.get(
-                    url, params=params, headers={**self.auth_headers(), **(headers or {})}
-                )
-            except (httpx.ConnectError, httpx.TimeoutException, httpx.RemoteProtocolError) as exc:
-                error: ProviderError = NetworkError(
-                    _network_message(exc), provider=self.provider, account=self.account.name
-                )
-                delay = self.retry.backoff(attempt, self.rng)
-            except httpx.HTTPError as exc:
-                raise NetworkError(
-                    _network_message(exc), provider=self.provider, account=self.account.name
-                ) from exc
-            else:
-                if 300 <= response.status_code < 400:
-                    raise self._redirected(response)
-                if response.status_code < 400:
-                    self.limiter.recovered()
-                    result = self._decode(response)
-                    self.check_body(result)
-                    return result
-                error = self.map_error(response)
-                if response.status_code not in self.retry.retry_statuses:
-                    raise error
-                if response.status_code == 429:
-                    self.limiter.slow_down()
-                delay = parse_retry_after(response.headers.get("Retry-After"))
-                if delay is None:
-                    delay = self.retry.backoff(attempt, self.rng)
-                delay = min(delay, self.retry.max_delay)
-            elapsed = self.clock.now() - started
-            if attempt >= self.retry.max_attempts or elapsed + delay > self.retry.max_total:
-                raise error
-            await self.clock.sleep(delay)
+        """GET with pacing and retries; returns decoded JSON or raises a ProviderError.
+
+        Each attempt ends within the account's timeout (headers and the whole body); a body
+        is at most 64 MiB decoded; retries are bounded per request and per account (limits).
+        """
+        try:
+            return await get_with_retries(self, self.url(path), params, headers)
+        except ProviderError as exc:
+            raise self.scrub(exc.with_account(self.provider, self.account.name)) from None
+
+    def scrub(self, error: ProviderError) -> ProviderError:
+        """The error with the token masked wherever a provider echoed it."""
+        error.message = redact(error.message, self._token)
+        if error.hint:
+            error.hint = redact(error.hint, self._token)
+        if error.request_id:
+            error.request_id = redact(error.request_id, self._token)
+        return error
 
     def _redirected(self, response: httpx.Response) -> ProviderError:
         """Redirects are not followed (the key would go along): say where base_url should point."""
@@ -268,7 +248,7 @@ class ProviderClient(ABC):
     def map_error(self, response: httpx.Response) -> ProviderError:
         """Turn a 4xx/5xx into the typed error a user can act on."""
         code = response.status_code
-        text = response.text[:2000] if response.content else ""
+        text = redact(response.text, self._token)[:2000] if response.content else ""
         try:
             data: Any = json.loads(text) if text else None
         except ValueError:
@@ -306,12 +286,21 @@ class ProviderClient(ABC):
             async with semaphore:
                 return await func(item)
 
-        return list(await asyncio.gather(*(run(item) for item in items)))
+        tasks = [asyncio.ensure_future(run(item)) for item in items]
+        try:
+            return list(await asyncio.gather(*tasks))
+        except BaseException:
+            # One failure ends the others: none keeps talking to a provider that failed.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
 
     def warn(self, message: str) -> None:
         """Note a warning for this account (once; the account is named in front)."""
         label = PROVIDER_LABELS.get(self.provider, self.provider)
-        line = f"{label} account '{self.account.name}': {clean_text(message, one_line=True)}"
+        text = clean_text(redact(message, self._token), one_line=True)
+        line = f"{label} account '{self.account.name}': {text}"
         if line not in self.warnings:
             self.warnings.append(line)
 
@@ -330,16 +319,16 @@ class ProviderClient(ABC):
     async def __aenter__(self: T) -> T:
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, ProviderError):
+            self.scrub(exc)  # also errors raised while reading payloads
         await self.aclose()
 
 
 def _network_message(exc: httpx.HTTPError) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return "timed out"
-    if isinstance(exc, httpx.ConnectError):
-        reason = str(exc) or "connection failed"
-        if "CERTIFICATE" in reason.upper() or "SSL" in reason.upper():
-            return "TLS verification failed (set verify_tls to a CA bundle path)"
-        return "cannot connect"
-    return f"network error ({type(exc).__name__})"
+    """What went wrong on the wire, naming the host and the cause (transport.describe)."""
+    try:
+        url = exc.request.url
+    except RuntimeError:
+        url = httpx.URL("http://unknown/")
+    return describe(exc, url).message

@@ -85,13 +85,25 @@ class RateLimiter:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Retry 429/502/503/504 and transport failures; bounded in count and in total time."""
+    """Retry 429/502/503/504 and transport failures; bounded in count and in total time.
+
+    A status the server asks us to retry gets up to max_attempts; a connect error one quick
+    retry (a refused port will not open in a second); a timeout or a broken body one retry;
+    a TLS error none. A Retry-After above max_retry_after fails at once, naming the wait.
+    max_total bounds the waits of one request, and account_budget the seconds all of an
+    account's failed attempts and waits may add up to before its failures become final.
+    """
 
     max_attempts: int = 5
     base_delay: float = 1.0
     max_delay: float = 60.0
     max_total: float = 120.0
     retry_statuses: frozenset[int] = frozenset({429, 502, 503, 504})
+    connect_attempts: int = 2
+    connect_delay: float = 0.25
+    transport_attempts: int = 2
+    max_retry_after: float = 60.0
+    account_budget: float = 120.0
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
         """Exponential from base_delay, capped, with jitter in [50%, 100%]."""

@@ -26,6 +26,11 @@ class ProviderSpec:
     settings: str  # "module:Class" of its pydantic account model (config validation)
     client: str  # "module:Class" of its ProviderClient
     statuses: Mapping[str, str] = field(default_factory=dict)  # status word -> core Status value
+    short: str = ""  # at most 4 characters, for narrow table columns (default: the label's start)
+
+    @property
+    def short_label(self) -> str:
+        return self.short or self.label[:3]
 
     def client_class(self) -> Any:
         """The ProviderClient class, imported now (and httpx with it)."""
@@ -85,6 +90,7 @@ SPECS: tuple[ProviderSpec, ...] = (
         ("customer_context",),
         *_pkg("doit", "DoitClient"),
         MappingProxyType({"OPEN": "open", "PAST DUE": "overdue", "PAID": "paid"}),
+        short="DoiT",
     ),
     ProviderSpec(
         "zilliz",
@@ -109,6 +115,7 @@ SPECS: tuple[ProviderSpec, ...] = (
 BY_NAME: Mapping[str, ProviderSpec] = MappingProxyType({s.name: s for s in SPECS})
 PROVIDERS: tuple[str, ...] = tuple(s.name for s in SPECS)
 LABELS: Mapping[str, str] = MappingProxyType({s.name: s.label for s in SPECS})
+SHORT_LABELS: Mapping[str, str] = MappingProxyType({s.name: s.short_label for s in SPECS})
 DEFAULT_BASE_URLS: Mapping[str, str] = MappingProxyType(
     {s.name: s.default_base_url for s in SPECS if s.default_base_url}
 )

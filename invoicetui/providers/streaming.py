@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Protocol
 
 import httpx
 
-from invoicetui.core.errors import NetworkError, ProviderError, ResponseFormatError
+from invoicetui.core.errors import BodyTooLarge, NetworkError, ProviderError
 
 if TYPE_CHECKING:
     from invoicetui.providers.base import ProviderClient, QueryParams
 
 ERROR_BODY_LIMIT = 64 * 1024  # enough of an error body to read its message
+
+__all__ = ["BodyTooLarge", "ByteSink", "StreamedResponse", "get_stream"]
 
 
 class ByteSink(Protocol):
@@ -38,12 +40,6 @@ class StreamedResponse:
     status_code: int
     url: str
     size: int
-
-
-class BodyTooLarge(ResponseFormatError):
-    """The answer is larger than the caller's cap (not retried: it will not shrink)."""
-
-    short = "too large"
 
 
 async def get_stream(

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from invoicetui.cache import Cache, fingerprint
 from invoicetui.config.accounts import AccountConfig
 from invoicetui.config.options import FetchMode
 from invoicetui.config.tokens import resolve_token
-from invoicetui.core.errors import CacheError, OfflineNoData, ProviderError
+from invoicetui.core.errors import CacheError, NetworkError, OfflineNoData, ProviderError
 from invoicetui.core.model import SETTLED, AccountSnapshot, Invoice, utcnow
 
 if TYPE_CHECKING:  # httpx and the providers load on the first fetch: an offline start needs none
@@ -49,6 +50,34 @@ def fetch_slots() -> asyncio.Semaphore:
 # Details of invoices in these states do not change: cached details are reused as long as the
 # list summary is unchanged. Others (open, draft...) are fetched again on every refresh.
 FINAL = SETTLED
+
+
+def deadline_seconds(account: AccountConfig) -> float:
+    """How long one account's fetch may take in all: an end far beyond any healthy fetch.
+
+    Each attempt is bounded by `timeout` and retries by the client's budget; this is the
+    backstop for a provider that answers, slowly, forever (1M Waldur items take ~6 min).
+    """
+    return max(900.0, 60.0 * account.timeout)
+
+
+@asynccontextmanager
+async def account_deadline(account: AccountConfig) -> AsyncIterator[None]:
+    """Fail the account with a NetworkError once deadline_seconds have passed."""
+    seconds = deadline_seconds(account)
+    scope = asyncio.timeout(seconds)
+    try:
+        async with scope:
+            yield
+    except TimeoutError:
+        if not scope.expired():
+            raise
+        raise NetworkError(
+            f"did not finish within {seconds:g} s (the account's deadline)",
+            provider=account.provider,
+            account=account.name,
+            hint="the provider kept answering, too slowly; try again later",
+        ) from None
 
 
 def is_fresh(snapshot: AccountSnapshot, ttl: float, now: datetime) -> bool:
@@ -132,7 +161,7 @@ async def load_account(
                 on_page=on_page,
                 wallclock=now_fn,
             )
-            async with client:
+            async with client, account_deadline(account):
                 return await _fetch(
                     client, account, cache, with_details=with_details, now_fn=now_fn
                 )
@@ -306,7 +335,7 @@ async def _fetch(
 ) -> AccountSnapshot:
     """List, then details not cached (or changed, or not final), then save."""
     started = now_fn()
-    summaries = await client.list_invoices()
+    summaries = _unique(await client.list_invoices())
     list_fps = await asyncio.to_thread(lambda: {inv.id: fingerprint(inv) for inv in summaries})
     errors: list[ProviderError] = []
     reused: dict[str, Invoice] = {}
@@ -374,6 +403,18 @@ async def _fetch_details(
 
     results = await client.gather_limited(summaries, one)
     return {s.id: r for s, r in zip(summaries, results, strict=True) if r is not None}
+
+
+def _unique(invoices: list[Invoice]) -> list[Invoice]:
+    """Each invoice id once (the pagers dedupe already; this is the promise kept here too)."""
+    seen: set[str] = set()
+    out: list[Invoice] = []
+    for invoice in invoices:
+        if invoice.id and invoice.id in seen:
+            continue
+        seen.add(invoice.id)
+        out.append(invoice)
+    return out
 
 
 def _details_error(errors: list[ProviderError], asked: int) -> str | None:

@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from invoicetui.cache import Cache
+from invoicetui.config.accounts import insecure_tls_warning
 from invoicetui.config.options import AppSetup
 from invoicetui.core.model import utcnow
 from invoicetui.tui.invoice_actions import launch_url
@@ -32,6 +33,7 @@ from invoicetui.tui.keymap import apply_keymap, bind, key_clashes
 from invoicetui.tui.palette import InvoiceCommands
 from invoicetui.tui.session import Session
 from invoicetui.tui.terminal import terminal_problem
+from invoicetui.tui.views import open_view, view_bindings
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,7 @@ class InvoiceApp(App[int]):
         bind("quit", "quit", "Quit", show=True),
         bind("help", "help", "Keys", show=True),
         bind("command-palette", "command_palette", "Commands", priority=True),
+        *view_bindings(),  # the insight views, from anywhere
     ]
 
     def __init__(
@@ -94,6 +97,10 @@ class InvoiceApp(App[int]):
         apply_keymap(self, self.setup.keys)
         for clash in key_clashes(self.setup.keys):
             self.notify(clash, title="Key clash", severity="warning", markup=False)
+        insecure = insecure_tls_warning(self.setup.accounts)
+        if insecure:  # once per run: a toast that stays a while, and the status line
+            self.notify(insecure, title="TLS", severity="warning", markup=False, timeout=30)
+            self.call_after_refresh(self._say, insecure, "error")
         self.push_screen(MainScreen(self.session))
 
     def _apply_theme(self) -> None:
@@ -116,6 +123,10 @@ class InvoiceApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def action_open_view(self, name: str) -> None:
+        """O, T, B, C: the overview, trends, breakdown and changes views."""
+        open_view(self, self.session, name)
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Open in a browser the user can see; else (SSH) show the URL and copy it.

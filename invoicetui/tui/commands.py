@@ -13,7 +13,10 @@ from textual.binding import Binding
 from invoicetui.config.keys import DEFAULT_KEYS
 
 # The "?" screen's sections, in the order it shows them.
-GROUPS = ("Move", "Invoices", "Find and sort", "Accounts and data", "Detail tabs", "View", "App")
+GROUPS = (
+    "Move", "Invoices", "Find and sort", "Accounts and data", "Detail tabs", "View", "Insight",
+    "App",
+)
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,37 @@ _ALL = (
        "Show raw JSON", "The detail's Raw tab (the provider's JSON)"),
     _C("toggle-detail", "toggle_detail", "Detail pane", "View",
        "Toggle detail pane", "Hide or show the invoice detail"),
+    # The insight views (issue 11): from anywhere, and their own keys.
+    _C("view-overview", "app.open_view('overview')", "Overview", "Insight",
+       "Overview: what is owed",
+       "Outstanding, overdue by age and due soon, per currency and account"),
+    _C("view-trends", "app.open_view('trends')", "Trends", "Insight",
+       "Trends: month by month",
+       "Monthly totals per account for 12 months, changes and anomalies, a chart"),
+    _C("view-breakdown", "app.open_view('breakdown')", "Breakdown", "Insight",
+       "Breakdown: where the money goes",
+       "Line items by project, kind or [groups] label, with shares"),
+    _C("view-changes", "app.open_view('changes')", "Changes", "Insight",
+       "Changes since you last looked",
+       "New invoices, status and amount changes found by the last refreshes"),
+    _C("cursor-left", "move(0, -1)", "Left", "Move"),
+    _C("cursor-right", "move(0, 1)", "Right", "Move"),
+    _C("next-anomaly", "anomaly(1)", "Next anomaly", "Insight",
+       "Next anomaly", "Trends: the cursor to the next anomaly"),
+    _C("previous-anomaly", "anomaly(-1)", "Previous anomaly", "Insight",
+       "Previous anomaly", "Trends: the cursor to the previous anomaly"),
+    _C("chart-mode", "chart_mode", "Chart: row or currency", "Insight",
+       "Chart the row or its currency", "Trends: bars of the row, or of every account"),
+    _C("breakdown-by", "cycle_by", "Group by", "Insight",
+       "Group by project, kind or label", "Breakdown: what the line items are grouped by"),
+    _C("period-previous", "period(-1)", "Previous month", "Insight",
+       "Previous month", "Breakdown: the month before"),
+    _C("period-next", "period(1)", "Next month", "Insight",
+       "Next month", "Breakdown: the month after"),
+    _C("period-range", "toggle_range", "Month or 12 months", "Insight",
+       "One month or twelve", "Breakdown: one month, or the 12 up to it"),
+    _C("load-details", "load_details", "Load line items", "Insight",
+       "Load line items", "Breakdown: fetch the details of invoices known as summaries"),
     _C("help", "app.help", "Keys", "App", "Show keys", "Keys for the focused pane", show=True),
     _C("command-palette", "app.command_palette", "Commands", "App", priority=True),
     _C("quit", "app.quit", "Quit", "App", "Quit", "Leave invoicetui", show=True),
@@ -122,7 +156,10 @@ TAB_COMMANDS = ("tab-next", "tab-previous", "tab-1", "tab-2", "tab-3", "tab-4", 
 PALETTE_ORDER = (
     "refresh", "refresh-all", "retry-failed", "copy-id", "copy-url", "open-url", "export",
     "save-documents", "filter", "sort", "sort-reverse", "toggle-detail",
-    "tab-1", "tab-2", "tab-3", "tab-4", "tab-5", "next-invoice", "previous-invoice", "help", "quit",
+    "tab-1", "tab-2", "tab-3", "tab-4", "tab-5", "next-invoice", "previous-invoice",
+    "view-overview", "view-trends", "view-breakdown", "view-changes", "next-anomaly",
+    "previous-anomaly", "chart-mode", "breakdown-by", "period-previous", "period-next",
+    "period-range", "load-details", "help", "quit",
 )  # fmt: skip
 
 assert set(COMMANDS) == set(DEFAULT_KEYS), "every binding id has one CommandSpec"

@@ -74,6 +74,8 @@ _KEY_NAMES = {
     "up": "↑",
     "left": "←",
     "right": "→",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
 }
 
 

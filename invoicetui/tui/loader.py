@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
@@ -184,6 +185,34 @@ class Loader(Widget):
 
             self._detail_clients = DetailClients()
         return self._detail_clients
+
+    def load_details(self, invoices: Sequence[Invoice], done: MessagePump) -> None:
+        """Details of many invoices (the breakdown's line items), one at a time: each goes to
+        the screen (which keeps them), then `done` hears how it went."""
+        self._fetch_details(tuple(invoices), done)
+
+    @work(name="details", group="details-batch", exclusive=True, exit_on_error=False)
+    async def _fetch_details(self, invoices: tuple[Invoice, ...], done: MessagePump) -> None:
+        from invoicetui.service import loading as service
+
+        clients = self.detail_clients()
+        loaded: list[Invoice] = []
+        failed: list[str] = []
+        for summary in invoices:
+            account = self.session.accounts.get(summary.account)
+            if account is None:
+                continue
+            try:
+                invoice = await service.load_invoice_detail(
+                    account, self.session.cache, summary, offline=self.session.offline,
+                    clients=clients,
+                )  # fmt: skip
+            except ProviderError as error:  # one failing invoice does not stop the others
+                failed.append(str(detail_error(error, account)))
+                continue
+            loaded.append(invoice)
+            self._post(msg.DetailsLoaded(invoice))
+        done.post_message(msg.DetailsBatchDone(loaded, failed))
 
     # ------------------------------------------------------------------ export
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from invoicetui.core.errors import ProviderError
 from invoicetui.core.model import AccountSnapshot, Invoice
+
+if TYPE_CHECKING:
+    from invoicetui.tui.marks import Marks
 
 
 class CacheLoaded(Message):
@@ -94,3 +98,20 @@ class ExportFailed(Message):
     def __init__(self, reason: str) -> None:
         super().__init__()
         self.reason = reason
+
+
+class DetailsBatchDone(Message):
+    """Details of many invoices were asked for (the breakdown's line items): all are in."""
+
+    def __init__(self, loaded: list[Invoice], failed: list[str]) -> None:
+        super().__init__()
+        self.loaded = loaded
+        self.failed = failed  # one message per failure, "DoiT account 'doit': ..."
+
+
+class MarksReady(Message):
+    """Flags and changes of every invoice, for the table's marks."""
+
+    def __init__(self, marks: Marks) -> None:
+        super().__init__()
+        self.marks = marks

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
+from textual.message_pump import MessagePump
 
 from invoicetui.config.options import FetchMode
 from invoicetui.core.errors import ProviderError
@@ -44,8 +45,13 @@ def over_ssh() -> bool:
     return any(os.environ.get(name) for name in SSH_VARIABLES)
 
 
-def save_documents(loader: Loader, invoice: Invoice, say: Say) -> None:
-    """`d`: the invoice's PDFs into the downloads folder (a worker), or where they live."""
+def save_documents(
+    loader: Loader, invoice: Invoice, say: Say, target: MessagePump | None = None
+) -> None:
+    """`d`: the invoice's PDFs into the downloads folder (a worker), or where they live.
+
+    The outcome goes to `target` as DocumentsDone (default: the loader's screen).
+    """
     from invoicetui.service.docsave import document_home, document_kinds
 
     session = loader.session
@@ -66,7 +72,7 @@ def save_documents(loader: Loader, invoice: Invoice, say: Say) -> None:
         return
     directory = session.export_directory()
     say(f"Saving the documents of invoice {invoice.label}…", "info")
-    screen = loader.screen
+    screen = target or loader.screen
 
     async def work() -> None:
         screen.post_message(await _save(loader, account, invoice, directory))

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from rich.style import Style
 from rich.text import Text
 
-from invoicetui.core.model import PROVIDER_LABELS, Invoice, LineItem, Status
+from invoicetui.core.model import PROVIDER_LABELS, PROVIDER_SHORT, Invoice, LineItem, Status
 from invoicetui.core.parse import EXACT
 from invoicetui.core.sanitize import clean_text
 from invoicetui.service.summary import utc_day
@@ -154,9 +154,6 @@ def _short_due_text(inv: Invoice) -> Text:
     if inv.status is Status.OVERDUE:
         text.stylize("bold")
     return text
-
-
-PROVIDER_SHORT = {"palette": "Pal", "waldur": "Wal", "doit": "DoiT", "zilliz": "Zil"}
 
 
 def _provider_text(inv: Invoice) -> Text:

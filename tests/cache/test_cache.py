@@ -663,3 +663,16 @@ def test_two_processes_writing_one_cache(tmp_path: Path) -> None:
     assert whole_tag(cache.load("shared", details=True)) in ("A", "B")
     assert {i.name for i in cache.info()} == {"shared", "shared-A", "shared-B"}
     assert warnings == []
+
+
+def test_text_cached_before_bidi_controls_were_cleaned_is_cleaned_on_the_way_out(
+    cache: Cache,
+) -> None:
+    """A detail written by an older version may hold bidi controls or a surrogate escape."""
+    item = LineItem(description="pay \u202eKCATTA\u202c now \ud800", amount=Decimal(1))
+    inv = replace(full_invoice(), line_items=(item,), customer="Nordic\u2066 AS\u2069")
+    cache.save(snapshot(inv))
+    loaded = cache.load_invoice("acct", inv.id)
+    assert loaded is not None
+    assert loaded.line_items[0].description == "pay KCATTA now \ufffd"
+    assert loaded.customer == "Nordic AS"

@@ -76,3 +76,14 @@ def test_the_app_refuses_to_start_with_exit_2(
     err = capsys.readouterr().err
     assert f"{path}:7" in err and "'refresh'" in err
     assert started == []
+
+
+def test_the_defaults_are_consistent_and_places_apart_may_share_a_key() -> None:
+    assert check_keys({}) == ({}, [])
+    # The detail's tab keys and the charts' cursor are never on screen together.
+    assert check_keys({"tab-next": "x", "cursor-right": "x"}) == (
+        {"tab-next": "x", "cursor-right": "x"},
+        [],
+    )
+    _, problems = check_keys({"tab-next": "x", "export": "x"})
+    assert [binding for binding, _ in problems] == ["tab-next"]

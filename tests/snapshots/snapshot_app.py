@@ -251,6 +251,20 @@ SCENES: tuple[Scene, ...] = (
     Scene("no_color", MAIN, no_color=True),
     Scene("no_color_detail", MAIN, (open_invoice(*PALETTE),), no_color=True),
     Scene("ansi_16_colours", MAIN, (open_invoice(*PALETTE),), theme="ansi-dark"),
+    # The insight views (issue 11): each at 120x36 and 80x24, and without colour.
+    Scene("trends_120x36", MAIN, (press("T"),), screenshot=True),
+    Scene("trends_80x24", SMALL, (press("T"),)),
+    Scene("trends_anomaly", MAIN, (press("T", "a"),)),
+    Scene("trends_no_color", SMALL, (press("T", "c"),), no_color=True),
+    Scene("trends_16_colours", MAIN, (press("T", "c"),), theme="ansi-dark"),
+    Scene("breakdown_120x36", MAIN, (press("B"),), screenshot=True),
+    Scene("breakdown_80x24", SMALL, (press("B"),)),
+    Scene("breakdown_items", MAIN, (press("B", "enter"),)),
+    # A second refresh of the demo: one DoiT invoice has been paid meanwhile.
+    Scene("changes_120x36", MAIN, (press("R"), press("C")), screenshot=True),
+    Scene("changes_80x24", SMALL, (press("R"), press("C"))),
+    Scene("changes_marks", MAIN, (press("R"),)),
+    Scene("view_help", MAIN, (press("T", "question_mark"),)),
 )  # fmt: skip
 
 SCENE_NAMES = tuple(scene.name for scene in SCENES)

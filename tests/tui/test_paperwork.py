@@ -154,3 +154,29 @@ async def test_palette_exports_the_visible_rows_as_a_journal(
         assert text.count("Liabilities:AccountsPayable:Palette:Acme-palette") == rows
         if style == "ledger" and shutil.which("hledger"):
             subprocess.run(["hledger", "-f", str(path), "check"], check=True)
+
+
+async def test_d_in_the_full_screen_detail_saves_and_notifies(
+    server: DemoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from invoicetui.tui.screens.detail import DetailScreen
+
+    for name in ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"):
+        monkeypatch.delenv(name, raising=False)
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = await pick(pilot, "acme-palette")
+        invoice = main.shown_invoice()
+        assert invoice is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("d")
+        folder = tmp_path / "dl" / "acme-palette"
+        expected = f"Invoice {invoice.label}: saved 3 PDFs in {folder}"
+        for _ in range(500):
+            if any(n.message == expected for n in app._notifications):
+                break
+            await pilot.pause(0.02)
+        assert [n.message for n in app._notifications][-1] == expected
+        assert len(list(folder.glob(f"{invoice.id}-*.pdf"))) == 3

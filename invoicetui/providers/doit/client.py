@@ -13,11 +13,12 @@ from urllib.parse import quote
 
 import httpx
 
-from invoicetui.core.errors import BadRequest, ProviderError, ResponseFormatError
+from invoicetui.core.errors import BadRequest, ProviderError
 from invoicetui.core.model import Invoice
 from invoicetui.providers.base import ProviderClient
 from invoicetui.providers.doit import normalize as dm
 from invoicetui.providers.limits import RetryPolicy
+from invoicetui.providers.paging import PageGuard, invoice_id
 
 INVOICES = "/billing/v1/invoices"
 _LEGACY_EXPIRED = re.compile(r"(page|pagination)[ _-]?token.*expired", re.IGNORECASE)
@@ -111,8 +112,9 @@ class DoitClient(ProviderClient):
     async def _list_once(self, emitted: set[str]) -> list[Invoice]:
         invoices: list[Invoice] = []
         token: str | None = None
-        seen: set[str] = set()
-        pages = 0
+        guard = PageGuard(
+            self.provider, self.account.name, style="token", max_pages=self.max_pages
+        )
         while True:
             pairs = [("maxResults", str(self.page_size))]
             if token:
@@ -121,21 +123,17 @@ class DoitClient(ProviderClient):
             page, token = dm.invoice_page(
                 response.data, self.account.name, len(invoices), self.warn
             )
-            pages += 1
+            if token is not None:
+                guard.advance(token)  # a token already followed: the list loops
+            page = guard.fresh(page, invoice_id)
             invoices.extend(page)
-            self.progress(pages, None)
+            self.progress(guard.pages, None)
+            # After a restart the first pages come again: only what was not shown yet streams.
             fresh = [inv for inv in page if inv.id not in emitted]
             emitted.update(inv.id for inv in fresh)
             self.page_arrived(fresh)
             if token is None:
                 return invoices
-            if token in seen or pages >= self.max_pages:
-                raise ResponseFormatError(
-                    "the invoice list does not advance (pageToken repeats)",
-                    provider=self.provider,
-                    account=self.account.name,
-                )
-            seen.add(token)
 
     async def fetch_invoice(self, summary: Invoice) -> Invoice:
         if summary.detailed:

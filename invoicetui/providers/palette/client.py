@@ -15,6 +15,7 @@ from invoicetui.core.errors import NotFound, ProviderError, ResponseFormatError
 from invoicetui.core.model import Invoice
 from invoicetui.core.parse import text_field as text
 from invoicetui.providers.base import ProviderClient
+from invoicetui.providers.paging import PageGuard, invoice_id
 from invoicetui.providers.palette.normalize import normalize_invoice, normalize_list
 from invoicetui.providers.streaming import ByteSink, StreamedResponse
 
@@ -104,35 +105,24 @@ class PaletteClient(ProviderClient):
     async def _list_paged(self, tenant: str) -> list[Invoice]:
         path = self._invoices_path(tenant)
         out: list[Invoice] = []
-        seen_ids: set[str] = set()
-        seen_tokens: set[str] = set()
+        guard = PageGuard(self.provider, self.account.name, style="token", max_pages=_MAX_PAGES)
         token = ""
-        for page in range(1, _MAX_PAGES + 1):
+        while True:
             params: dict[str, Any] = {"limit": self.page_limit}
             if token:
                 params["continue"] = token
             response = await self.get_json(path, params=params)
             invoices, token, count = normalize_list(response.data, self.account.name)
-            fresh = [inv for inv in invoices if inv.id not in seen_ids]
-            seen_ids.update(inv.id for inv in fresh)
+            if token and invoices:
+                guard.advance(token)  # a token already followed: the list loops
+            fresh = guard.fresh(invoices, invoice_id)
             out.extend(fresh)
+            page = guard.pages
             total = math.ceil(count / self.page_limit) if count is not None else None
             self.progress(page, max(total, page) if total is not None else None)
             self.page_arrived(fresh)
             if not token or not invoices:
                 return out
-            if token in seen_tokens:
-                raise ResponseFormatError(
-                    "the invoice list repeats a continue token",
-                    provider=self.provider,
-                    account=self.account.name,
-                )
-            seen_tokens.add(token)
-        raise ResponseFormatError(
-            f"the invoice list did not end after {_MAX_PAGES} pages",
-            provider=self.provider,
-            account=self.account.name,
-        )
 
     async def _list_configured(self, tenant: str, cause: ProviderError) -> list[Invoice]:
         uids = list(dict.fromkeys(u for u in self.account.invoice_uids if u))

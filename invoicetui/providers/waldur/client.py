@@ -21,8 +21,10 @@ from invoicetui.core.errors import AuthError, NotFound, ProviderError
 from invoicetui.core.model import Invoice
 from invoicetui.core.sanitize import clean_text
 from invoicetui.providers.base import JsonResponse, ProviderClient
+from invoicetui.providers.paging import PageGuard, record_key
 from invoicetui.providers.waldur import normalize as wm
 from invoicetui.providers.waldur.items import provider_items
+from invoicetui.providers.waldur.statements import StatementBuilder
 
 T = TypeVar("T")
 
@@ -51,6 +53,7 @@ class WaldurClient(ProviderClient):
         currency = clean_text(self.account.currency or "", one_line=True).strip().upper()
         self.currency: str | None = currency or None
         self.last_count: int | None = None  # X-Result-Count of the last collect()
+        self.last_repeated = 0  # records the last collect() dropped as already sent
 
     # ------------------------------------------------------------------ hooks
 
@@ -120,8 +123,14 @@ class WaldurClient(ProviderClient):
 
     async def list_statements(self) -> list[Invoice]:
         """Provider role: every provider invoice item, grouped by UTC month of its start."""
-        builder = wm.StatementBuilder(self.account.name, self.currency, self.warn)
-        await provider_items(self, self._filters(), builder)
+        builder = StatementBuilder(
+            self.account.name, self.currency, self.warn, background=True
+        )
+        try:
+            await provider_items(self, self._filters(), builder)
+        except BaseException:
+            builder.abandon()
+            raise
         now = self.wallclock()
         now = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
         # Ordering a million items is CPU work: a thread keeps the event loop answering.
@@ -141,11 +150,20 @@ class WaldurClient(ProviderClient):
         params: Params,
         convert: Callable[[int, list[Any]], list[T]],
     ) -> list[T]:
-        """Every page of a LinkHeaderPagination list, converted page by page, in order."""
+        """Every page of a LinkHeaderPagination list, converted page by page, in order.
+
+        Each record (by uuid) is converted once; links that loop or pages of repeats stop
+        the list with an error (paging.PageGuard).
+        """
+        guard = PageGuard(
+            self.provider, self.account.name, style="number", max_pages=self.max_pages
+        )
+        fresh = record_key("uuid")
         base = [*params, ("page_size", str(self.page_size))]
         records, next_params, count = await self._page(path, base, first=True)
         self.last_count = count
-        results: list[list[T]] = [convert(0, records)]
+        guard.advance(_page_key(base))
+        results: list[list[T]] = [convert(0, guard.fresh(records, fresh))]
         received = len(records)  # raw records so far: the offset of a followed page
         size = self.page_size
         if next_params is None and count is not None and 0 < len(records) < min(size, count):
@@ -158,22 +176,21 @@ class WaldurClient(ProviderClient):
 
             async def fetch(page: int) -> list[T]:
                 nonlocal done, next_params, received
-                got, nxt, _ = await self._page(path, [*base, ("page", str(page))])
+                asked = [*base, ("page", str(page))]
+                guard.advance(_page_key(asked))
+                got, nxt, _ = await self._page(path, asked)
                 received += len(got)
                 done += 1
                 self.progress(done, pages)
                 if page == pages:
                     next_params = nxt  # more items than counted: keep following
-                return convert((page - 1) * size, got)
+                return convert((page - 1) * size, guard.fresh(got, fresh))
 
             pages_list = list(range(2, pages + 1))
             results.extend(await self.gather_limited(pages_list, fetch, self.page_concurrency))
-        seen: set[str] = set()
-        while next_params is not None and done < self.max_pages:
-            key = repr(sorted(next_params))
-            if key in seen:
-                break  # a server that links a page to itself: stop instead of looping
-            seen.add(key)
+        guard.style = "link"
+        while next_params is not None:
+            guard.advance(_page_key(next_params))
             offset = received
             records, next_params, _ = await self._page(path, next_params)
             received += len(records)
@@ -181,7 +198,8 @@ class WaldurClient(ProviderClient):
             self.progress(done, pages if pages and done <= pages else None)
             if not records:
                 break
-            results.append(convert(offset, records))
+            results.append(convert(offset, guard.fresh(records, fresh)))
+        self.last_repeated = guard.repeated
         return [item for page in results for item in page]
 
     async def _page(
@@ -209,6 +227,14 @@ def _messages(value: Any) -> list[str]:
     if isinstance(value, dict):
         return [f"{k}: {m}" for k, v in value.items() for m in _messages(v)]
     return []
+
+
+def _page_key(params: Params) -> object:
+    """Which page a query asks for: its `cursor`, else its `page` (none is page 1)."""
+    values = dict(params)
+    if "cursor" in values:
+        return ("cursor", values["cursor"])
+    return ("page", values.get("page", "1").strip() or "1")
 
 
 def _count(response: JsonResponse) -> int | None:

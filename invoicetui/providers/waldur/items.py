@@ -19,6 +19,7 @@ from invoicetui.providers.waldur import normalize as wm
 if TYPE_CHECKING:
     from invoicetui.providers.base import JsonResponse
     from invoicetui.providers.waldur.client import Params, WaldurClient
+    from invoicetui.providers.waldur.statements import StatementBuilder
 
 PATH = "/api/provider-invoice-items/"
 Month = tuple[int, int]
@@ -28,7 +29,7 @@ MAX_MONTHS = 240
 
 
 async def provider_items(
-    client: WaldurClient, filters: Params, builder: wm.StatementBuilder
+    client: WaldurClient, filters: Params, builder: StatementBuilder
 ) -> None:
     """Every item of the account, each once, into `builder` page by page (newest month first):
     raw records are dropped as soon as their page is added."""
@@ -58,7 +59,7 @@ async def _collect_into(
     client: WaldurClient,
     path: str,
     query: Params,
-    builder: wm.StatementBuilder,
+    builder: StatementBuilder,
     seen: set[str],
     base: int,
 ) -> tuple[int, int]:
@@ -75,6 +76,7 @@ async def _collect_into(
         return []  # nothing kept: the builder holds the model objects
 
     await client.collect(path, query, add)
+    received += client.last_repeated  # repeats within the list, dropped by its page guard
     return received, distinct
 
 
@@ -84,7 +86,7 @@ async def _by_month(
     newest: Month,
     oldest: Month,
     total: int,
-    builder: wm.StatementBuilder,
+    builder: StatementBuilder,
 ) -> None:
     months = list(_months(newest, oldest))
     pages_done = 0

@@ -2,13 +2,15 @@
 
 Tolerant by design: a field that cannot be read becomes None; only a body whose shape is
 not a Waldur list/record at all raises ResponseFormatError.
+
+Hand-written, not pydantic wire models: DoiT's and Zilliz's took 1.27x and 1.21x this time
+at 100k records (benchmarks/bench_wire.py; the why is in invoicetui/providers/__init__.py).
 """
 
 from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -293,118 +295,8 @@ def statements(
     lists, since they carry the resource) are negative lines in them, as in a Waldur invoice's
     own `price`; `credits` says how much of that they were. Zero-total items are kept.
     """
+    from invoicetui.providers.waldur.statements import StatementBuilder
+
     builder = StatementBuilder(account, currency, warn)
     builder.add(items)
     return builder.finish(now)
-
-
-@dataclass
-class _Month:
-    """What one month's statement needs, gathered item by item."""
-
-    line_items: list[tuple[int, LineItem]] = field(default_factory=list)  # (order, item)
-    credits: list[tuple[int, Credit]] = field(default_factory=list)
-    credit_total: Decimal = Decimal(0)
-    sums: dict[str, Decimal | None] = field(
-        default_factory=lambda: dict.fromkeys(("price", "tax", "total"))
-    )
-    projects: set[str] = field(default_factory=set)
-    offerings: dict[str, None] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-
-    def add(self, order: int, item: Mapping[str, Any], currency: str | None, memo: Memo) -> None:
-        self.line_items.append((order, line_item(item, currency, self.problems, memo)))
-        for name in self.sums:
-            value = parse.money(item.get(name))
-            if value is not None:
-                known = self.sums[name]
-                self.sums[name] = value if known is None else parse.exact_sum((known, value))
-        if is_credit(item):
-            self.credits.append((order, credit(item)))
-            self.credit_total = parse.exact_sum((self.credit_total, _credits_total([item])))
-        project = _project(item)
-        if project is not None:
-            self.projects.add(project)
-        for offering in _offerings([item]):
-            self.offerings.setdefault(_shared(memo, offering), None)
-
-
-def _order(entry: tuple[int, object]) -> int:
-    return entry[0]
-
-
-class StatementBuilder:
-    """Monthly statements built as pages of provider items arrive: each page's raw records
-    become model objects at once and can be dropped (a million raw items held until the end
-    took 4 GB; their line items, sharing equal values, take a few hundred MB)."""
-
-    def __init__(self, account: str, currency: str | None, warn: Warn | None = None) -> None:
-        self.account = account
-        self.currency = currency
-        self.warn = warn
-        self._months: dict[tuple[int, int] | None, _Month] = {}
-        self._memo: Memo = {}
-
-    def add(self, records: Sequence[object], order: int = 0) -> None:
-        """A run of raw items (a page), the first at position `order` of the whole list:
-        pages may arrive in any order, the statements list items by position."""
-        where = "/api/provider-invoice-items/"
-        records = list(records)
-        for index, record in enumerate(records):
-            if not isinstance(record, dict):
-                if self.warn is not None:
-                    self.warn(
-                        f"{where}: skipped invoice item {order + index}: not an object"
-                        f" ({parse.shown(record)})"
-                    )
-                continue
-            key = _item_month(record)
-            month = self._months.get(key)
-            if month is None:
-                month = self._months[key] = _Month()
-            month.add(order + index, record, self.currency, self._memo)
-
-    def finish(self, now: datetime) -> list[Invoice]:
-        """The statements, newest month first, the undated one last."""
-        current = (now.year, now.month)
-        dated = sorted((key for key in self._months if key is not None), reverse=True)
-        keys = [*dated, *([None] if None in self._months else [])]
-        return [self._statement(key, self._months[key], current) for key in keys]
-
-    def _statement(
-        self, key: tuple[int, int] | None, month: _Month, current: tuple[int, int]
-    ) -> Invoice:
-        if key is None:
-            ident, status, period = "undated", Status.UNKNOWN, None
-        else:
-            ident = f"{key[0]:04d}-{key[1]:02d}"
-            status = Status.DRAFT if key >= current else Status.ISSUED
-            period = month_period(key[0], key[1])
-        month.line_items.sort(key=_order)
-        month.credits.sort(key=_order)
-        count = len(month.line_items)
-        extra = [("items", str(count)), ("projects", str(len(month.projects)))]
-        if month.offerings:
-            extra.append(("offerings", ", ".join(month.offerings)))
-        return Invoice(
-            account=self.account,
-            provider=PROVIDER,
-            id=ident,
-            number=None,
-            status=status,
-            status_raw=None,
-            period_start=period[0] if period else None,
-            period_end=period[1] if period else None,
-            currency=self.currency,
-            subtotal=parse.two_places(month.sums["price"]),
-            tax=parse.two_places(month.sums["tax"]),
-            credits=parse.two_places(month.credit_total),
-            total=parse.two_places(month.sums["total"]),
-            amount_due=None,
-            line_items=tuple(item for _, item in month.line_items),
-            credits_detail=tuple(item for _, item in month.credits),
-            extra=tuple(extra),
-            raw={"source": "/api/provider-invoice-items/", "month": ident, "items": count},
-            detailed=True,
-            problems=parse.capped(month.problems),
-        )

@@ -19,7 +19,7 @@ def _role(value: object) -> str:
 
 class WaldurAccount(AccountModel):
     REQUIRED_BECAUSE: ClassVar[dict[str, str]] = {
-        "base_url": 'required for waldur: it is always self-hosted, e.g. base_url = '
+        "base_url": "required for waldur: it is always self-hosted, e.g. base_url = "
         '"https://waldur.example.org"',
     }
 

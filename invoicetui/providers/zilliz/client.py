@@ -18,11 +18,13 @@ from invoicetui.core.errors import ProviderError, ResponseFormatError
 from invoicetui.core.model import Invoice
 from invoicetui.core.parse import text_field as text
 from invoicetui.providers.base import JsonResponse, ProviderClient
+from invoicetui.providers.paging import PageGuard, invoice_id
 from invoicetui.providers.zilliz.normalize import (
     billing_refused,
     body_code,
     error_for_code,
     is_error_code,
+    list_data,
     normalize_detail,
     normalize_page,
 )
@@ -114,18 +116,23 @@ class ZillizClient(ProviderClient):
     async def check(self) -> None:
         await self.get_json("/v2/invoices", params={"pageSize": 1, "currentPage": 1})
 
-    async def _page(self, number: int) -> tuple[list[Invoice], int | None, int | None]:
+    async def _page(self, number: int) -> tuple[list[Invoice], int | None, int | None, int]:
+        """(invoices, count, pageSize echoed, records received: skipped ones count too)."""
         response = await self.get_json(
             "/v2/invoices", params={"pageSize": self.page_size, "currentPage": number}
         )
-        return normalize_page(response.data, self.account.name, self.warn)
+        invoices, count, echoed = normalize_page(response.data, self.account.name, self.warn)
+        raw = list_data(response.data, self.account.name).get("invoices")
+        return invoices, count, echoed, len(raw) if isinstance(raw, list) else 0
 
     async def list_invoices(self) -> list[Invoice]:
-        first, count, echoed = await self._page(1)
+        guard = PageGuard(self.provider, self.account.name, style="number", max_pages=_MAX_PAGES)
+        first, count, echoed, raw_first = await self._page(1)
         size = echoed or self.page_size
-        if count is not None and first and len(first) < min(size, count):
+        if count is not None and raw_first and raw_first < min(size, count):
             # A short first page of a longer list: the server caps pageSize without saying.
-            size = len(first)
+            size = raw_first
+        first = guard.fresh(first, invoice_id)
         pages: list[list[Invoice]] = [first]
         self.page_arrived(first)
         if count is not None:
@@ -138,40 +145,37 @@ class ZillizClient(ProviderClient):
                 )
             self.progress(1, total)
             if first and total > 1:
-                pages.extend(await self._rest_concurrently(total))
+                pages.extend(await self._rest_concurrently(total, guard))
         else:
             # No count: walk pages until one comes back empty or short.
             self.progress(1, None)
-            number = 1
-            while len(pages[-1]) >= size and number < _MAX_PAGES:
+            number, last = 1, raw_first
+            while last >= size:
                 number += 1
-                page, _, _ = await self._page(number)
-                pages.append(page)
+                page, _, _, last = await self._page(number)
+                pages.append(guard.fresh(page, invoice_id))
                 self.progress(number, None)
-                self.page_arrived(page)
+                self.page_arrived(pages[-1])
         out: list[Invoice] = []
-        seen: set[str] = set()
         for page in pages:
             if not page:
                 break  # an empty page ends the list, whatever count said
-            for invoice in page:
-                if invoice.id not in seen:
-                    seen.add(invoice.id)
-                    out.append(invoice)
+            out.extend(page)
         return out
 
-    async def _rest_concurrently(self, total: int) -> list[list[Invoice]]:
+    async def _rest_concurrently(self, total: int, guard: PageGuard) -> list[list[Invoice]]:
         """Pages 2..total, a window of page_concurrency at a time.
 
         A count may be larger than what the server delivers: the first empty page ends the
         list, so no window is started after one (a lying count costs one window, not
-        thousands of requests).
+        thousands of requests); a page of only repeats ends it with an error.
         """
         done = 1
 
         async def fetch(number: int) -> list[Invoice]:
             nonlocal done
-            page, _, _ = await self._page(number)
+            page, _, _, _ = await self._page(number)
+            page = guard.fresh(page, invoice_id)
             done += 1
             self.progress(done, total)
             self.page_arrived(page)

@@ -7,6 +7,7 @@ place that turns them, failures included, into what the widgets show.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from invoicetui.core.sanitize import clean_text
 from invoicetui.tui import messages as msg
 from invoicetui.tui.keymap import key_label
 from invoicetui.tui.loader import Loader
+from invoicetui.tui.marks import Marks, compute_marks
 from invoicetui.tui.rows import invoice_columns, invoice_key
 from invoicetui.tui.screens.feed import RowFeed
 from invoicetui.tui.screens.rounds import Outcome, RefreshRound
@@ -40,6 +42,8 @@ from invoicetui.tui.widgets.table import VirtualTable
 
 if TYPE_CHECKING:
     pass
+
+log = logging.getLogger(__name__)
 
 NARROW_WIDTH = 140  # below this the detail pane leaves the side of the table
 SHORT_HEIGHT = 32  # below this the summary strip is capped, so the table keeps its rows
@@ -60,6 +64,9 @@ class Browser(Screen[None]):
         self.feed = RowFeed(self, self._rebuild_rows, self._append_rows)
         self.round = RefreshRound()  # the accounts the last r, R or F is still loading
         self.row_before_filter: tuple[str, str] | None = None  # Esc puts the cursor back
+        self.marks = Marks()  # flags and changes, shown beside the table's rows
+        self._marks_running = False
+        self._marks_dirty = False
 
     @property
     def states(self) -> dict[str, AccountState]:
@@ -98,6 +105,7 @@ class Browser(Screen[None]):
                         id="invoices",
                     ).data_bind(Browser.scope, total=Browser.total_rows)
                 detail = DetailPane(id="detail")
+                detail.notes = self.invoice_notes
                 # Hidden from the start on a narrow terminal: its tabs are then built only
                 # when it is first shown (p), not before the first frame.
                 detail.display = self.app.size.width >= NARROW_WIDTH
@@ -112,6 +120,7 @@ class Browser(Screen[None]):
         self.query_one(FilterBar).show(False)
         self.query_one("#notice", Static).display = False
         self._apply_size(self.size.width, self.size.height)
+        self.table.row_mark = self.marks.gutter  # flags (!) and changes (+ •) beside the rows
         self.table.focus()
         self.table.update_title()
         if not setup.accounts:
@@ -251,6 +260,54 @@ class Browser(Screen[None]):
             everything, list(self.states), today=self.session.now().date()
         )
         self._after_rows_changed()
+        self._compute_marks(everything)
+        for screen in self.app.screen_stack:  # the insight views recompute from the new data
+            data_changed = getattr(screen, "data_changed", None)
+            if callable(data_changed):
+                data_changed()
+
+    # ------------------------------------------------------------------ marks
+
+    def _compute_marks(self, invoices: Sequence[Invoice]) -> None:
+        """Flags and changes for the rows' marks, in a thread (100k invoices); while one runs,
+        the next waits for it (pages streaming in), and then reads the newest rows."""
+        if self._marks_running:
+            self._marks_dirty = True
+            return
+        self._marks_running = True
+        session = self.session
+        today, accounts = session.now().date(), list(self.states)
+
+        def work() -> None:
+            try:
+                marks = compute_marks(invoices, today, session.cache, accounts)
+            except Exception:
+                log.exception("computing the table's marks failed")
+                marks = Marks()
+            self.post_message(msg.MarksReady(marks))
+
+        # Not exclusive: a thread cannot be stopped, and the guard above already keeps one.
+        self.run_worker(work, name="marks", group="marks", thread=True,
+                        exit_on_error=False)  # fmt: skip
+
+    @on(msg.MarksReady)
+    def _marks_ready(self, event: msg.MarksReady) -> None:
+        self._marks_running = False
+        if self._marks_dirty:
+            self._marks_dirty = False
+            self._compute_marks(self.store.all_invoices())
+        marks = event.marks
+        self.marks.flags, self.marks.changed, self.marks.since = (
+            marks.flags, marks.changed, marks.since)  # fmt: skip
+        self.table.redraw_rows()
+
+    def invoice_notes(self, invoice: Invoice) -> list[str]:
+        """What the detail says about an invoice: its flags, and whether it changed."""
+        from invoicetui.service.insight.flags import flags
+
+        same = self.store.rows_of(invoice.account)
+        found = flags(invoice, same, self.session.now().date())
+        return [f"{f.mark} {f.sentence}" for f in found] + self.marks.change_sentences(invoice)
 
     def _after_rows_changed(self) -> None:
         """After data, scope or filter changed: title, notice, and an empty detail if no rows."""

@@ -21,6 +21,7 @@ from invoicetui.core.model import Invoice
 from invoicetui.tui import invoice_actions
 from invoicetui.tui.commands import TAB_COMMANDS
 from invoicetui.tui.keymap import bind
+from invoicetui.tui.paperwork import DocumentsDone
 from invoicetui.tui.widgets.detail import DetailPane
 
 InvoiceSource = Sequence[Invoice] | Callable[[], Sequence[Invoice]]
@@ -42,6 +43,7 @@ class DetailScreen(Screen[Invoice | None]):
         bind("copy-id", "copy_id", "Copy id"),
         bind("copy-url", "copy_url", "Copy URL"),
         bind("open-url", "open_url", "Open URL"),
+        bind("save-documents", "save_documents", "Save documents"),
         *(bind(binding_id) for binding_id in TAB_COMMANDS),
     ]
 
@@ -63,6 +65,8 @@ class DetailScreen(Screen[Invoice | None]):
         index: int = 0,
         *,
         details_wanted: Callable[[Invoice], object] | None = None,
+        notes: Callable[[Invoice], list[str]] | None = None,
+        save_documents: Callable[[Invoice, DetailScreen], object] | None = None,
         name: str | None = None,
         id: str | None = None,
     ) -> None:
@@ -70,6 +74,8 @@ class DetailScreen(Screen[Invoice | None]):
         self._source = invoices
         self._overrides: dict[tuple[str, str], Invoice] = {}
         self._details_wanted = details_wanted
+        self._notes = notes
+        self._save_documents = save_documents
         listed = self.invoices
         self._index = max(0, min(index, len(listed) - 1)) if listed else 0
         self._key = invoice_key(listed[self._index]) if listed else None
@@ -107,7 +113,9 @@ class DetailScreen(Screen[Invoice | None]):
     # ------------------------------------------------------------------ compose & show
 
     def compose(self) -> ComposeResult:
-        yield DetailPane(id="detail-pane")
+        pane = DetailPane(id="detail-pane")
+        pane.notes = self._notes
+        yield pane
         yield Footer()
 
     def on_mount(self) -> None:
@@ -185,6 +193,17 @@ class DetailScreen(Screen[Invoice | None]):
     def action_open_url(self) -> None:
         if self.invoice is not None:
             invoice_actions.open_url(self.app, self.invoice, self._say)
+
+    def action_save_documents(self) -> None:
+        """d, as on the main screen; the outcome comes back here as a notification."""
+        if self.invoice is not None and self._save_documents is not None:
+            self._save_documents(self.invoice, self)
+
+    @on(DocumentsDone)
+    def _documents_done(self, event: DocumentsDone) -> None:
+        self.notify(
+            event.text, markup=False, severity="error" if event.tone == "error" else "information"
+        )
 
     @on(DetailPane.LineItemChosen)
     def _show_line_item(self, event: DetailPane.LineItemChosen) -> None:

@@ -25,6 +25,8 @@ PANE_NAMES = {
     "FilterInput": "Filter",
     "DetailScreen": "Detail",
     "LineItemScreen": "Line item",
+    "FigureGrid": "Figures",
+    "BarChart": "Chart",
 }
 
 
@@ -113,20 +115,26 @@ class HelpScreen(ModalScreen[None]):
         bind("cursor-up", "scroll('up')", "Scroll up"),
     ]
 
-    def __init__(self, sections: list[KeySection], pane: str | None = None) -> None:
+    def __init__(
+        self, sections: list[KeySection], pane: str | None = None, notes: tuple[str, ...] = ()
+    ) -> None:
         super().__init__()
         self.sections = sections
         self.pane = pane  # where the keyboard was: the keys are those that work there
+        self.notes = notes  # the rules a view follows (the anomaly rule...), said in words
 
     @classmethod
     def for_screen(cls, screen: Screen[Any]) -> HelpScreen:
-        return cls(key_sections(screen), focused_pane(screen))
+        notes = tuple(getattr(screen, "HELP_NOTES", ()))
+        return cls(key_sections(screen), focused_pane(screen), notes)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
             where = f" · {self.pane} pane" if self.pane else ""
             body.border_title = Content(f"Keys{where}")
             body.border_subtitle = Content("Esc closes · rebind them in [keys] of config.toml")
+            for note in self.notes:
+                yield Static(Text(note), classes="help-section")
             yield Static(_table(self.sections), classes="help-section")
 
     async def action_dismiss(self, result: None = None) -> None:

@@ -134,8 +134,15 @@ class MainScreen(Browser):
             if invoice is not None:
                 table.select_row(lambda row: (row.account, row.id) == (invoice.account, invoice.id))
 
+        def save(invoice: Invoice, where: DetailScreen) -> None:
+            paperwork.save_documents(self.loader, invoice, where._say, where)
+
         screen = DetailScreen(
-            lambda: table.rows_visible, max(0, table.cursor_index), details_wanted=self.want_details
+            lambda: table.rows_visible,
+            max(0, table.cursor_index),
+            details_wanted=self.want_details,
+            notes=self.invoice_notes,
+            save_documents=save,
         )
         self.app.push_screen(screen, back)
 

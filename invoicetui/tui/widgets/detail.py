@@ -70,6 +70,7 @@ class DetailPane(Vertical):
     DetailPane.-narrow #detail-summary { layout: vertical; }
     DetailPane.-narrow #detail-money { width: 1fr; margin-left: 0; }
     DetailPane #detail-notice { height: auto; display: none; color: $text-warning; }
+    DetailPane #detail-flags { height: auto; max-height: 4; color: $text-warning; }
     DetailPane #detail-notice.-error { color: $text-error; }
     DetailPane.-notice #detail-notice { display: block; }
     DetailPane.-empty #detail-header, DetailPane.-empty #detail-tabs { display: none; }
@@ -107,6 +108,8 @@ class DetailPane(Vertical):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.invoice: Invoice | None = None
+        # What to say about an invoice besides its facts (flags, changes), if anyone knows.
+        self.notes: Callable[[Invoice], list[str]] | None = None
         self.position: tuple[int, int] | None = None
         self._pending: tuple[str, str] | None = None
         self._raw_for: Invoice | None = None
@@ -143,6 +146,7 @@ class DetailPane(Vertical):
             yield Static(id="detail-facts", markup=False)
             yield Static(id="detail-money", markup=False)
         yield Static(id="detail-notice", markup=False)
+        yield Static(id="detail-flags", markup=False)
 
     def _build_tabs(self) -> TabbedContent:
         """The tabs and their contents: built on the pane's first show (a hidden pane never is)."""
@@ -288,6 +292,7 @@ class DetailPane(Vertical):
         if invoice is None:
             title.update(Content.styled("No invoice selected.", MUTED))
             self._notice(None)
+            self.query_one("#detail-flags", Static).display = False
             if self._tabs_state == "ready":
                 self.line_items_table.set_rows([], keep_cursor=False)
             return
@@ -298,6 +303,10 @@ class DetailPane(Vertical):
         self.query_one("#detail-facts", Static).update(pairs_table(facts, width))
         self.query_one("#detail-money", Static).update(pairs_table(amounts, width, right=True))
         self._notice("Loading details…" if not invoice.detailed else None)
+        lines = self.notes(invoice) if self.notes is not None else []
+        flags = self.query_one("#detail-flags", Static)
+        flags.update(Content("\n".join(lines)))
+        flags.display = bool(lines)
         if self._tabs_state != "ready":
             return  # _ensure_tabs updates the view again once the tabs are mounted
         self.query_one("#detail-info", Static).update(info_renderable(invoice))

@@ -269,6 +269,9 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         self._strips: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(512)
         self._header: Strip | None = None
         self._no_color = False
+        # A one-character mark in the cursor column of other rows (flags, changes), if any.
+        self.row_mark: Callable[[R], str] | None = None
+        self._mark_style = Style(bold=True)
 
     # ------------------------------------------------------------------ public state
 
@@ -330,6 +333,11 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         return Text(text)
 
     # ------------------------------------------------------------------ data
+
+    def redraw_rows(self) -> None:
+        """Cells changed without the rows changing (marks): draw the visible lines again."""
+        self._strips.clear()
+        self.refresh()
 
     def set_rows(self, rows: Sequence[R], *, keep_cursor: bool = True) -> None:
         """Replace all rows, re-applying the current sort and filter; O(n), no widget rebuilds."""
@@ -538,7 +546,8 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         row = self._data.rows[index]
         console = self.app.console
         base = self._styles[0] + self._styles[3] if even else self._styles[0]
-        segments: list[Segment] = [Segment(CURSOR_MARK if cursor else " ", None)]
+        mark = CURSOR_MARK if cursor else (self.row_mark(row) if self.row_mark else "") or " "
+        segments: list[Segment] = [Segment(mark[:1], self._mark_style if mark != " " else None)]
         for n, (col, _x, w) in enumerate(self._layout):
             if n:
                 segments.append(Segment(" " * SEP))
