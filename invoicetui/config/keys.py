@@ -65,16 +65,23 @@ DEFAULT_KEYS: dict[str, str] = {
 
 BINDING_IDS = frozenset(DEFAULT_KEYS)
 
-# Bindings that answer in one place only may share a key with those of another place: the
-# detail's tab keys and the insight charts' cursor never are on screen together. Any other
-# binding answers across a screen, so its key must be its own.
-PLACES: dict[str, str] = {
-    "tab-next": "detail",
-    "tab-previous": "detail",
-    **{f"tab-{n}": "detail" for n in range(1, 6)},
-    "cursor-left": "charts",
-    "cursor-right": "charts",
-}
+# Where a binding answers decides which keys it may share. Keys that work on every screen
+# must be their own; the insight views' own keys (c, b, a, [ ], ← →...) work only there
+# (screens/trends.py, breakdown.py, widgets/figures.py), and every other binding only in the
+# invoice browser (the main screen and its full-screen detail): those two sets never meet.
+EVERYWHERE = frozenset(
+    {
+        "help", "quit", "command-palette", "focus-next", "focus-previous", "cursor-down",
+        "cursor-up", "top", "bottom", "page-up", "page-down", "select", "back",
+        "view-overview", "view-trends", "view-breakdown", "view-changes",
+    }
+)  # fmt: skip
+INSIGHT_ONLY = frozenset(
+    {
+        "cursor-left", "cursor-right", "next-anomaly", "previous-anomaly", "chart-mode",
+        "breakdown-by", "period-next", "period-previous", "period-range", "load-details",
+    }
+)  # fmt: skip
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 # Keys with a name (as Textual spells them); a printable character is a key too, and so is
@@ -169,6 +176,7 @@ def _clashes(overrides: Mapping[str, str]) -> list[tuple[str, str]]:
 
 
 def _meet(one: str, other: str) -> bool:
-    """Whether two bindings can answer in the same place (so must not share a key)."""
-    here, there = PLACES.get(one), PLACES.get(other)
-    return here is None or there is None or here == there
+    """Whether two bindings can answer on one screen (so must not share a key)."""
+    if one in EVERYWHERE or other in EVERYWHERE:
+        return True
+    return (one in INSIGHT_ONLY) == (other in INSIGHT_ONLY)

@@ -80,10 +80,13 @@ def test_the_app_refuses_to_start_with_exit_2(
 
 def test_the_defaults_are_consistent_and_places_apart_may_share_a_key() -> None:
     assert check_keys({}) == ({}, [])
-    # The detail's tab keys and the charts' cursor are never on screen together.
+    # The browser's keys and the insight views' own keys are never on one screen.
     assert check_keys({"tab-next": "x", "cursor-right": "x"}) == (
         {"tab-next": "x", "cursor-right": "x"},
         [],
     )
+    assert check_keys({"copy-id": "c"}) == ({"copy-id": "c"}, [])  # c: trends' chart mode
+    _, problems = check_keys({"chart-mode": "q"})  # q quits everywhere, the trends view too
+    assert [binding for binding, _ in problems] == ["chart-mode"]
     _, problems = check_keys({"tab-next": "x", "export": "x"})
     assert [binding for binding, _ in problems] == ["tab-next"]

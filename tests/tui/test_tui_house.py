@@ -92,5 +92,5 @@ def test_the_readme_lists_every_binding_id_and_links_only_what_exists() -> None:
     for spec in palette_commands():  # the palette's names, as the reference lists them
         assert spec.title is not None and spec.title in reference, spec.title
     assert "CONTRACT.md" not in readme
-    for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", readme):
+    for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", readme):  # documents
         assert (root / target).exists(), target
