@@ -163,7 +163,7 @@ def _clashes(overrides: Mapping[str, str]) -> list[tuple[str, str]]:
     for binding_id in order:
         for key in keys_for(binding_id, overrides).split(","):
             others = owners.setdefault(key, [])
-            other = next((o for o in others if _meet(o, binding_id)), None)
+            other = next((o for o in others if meet(o, binding_id)), None)
             others.append(binding_id)
             if other is None or other == binding_id:
                 continue
@@ -175,7 +175,7 @@ def _clashes(overrides: Mapping[str, str]) -> list[tuple[str, str]]:
     return problems
 
 
-def _meet(one: str, other: str) -> bool:
+def meet(one: str, other: str) -> bool:
     """Whether two bindings can answer on one screen (so must not share a key)."""
     if one in EVERYWHERE or other in EVERYWHERE:
         return True

@@ -396,7 +396,7 @@ async def test_question_mark_shows_keys_for_the_focused_pane(
         # Grouped by purpose, in one order; the keys are those of the focused pane.
         sections = {s.title: {row.binding_id for row in s.rows} for s in app.screen.sections}
         assert list(sections) == [
-            "Move", "Invoices", "Find and sort", "Accounts and data", "View", "App"
+            "Move", "Invoices", "Find and sort", "Accounts and data", "View", "Insight", "App"
         ]  # fmt: skip
         # 120 columns: the detail pane is hidden, so its tab keys do not work and are not listed.
         assert "Detail tabs" not in sections

@@ -14,6 +14,14 @@ from invoicetui.core.model import AccountSnapshot, Invoice
 from invoicetui.tui.widgets.sidebar import ALL, AccountState
 
 
+def _facts(invoice: Invoice) -> tuple[object, ...]:
+    """What a payer calls a change (not the raw payload, which carries request ids)."""
+    return (
+        invoice.status, invoice.status_raw, invoice.number, invoice.currency, invoice.total,
+        invoice.amount_due, invoice.issued, invoice.due, invoice.period_start, invoice.period_end,
+    )  # fmt: skip
+
+
 def in_scope(scope: str, state: AccountState) -> bool:
     """Scopes: "all", "provider:<name>", "account:<name>" (the sidebar's entries)."""
     return scope in (ALL, f"account:{state.name}", f"provider:{state.provider}")
@@ -73,8 +81,9 @@ class InvoiceStore:
 
     def loaded(self, account: str, snapshot: AccountSnapshot) -> int:
         """The account's complete list; returns how many invoices differ from the list before."""
-        before = {inv.id: inv for inv in self.invoices.get(account, ())}
-        changed = sum(before.pop(inv.id, None) != inv for inv in snapshot.invoices) + len(before)
+        before = {inv.id: _facts(inv) for inv in self.invoices.get(account, ())}
+        changed = sum(before.pop(inv.id, None) != _facts(inv) for inv in snapshot.invoices)
+        changed += len(before)  # gone since
         state = self.states[account]
         state.count = len(snapshot.invoices)
         state.fetched_at = snapshot.fetched_at
