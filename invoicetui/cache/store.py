@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from invoicetui.cache import files
-from invoicetui.cache.access import CacheAccess
+from invoicetui.cache.changes import ChangeStore
 from invoicetui.cache.codec import (
     SEP,
     CacheFormatError,
@@ -47,7 +47,7 @@ class AccountCacheInfo:
     error: str | None = None  # the file could not be read (it is set aside on next use)
 
 
-class Cache(CacheAccess):
+class Cache(ChangeStore):
     """The on-disk cache under `directory` (default: locations.cache_dir())."""
 
     def load(self, account: str, *, details: bool = False) -> AccountSnapshot | None:

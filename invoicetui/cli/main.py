@@ -24,6 +24,7 @@ COMMANDS: dict[str | None, tuple[str, str]] = {
     "accounts": ("invoicetui.cli.cmd_accounts", "cmd_accounts"),
     "cache": ("invoicetui.cli.cmd_cache", "cmd_cache"),
     "demo-server": ("invoicetui.cli.cmd_demo", "cmd_demo_server"),
+    "summary": ("invoicetui.cli.cmd_summary", "cmd_summary"),
     "documents": ("invoicetui.cli.cmd_documents", "cmd_documents"),
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from invoicetui import __version__
 from invoicetui.config import locations
@@ -19,6 +20,7 @@ examples:
   invoicetui                         start the UI (demo data if there is no config yet)
   invoicetui --demo                  the UI with the built-in demo accounts
   invoicetui export --format csv     all invoices as CSV on stdout
+  invoicetui summary --fail-on due:7  owed, overdue, changes; exit 3 if due within 7 days
   invoicetui accounts --check        verify every account's credentials
   invoicetui demo-server             fake provider APIs plus a config to try them
 
@@ -26,7 +28,8 @@ files:
   config  {config}  (or INVOICETUI_CONFIG, or --config)
   cache   {cache}  (or INVOICETUI_CACHE_DIR)
 
-exit codes: 0 ok, 1 at least one account failed, 2 usage or config error
+exit codes: 0 ok, 1 at least one account failed, 2 usage or config error,
+  3 summary --fail-on matched
 """
 EXPORT_EPILOG = """\
 examples:
@@ -50,6 +53,17 @@ examples:
   invoicetui cache clear                 forget everything cached
   invoicetui cache clear --account doit
   invoicetui cache info --config work.toml
+"""
+SUMMARY_EPILOG = """\
+examples:
+  invoicetui summary                     what is owed, overdue, spent and what changed
+  invoicetui summary --format json | jq '.currencies'
+  invoicetui summary --fail-on overdue   exit 3 when anything is overdue (cron, status bar)
+  invoicetui summary --fail-on due:7     exit 3 when anything is overdue or due within 7 days
+
+Exit codes as export (0 ok, 1 an account failed, 2 usage or config error), and 3 when
+--fail-on matches (even if an account failed: what matched is still true).
+Cached data younger than each account's cache_ttl is used unless --refresh.
 """
 DEMO_EPILOG = """\
 examples:
@@ -87,6 +101,27 @@ def _add_mode(parser: argparse.ArgumentParser, *, sub: bool) -> None:
     )
     group.add_argument(
         "--refresh", action="store_true", default=default, help="ignore the cache, fetch all"
+    )
+
+
+def _add_summary(subs: Any) -> None:
+    summary = subs.add_parser(
+        "summary",
+        help="what is owed, overdue, due soon, spent, and what changed",
+        description="What is owed per currency, what is overdue (oldest first), spend this\n"
+        "month and last per account, and what changed at the last refresh.",
+        epilog=SUMMARY_EPILOG,
+        formatter_class=_formatter,
+    )
+    summary.set_defaults(command="summary")
+    _add_config(summary, sub=True)
+    summary.add_argument(
+        "--account", metavar="NAME", action="append", default=[], help="only this account"
+    )
+    summary.add_argument("--format", choices=("text", "json"), default="text")
+    _add_mode(summary, sub=True)
+    summary.add_argument(
+        "--fail-on", metavar="overdue|due:DAYS", help="exit 3 when overdue (or due within DAYS)"
     )
 
 
@@ -171,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     clear.add_argument(
         "--account", metavar="NAME", help="only this account (configured, or still cached)"
     )
+
+    _add_summary(subs)
 
     demo = subs.add_parser(
         "demo-server",

@@ -1,6 +1,7 @@
 """Fake DoiT Console API: invoice list with opaque pageTokens, invoice details, both error styles.
 
-Deterministic (seeded, anchored on DEMO_NOW) and stateless per request. The account "doit"
+Deterministic (seeded, anchored on DEMO_NOW); stateless except that one OPEN invoice of "doit"
+is served as PAID from the second time its URL is asked (DemoRequest.repeat). The account "doit"
 answers errors in the legacy {"error": ...} style; "doit-reseller" needs X-Tenant-Id and
 answers RFC 9457 problem+json. A pageToken made with page_token(..., expired=True) is
 refused as expired, so tests can drive the client's restart.
@@ -60,6 +61,11 @@ def _read_token(token: str) -> tuple[str, int] | None:
     return None
 
 
+def paid_later(record: Record) -> Record:
+    """The second generation of an invoice the demo's customer pays between two refreshes."""
+    return {**record, "status": "PAID", "balanceAmount": 0.0}
+
+
 @dataclass(frozen=True)
 class _Source:
     """One account's invoices, by position (newest first)."""
@@ -69,11 +75,17 @@ class _Source:
     find: Callable[[str], int | None]
     legacy: bool = False
     tenant: str | None = None
+    paid_later: str | None = None  # id of an OPEN invoice served as PAID from the 2nd time on
+
+    def record(self, index: int, repeat: int) -> Record:
+        rec = self.full(index)
+        return paid_later(rec) if repeat and rec["id"] == self.paid_later else rec
 
 
 def _list_source(records: list[Record], *, legacy: bool, tenant: str | None) -> _Source:
     by_id = {rec["id"]: i for i, rec in enumerate(records)}
-    return _Source(len(records), records.__getitem__, by_id.get, legacy, tenant)
+    paid = next((r["id"] for r in records if r["status"] == "OPEN"), None) if legacy else None
+    return _Source(len(records), records.__getitem__, by_id.get, legacy, tenant, paid)
 
 
 def _scale_source(count: int) -> _Source:
@@ -177,7 +189,7 @@ class DoitDemo:
                 return _error(
                     source, rid, 404, "not_found", "Resource not found", "invoice not found"
                 )
-            return DemoResponse(200, source.full(index))
+            return DemoResponse(200, source.record(index, req.repeat))
         return _error(source, rid, 404, "not_found", "Resource not found", "route not found")
 
     def _list(self, req: DemoRequest, source: _Source, rid: str) -> DemoResponse:
@@ -219,7 +231,7 @@ class DoitDemo:
         selected = _selection(req, source)
         if isinstance(selected, str):
             return _error(source, rid, 400, "validation_failed", "Validation failed", selected)
-        rows = [_summary(source.full(i)) for i in selected[offset : offset + size]]
+        rows = [_summary(source.record(i, req.repeat)) for i in selected[offset : offset + size]]
         body: Record = {"invoices": rows, "rowCount": len(rows)}
         # The last page says so with an empty pageToken (DoiT's own client stops on "" too).
         body["pageToken"] = page_token(offset + size) if offset + size < len(selected) else ""

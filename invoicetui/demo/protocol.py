@@ -14,6 +14,9 @@ class DemoRequest:
     query: dict[str, list[str]]
     headers: dict[str, str]  # lower-case names
     base_url: str  # http://host:port/<provider>, for Link headers and url fields
+    # How often this server answered this exact path and query before: a fake may serve a
+    # second "generation" of its data (an invoice paid meanwhile) from the second time on.
+    repeat: int = 0
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)

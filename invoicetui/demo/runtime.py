@@ -41,7 +41,10 @@ def demo_config_text(server: DemoServer, accounts: list[AccountConfig] | None = 
         "# The tokens are demo tokens, valid only against this server.",
         "",
     ]
-    return "\n".join(head) + "\n" + "\n".join(account_to_toml(a) for a in accounts)
+    from invoicetui.demo.settings import demo_tables
+
+    body = "\n".join(account_to_toml(a) for a in accounts)
+    return "\n".join(head) + "\n" + body + "\n" + demo_tables({a.name for a in accounts})
 
 
 def serve_demo(

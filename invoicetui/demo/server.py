@@ -123,6 +123,7 @@ class DemoServer:
         self.faults: list[Fault] = []
         self.fault_lock = threading.Lock()
         self.stats = DemoStats()
+        self.served: Counter[str] = Counter()  # (provider + path + query) -> times answered
         # Documented limits: Palette 10 req/s per IP with a burst of 5; Zilliz 20 req/s.
         self.limits: dict[str, TokenBucket] = {}
         if rate_limits:
@@ -211,6 +212,9 @@ class DemoServer:
         bucket = self.limits.get(provider)
         if bucket is not None and not bucket.take():
             return rate_limited(provider, None)
+        with self.fault_lock:
+            repeat = self.served[raw_path]
+            self.served[raw_path] += 1
         request = DemoRequest(
             method=method,
             provider=provider,
@@ -218,6 +222,7 @@ class DemoServer:
             query=parse_qs(parts.query, keep_blank_values=True),
             headers=headers,
             base_url=f"http://{headers.get('host') or f'{self.host}:{self.port}'}/{provider}",
+            repeat=repeat,
         )
         response = demo.handle(request)
         if trickle:

@@ -45,6 +45,9 @@ def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+SPIKE = {"vector-db": 4, "staging": 7}  # months back of each org's anomaly
+
+
 def _status(newest_first: int, statuses: tuple[str, ...]) -> str:
     if newest_first == 0:
         return "unbilled"  # the current month still accrues
@@ -61,7 +64,13 @@ def _org(label: str, key: str, count: int, statuses: tuple[str, ...]) -> _Org:
         start = datetime(year, month, 1, tzinfo=UTC)
         end = start + timedelta(days=calendar.monthrange(year, month)[1])
         status = _status(newest_first, statuses)
-        usage = r.randint(20_000, 400_000)
+        # A steady bill (within 20 %) with one month three times higher: the trends view's
+        # anomaly. The running month has accrued half a month by DEMO_NOW (the 15th).
+        usage = 150_000 + r.randint(20_000, 400_000) % 30_000
+        if newest_first == SPIKE.get(label):
+            usage *= 3
+        elif newest_first == 0:
+            usage //= 2
         if status == "free":
             credits = usage
         elif r.random() < 0.35:

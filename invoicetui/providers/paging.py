@@ -41,7 +41,8 @@ class PageGuard:
 
     def fail(self, message: str) -> ResponseFormatError:
         return ResponseFormatError(
-            f"{self.label} {message}; stopped after {self.pages} pages",
+            f"{self.label} {message}; stopped after {self.pages} page"
+            + ("" if self.pages == 1 else "s"),
             provider=self.provider,
             account=self.account,
             hint="the provider's paging is broken; report it to them",
@@ -97,4 +98,3 @@ def record_key(name: str) -> Callable[[object], Hashable | None]:
         return None
 
     return key
-

@@ -83,7 +83,10 @@ async def get_with_retries(
         client.retry_spent += now - began + delay
         if client.retry_spent > policy.account_budget:
             # This account's retries are used up: its failures are final from now on.
-            error.message += f"; gave up after {policy.account_budget:g} s of failed attempts"
+            error.message += (
+                f"; gave up: this account's failed attempts and waits reached"
+                f" {policy.account_budget:g} s"
+            )
             client.gave_up = error
             raise error
         if attempt >= limit or now - started + delay > policy.max_total:

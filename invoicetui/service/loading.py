@@ -22,6 +22,7 @@ from invoicetui.config.options import FetchMode
 from invoicetui.config.tokens import resolve_token
 from invoicetui.core.errors import CacheError, NetworkError, OfflineNoData, ProviderError
 from invoicetui.core.model import SETTLED, AccountSnapshot, Invoice, utcnow
+from invoicetui.service import tracking
 
 if TYPE_CHECKING:  # httpx and the providers load on the first fetch: an offline start needs none
     import httpx
@@ -336,6 +337,7 @@ async def _fetch(
     """List, then details not cached (or changed, or not final), then save."""
     started = now_fn()
     summaries = _unique(await client.list_invoices())
+    previous = await _load_cached(account, cache, False)  # what changed: service/tracking.py
     list_fps = await asyncio.to_thread(lambda: {inv.id: fingerprint(inv) for inv in summaries})
     errors: list[ProviderError] = []
     reused: dict[str, Invoice] = {}
@@ -359,6 +361,7 @@ async def _fetch(
         await _save(cache, account, cache.save, snapshot, list_fingerprints=list_fps)
     if reused:
         snapshot = replace(snapshot, invoices=tuple(reused.get(i.id, i) for i in snapshot.invoices))
+    await tracking.record_changes(cache, account, previous, snapshot)
     return snapshot
 
 

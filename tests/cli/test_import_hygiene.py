@@ -24,6 +24,7 @@ COMMANDS = [
     ["export", "--demo", "--format", "csv"],
     ["accounts", "--demo"],
     ["cache", "info"],
+    ["summary", "--demo"],
     ["documents", "--demo", "--period", "2026-10", "-o", "{tmp}"],
 ]
 

@@ -195,3 +195,28 @@ def test_exits_when_the_terminal_goes_away_without_a_sighup(tmux: Tmux, tmp_path
     assert process_gone(pid), "invoicetui kept running after its terminal went away"
     wait_until("the exit code", code.exists, lambda: "")
     assert code.read_text().strip() == "129"  # 128 + SIGHUP, as a shell reports a hang-up
+
+
+def test_overview_overdue_figure_to_its_invoices_to_detail_and_back(
+    tmux: Tmux, tmp_path: Path
+) -> None:
+    """Overview → an overdue figure → exactly the invoices behind it → detail → back home."""
+    command = f"cd {tmp_path} && exec {EXE} --demo"
+    tmux.start(command)
+    wait_until("every account loaded", lambda: "loading" not in tmux.screen(), tmux.screen)
+    wait_for_text(tmux, "ok ")
+    tmux.keys("O")
+    wait_for_text(tmux, "Owed, per currency", "Overdue 1–30 d", "Accounts")
+    tmux.keys("j")  # from "Outstanding" to "Overdue 1–30 d", first currency
+    tmux.keys("Enter")
+    wait_for_text(tmux, "overdue 1–30 days ·", "invoices")
+    wait_for_text(tmux, "Amount due")  # the invoice table's columns
+    tmux.keys("Enter")
+    wait_for_text(tmux, "(1 of ")
+    tmux.keys("Escape")
+    wait_for_text(tmux, "overdue 1–30 days ·")
+    tmux.keys("Escape")
+    wait_for_text(tmux, "Owed, per currency")
+    tmux.keys("Escape")
+    wait_for_text(tmux, "All accounts")
+    assert tmux.alive()

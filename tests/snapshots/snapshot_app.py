@@ -25,6 +25,7 @@ from textual.widgets import Input, TabbedContent, TextArea
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from invoicetui.cache import Cache
+from invoicetui.cli.cmd_tui import demo_tables
 from invoicetui.config.options import AppSetup, FetchMode
 from invoicetui.core.model import Invoice, Status
 from invoicetui.demo.data import DEMO_NOW
@@ -98,6 +99,7 @@ def build_app(scene: Scene, server: DemoServer, cache_dir: Path) -> InvoiceApp:
         theme=scene.theme,
         config_path=CONFIG_PATH,
     )
+    demo_tables(setup)  # as `invoicetui --demo`: a budget crossed, an ≈ total, groups
     return InvoiceApp(setup, now=lambda: DEMO_NOW, tz=UTC)
 
 
@@ -252,6 +254,10 @@ SCENES: tuple[Scene, ...] = (
     Scene("no_color_detail", MAIN, (open_invoice(*PALETTE),), no_color=True),
     Scene("ansi_16_colours", MAIN, (open_invoice(*PALETTE),), theme="ansi-dark"),
     # The insight views (issue 11): each at 120x36 and 80x24, and without colour.
+    Scene("overview_120x36", MAIN, (press("O"),), screenshot=True),
+    Scene("overview_80x24", SMALL, (press("O"),)),
+    Scene("overview_figure", MAIN, (press("O", "down", "enter"),), screenshot=True),
+    Scene("overview_no_color", SMALL, (press("O"),), no_color=True),
     Scene("trends_120x36", MAIN, (press("T"),), screenshot=True),
     Scene("trends_80x24", SMALL, (press("T"),)),
     Scene("trends_anomaly", MAIN, (press("T", "a"),)),

@@ -61,9 +61,10 @@ class Approx:
     used: dict[str, Decimal]  # currency -> rate used (the base itself at 1)
     left_out: list[str]  # currencies with no rate, not in the total
 
-    def sentence(self) -> str:
-        """≈ 1234.56 EUR in total (1 USD = 0.92 EUR); GBP left out (no rate)."""
-        text = f"≈ {format_decimal(self.total.quantize(Decimal('0.01')))} {self.base} in total"
+    def sentence(self, what: str = "") -> str:
+        """≈ 1,234.56 EUR {what} in total (1 USD = 0.92 EUR); GBP left out (no rate)."""
+        words = f"{self.base} {what} in total" if what else f"{self.base} in total"
+        text = f"≈ {self.total.quantize(Decimal('0.01')):,} {words}"
         rates = [
             f"1 {c} = {format_decimal(r)} {self.base}"
             for c, r in self.used.items()

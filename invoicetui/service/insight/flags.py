@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from invoicetui.core.changeset import Key
-from invoicetui.core.model import SETTLED, Invoice, Status, format_decimal
+from invoicetui.core.model import Invoice, Status, format_decimal
 
 # Items are often rounded to the cent one by one: allow half a cent per item, at least a cent.
 ROUNDING_PER_ITEM = Decimal("0.005")
@@ -97,12 +97,14 @@ def _money(value: Decimal, currency: str | None) -> str:
 
 
 def _sum_mismatch(inv: Invoice) -> str | None:
-    items = [li for li in inv.line_items if li.currency in (None, inv.currency)]
-    if not inv.detailed or not items or len(items) != len(inv.line_items):
-        return None  # nothing to add up, or items in another currency: not comparable
-    if any(li.amount is None for li in items):
-        return None
-    total_items = sum((li.amount for li in items if li.amount is not None), Decimal(0))
+    if not inv.detailed or not inv.line_items:
+        return None  # nothing to add up
+    total_items = Decimal(0)
+    for li in inv.line_items:
+        if li.amount is None or (li.currency is not None and li.currency != inv.currency):
+            return None  # an item without an amount, or in another currency: not comparable
+        total_items += li.amount
+    items = inv.line_items
     tolerance = max(ROUNDING_MIN, ROUNDING_PER_ITEM * len(items))
     targets = [t for t in (inv.subtotal, inv.total) if t is not None]
     if inv.credits is not None:  # items before credits, figures after (or the other way)
@@ -121,7 +123,7 @@ def _sum_mismatch(inv: Invoice) -> str | None:
 
 def _negative_balance(inv: Invoice) -> str | None:
     owed = inv.amount_due if inv.amount_due is not None else None
-    if owed is None or owed >= 0 or inv.status in SETTLED:
+    if owed is None or owed >= 0 or inv.status is Status.VOID:
         return None
     return (
         f"A credit balance of {_money(-owed, inv.currency)}: "
