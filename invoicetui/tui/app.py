@@ -31,7 +31,6 @@ from invoicetui.core.model import utcnow
 from invoicetui.tui.invoice_actions import launch_url
 from invoicetui.tui.keymap import apply_keymap, bind, key_clashes
 from invoicetui.tui.palette import InvoiceCommands
-from invoicetui.tui.paperwork import JournalCommands
 from invoicetui.tui.session import Session
 from invoicetui.tui.terminal import terminal_problem
 from invoicetui.tui.views import open_view, view_bindings
@@ -65,7 +64,8 @@ class InvoiceApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "invoicetui"
-    COMMANDS: ClassVar = App.COMMANDS | {InvoiceCommands, JournalCommands}
+    # One provider, so the palette's order is ours: commands, journals, accounts, Textual's.
+    COMMANDS: ClassVar = {InvoiceCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("quit", "quit", "Quit", show=True),
         bind("help", "help", "Keys", show=True),

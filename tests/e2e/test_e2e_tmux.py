@@ -125,7 +125,8 @@ def test_drive_the_app_with_keys_and_quit(tmux: Tmux, tmp_path: Path) -> None:
 
     # Filter on an account name; the border title says so.
     tmux.keys("/")
-    wait_for_text(tmux, "filter: id, account")  # the box has focus before we type into it
+    # The box has focus (its prompt and hints show) before we type into it.
+    wait_for_text(tmux, "/ id, account", "Enter keeps · Esc clears")
     tmux.type("vector-db")
     tmux.keys("Enter")
     wait_for_text(tmux, "filter: vector-db")
@@ -137,11 +138,11 @@ def test_drive_the_app_with_keys_and_quit(tmux: Tmux, tmp_path: Path) -> None:
     tmux.keys("g", "j", "y")  # the cursor stayed on the filtered row: go to the top first
     wait_for_text(tmux, "Copied invoice id")
 
-    # Keys for the focused pane, then back out with Escape (never quits).
+    # Keys for the focused pane, grouped by purpose, then back out with Escape (never quits).
     tmux.keys("?")
-    wait_for_text(tmux, "Invoices pane", "Everywhere")
+    wait_for_text(tmux, "Keys · Invoices pane", "Find and sort")
     tmux.keys("Escape")
-    wait_gone(tmux, "Everywhere")
+    wait_gone(tmux, "Find and sort")
 
     # Drill in (full screen at 100 columns), step, and back out.
     tmux.keys("Enter")

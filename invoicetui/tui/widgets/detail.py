@@ -49,6 +49,7 @@ NARROW_WIDTH = 64
 TITLES = {"tab-items": "Line items", "tab-credits": "Credits", "tab-payments": "Payments",
           "tab-info": "Info"}  # fmt: skip
 SHORT_TITLES = {**TITLES, "tab-items": "Items"}
+TAB_ORDER = ("tab-items", "tab-credits", "tab-payments", "tab-info", "tab-raw")  # keys 1-5
 
 
 class HeaderScroll(VerticalScroll, can_focus=False):
@@ -91,11 +92,17 @@ class DetailPane(Vertical):
     class LineItemChosen(Message):
         """Enter on a line item: the screen shows all of it (widgets push no screens)."""
 
-        def __init__(self, item: LineItem, currency: str | None, position: tuple[int, int]) -> None:
+        def __init__(
+            self,
+            table: VirtualTable[LineItem],
+            index: int,
+            currency: str | None,
+        ) -> None:
             super().__init__()
-            self.item = item
+            self.table = table  # the line items as shown (filtered, sorted)
+            self.items = table.rows_visible
+            self.index = index
             self.currency = currency
-            self.position = position
 
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
@@ -250,6 +257,19 @@ class DetailPane(Vertical):
         self._tabs.active = "tab-items"
         self.query_one("#detail-items", VirtualTable).focus()
 
+    def show_tab(self, number: int, delta: int = 0) -> None:
+        """Tab `number` (1-5, TAB_ORDER), or with `delta` the one that far from the active tab."""
+        if self._tabs_state != "ready":
+            self._after_tabs.append(lambda: self.show_tab(number, delta))
+            self.call_later(self._ensure_tabs)
+            return
+        assert self._tabs is not None
+        index = TAB_ORDER.index(self._tabs.active) + delta if delta else number - 1
+        self._tabs.active = TAB_ORDER[index % len(TAB_ORDER)]
+        focused = self.screen.focused
+        if focused is not None and focused is not self and self in focused.ancestors:
+            self._tabs.query_one("Tabs").focus()  # what had focus may be on a hidden tab now
+
     @property
     def line_items_table(self) -> VirtualTable[Any]:
         """The line-items table (created, not yet mounted, until the tabs are first shown)."""
@@ -355,10 +375,9 @@ class DetailPane(Vertical):
     def _line_item_selected(self, event: VirtualTable.Selected) -> None:
         """Enter on a line item: all of it, untruncated, in a small screen on top."""
         event.stop()
-        table = self.line_items_table
-        position = (table.cursor_index + 1, table.visible_count)
         currency = self.invoice.currency if self.invoice else None
-        self.post_message(self.LineItemChosen(event.row, currency, position))
+        table = self.line_items_table
+        self.post_message(self.LineItemChosen(table, max(0, table.cursor_index), currency))
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.tabbed_content is self._tabs and event.pane.id == "tab-raw":
