@@ -38,7 +38,7 @@ ACCOUNTS = [AccountConfig(name="acme-palette", provider="palette"),
             AccountConfig(name="hpc-centre", provider="waldur"),
             AccountConfig(name="doit-reseller", provider="doit"),
             AccountConfig(name="vector-db", provider="zilliz")]  # fmt: skip
-VIEWS = (("trends", "T"), ("breakdown", "B"), ("changes", "C"))
+VIEWS = (("overview", "O"), ("trends", "T"), ("breakdown", "B"), ("changes", "C"))
 PROJECTS = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta")
 STATUSES = (Status.PAID, Status.PAID, Status.PAID, Status.OPEN, Status.OVERDUE, Status.DRAFT)
 

@@ -9,6 +9,7 @@ from invoicetui.cli.common import (
     EXIT_OK,
     UsageError,
     cache_location,
+    configured_names,
     make_cache,
     text_table,
 )
@@ -23,6 +24,8 @@ def cmd_cache(args: argparse.Namespace) -> int:
     cache = make_cache(cache_location(demo))
     label = "demo cache" if demo else "cache"
     if args.action == "clear":
+        if args.account:
+            _check_account(args, args.account, {e.name for e in cache.info()})
         removed = cache.clear(args.account) if args.account else cache.clear()
         if args.account and not removed:
             print(f"nothing cached for account {args.account!r} in the {label}")
@@ -52,6 +55,17 @@ def cmd_cache(args: argparse.Namespace) -> int:
         )
     sys.stdout.write(text_table(rows))
     return EXIT_OK
+
+
+def _check_account(args: argparse.Namespace, name: str, cached: set[str]) -> None:
+    """--account names a configured account, or one still cached; else say which there are."""
+    configured = configured_names(args)
+    if not configured or name in configured or name in cached:
+        return  # no config to check a typo against: "nothing cached for account ..."
+    listed = ", ".join(configured) or "none"
+    leftover = sorted(cached - set(configured))
+    also = f"; also cached: {', '.join(leftover)}" if leftover else ""
+    raise UsageError(f"unknown account {name!r}; configured: {listed}{also}")
 
 
 def _human_size(size: int) -> str:

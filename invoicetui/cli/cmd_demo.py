@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 import threading
+from pathlib import Path
 from types import FrameType
 
 from invoicetui.cli.common import (
@@ -32,6 +33,9 @@ def cmd_demo_server(args: argparse.Namespace) -> int:
         raise UsageError(f"--port {args.port} is not a port number (0-65535)")
     if args.scale < 0:
         raise UsageError("--scale must be 0 or more")
+    save_to = Path(args.config).expanduser() if getattr(args, "config", None) else None
+    if save_to is not None and save_to.exists():
+        raise UsageError(f"{save_to} exists; remove it or pick another --config path")
     try:
         server = DemoServer(args.host, args.port, scale=args.scale)
     except OSError as exc:
@@ -44,7 +48,7 @@ def cmd_demo_server(args: argparse.Namespace) -> int:
 
     previous = signal.signal(signal.SIGTERM, on_signal)
     try:
-        serve_demo(server, sys.stdout, stop)
+        serve_demo(server, sys.stdout, stop, save_to)
     except KeyboardInterrupt:
         pass
     finally:

@@ -12,6 +12,17 @@ from invoicetui.cli.common import (
 from invoicetui.config.options import AppSetup
 
 
+def demo_tables(setup: AppSetup) -> None:
+    """What a demo config would set, so the overview shows a budget crossed and an ≈ total."""
+    from invoicetui.config.load import Rates
+    from invoicetui.demo.settings import DEMO_BUDGETS, DEMO_GROUPS, DEMO_RATES, DEMO_RATES_BASE
+
+    names = {a.name for a in setup.accounts}
+    setup.budgets = {a: b for a, b in DEMO_BUDGETS.items() if a in names}
+    setup.rates = Rates(DEMO_RATES_BASE, dict(DEMO_RATES))
+    setup.groups = {a: g for a, g in DEMO_GROUPS.items() if a in names}
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         resolved = resolve(args, stack, auto_demo=True, ui=True)
@@ -30,6 +41,8 @@ def cmd_tui(args: argparse.Namespace) -> int:
             groups=dict(config.groups) if config else {},
             downloads=config.downloads if config else None,
         )
+        if resolved.demo:  # the demo's own [budgets], [rates] and [groups]
+            demo_tables(setup)
         from invoicetui.tui.app import run
 
         return int(run(setup))

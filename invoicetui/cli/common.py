@@ -109,6 +109,20 @@ def resolve(
     return Resolved(accounts, config, path, True)
 
 
+def configured_names(args: argparse.Namespace) -> list[str]:
+    """The account names --config (or the default config, or --demo) gives, without a server."""
+    if getattr(args, "demo", False):
+        from invoicetui.demo.server import build_providers
+
+        return [a.name for p in build_providers().values() for a in p.accounts("http://demo")]
+    path, explicit = config_location(args)
+    if not path.exists():
+        if explicit:
+            raise ConfigError("config file not found", path=str(path))
+        return []
+    return [a.name for a in load_config(path).accounts]
+
+
 def make_cache(directory: Path) -> Cache:
     from invoicetui.cache import Cache
 

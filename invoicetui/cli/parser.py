@@ -52,6 +52,7 @@ examples:
   invoicetui cache info
   invoicetui cache clear                 forget everything cached
   invoicetui cache clear --account doit
+  invoicetui cache info --config work.toml
 """
 SUMMARY_EPILOG = """\
 examples:
@@ -66,7 +67,7 @@ Cached data younger than each account's cache_ttl is used unless --refresh.
 """
 DEMO_EPILOG = """\
 examples:
-  invoicetui demo-server > demo.toml     then, in another terminal:
+  invoicetui demo-server --config demo.toml     then, in another terminal:
   invoicetui --config demo.toml
   invoicetui demo-server --port 9000 --scale 100000
 """
@@ -89,12 +90,6 @@ def _add_config(parser: argparse.ArgumentParser, *, sub: bool) -> None:
         action="store_true",
         default=argparse.SUPPRESS if sub else False,
         help="use the built-in demo accounts (an in-process fake API server)",
-    )
-
-
-def _add_demo(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--demo", action="store_true", default=argparse.SUPPRESS, help="the demo data's cache"
     )
 
 
@@ -200,14 +195,17 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_formatter,
     )
     cache.set_defaults(command="cache", action=None)
+    _add_config(cache, sub=True)
     cache_subs = cache.add_subparsers(title="actions", metavar="ACTION")
     info = cache_subs.add_parser("info", help="path, size and age per account")
     info.set_defaults(action="info")
-    _add_demo(info)
+    _add_config(info, sub=True)
     clear = cache_subs.add_parser("clear", help="delete cached data")
     clear.set_defaults(action="clear")
-    _add_demo(clear)
-    clear.add_argument("--account", metavar="NAME", help="only this account")
+    _add_config(clear, sub=True)
+    clear.add_argument(
+        "--account", metavar="NAME", help="only this account (configured, or still cached)"
+    )
 
     _add_summary(subs)
 
@@ -222,6 +220,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_formatter,
     )
     demo.set_defaults(command="demo-server")
+    demo.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="also write the demo config to PATH (then: invoicetui --config PATH)",
+    )
     demo.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     demo.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free)")
     demo.add_argument(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TextIO
 
 from invoicetui.config.accounts import AccountConfig
@@ -50,11 +51,15 @@ def serve_demo(
     server: DemoServer,
     out: TextIO,
     stop: threading.Event,
+    save_to: Path | None = None,
 ) -> None:
-    """Print the config for `server`, then serve until `stop` is set; always stops the server."""
+    """Print the config for `server` (and write it to `save_to`), then serve until `stop`."""
     server.start()
     try:
-        out.write(demo_config_text(server))
+        text = demo_config_text(server)
+        if save_to is not None:
+            save_to.write_text(text, encoding="utf-8")
+        out.write(text)
         out.write("\n# Serving; press Ctrl+C to stop.\n")
         out.flush()
         while not stop.wait(0.5):

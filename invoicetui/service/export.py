@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from invoicetui.core.model import (
     invoice_to_json,
     line_item_to_json,
 )
+from invoicetui.core.parse import EXACT
 from invoicetui.service.stream import ITEMS_PER_PART, json_parts
 
 # One row per invoice: every scalar field of the export object, in its order.
@@ -110,6 +112,24 @@ NUMERIC_COLUMNS = frozenset(
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# CSV money: at least 2 decimals, never fewer, and every significant digit kept (51.10;
+# Waldur's 12.0120000000 is 12.012; 0.000123 stays). Quantities are written as given.
+MONEY_COLUMNS = NUMERIC_COLUMNS - {"quantity"}
+
+
+def money_cell(value: str | None) -> str:
+    """A money value for CSV: '51.1' -> '51.10', '12.0120000000' -> '12.012', exact."""
+    if value is None:
+        return ""
+    amount = Decimal(value)
+    if not amount.is_finite():
+        return value
+    exponent = amount.normalize().as_tuple().exponent
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
+    text = format(amount.quantize(Decimal(1).scaleb(-places), context=EXACT), "f")
+    return text[1:] if text.startswith("-") and Decimal(text).is_zero() else text
+
+
 def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
@@ -121,7 +141,14 @@ def text_cell(value: object) -> str:
 
 
 def _row(data: dict[str, Any], columns: Sequence[str]) -> list[str]:
-    return [_cell(data[c]) if c in NUMERIC_COLUMNS else text_cell(data[c]) for c in columns]
+    return [
+        money_cell(data[c])
+        if c in MONEY_COLUMNS
+        else _cell(data[c])
+        if c in NUMERIC_COLUMNS
+        else text_cell(data[c])
+        for c in columns
+    ]
 
 
 def csv_parts(invoices: Sequence[Invoice], *, items: bool = False) -> Iterator[str]:

@@ -8,13 +8,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, timedelta
 from decimal import Decimal
 
-from invoicetui.core.model import OUTSTANDING, Invoice, Status
+from invoicetui.core.lateness import OWED, lateness, outstanding, utc_day
+from invoicetui.core.model import Invoice, Status
+
+__all__ = ["CurrencyOwed", "monthly_spend", "owed", "owed_by_currency", "utc_day"]
 
 UNKNOWN_CURRENCY = "?"
 SPEND_MONTHS = 12
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,22 +26,15 @@ class CurrencyOwed:
     """Money still owed in one currency across all accounts."""
 
     currency: str
-    outstanding: Decimal  # owed on OPEN/PROCESSING/OVERDUE/FAILED invoices
-    overdue: Decimal  # the part of it that is past due (OVERDUE status, or due before today)
+    outstanding: Decimal  # core.lateness.outstanding summed (a credit counts against it)
+    overdue: Decimal  # the part of it that is overdue by the one rule (core.lateness)
     next_due: date | None  # earliest due day, today or later, of an outstanding invoice
     count: int  # outstanding invoices
 
 
-def utc_day(value: date | None) -> date | None:
-    """The UTC calendar day of a date or an aware datetime (Day fields hold either)."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).date()
-    return value
-
-
 def owed(inv: Invoice) -> Decimal | None:
-    """What an unsettled invoice still asks for: amount_due where known, else total."""
-    return inv.amount_due if inv.amount_due is not None else inv.total
+    """What an invoice still asks for (core.lateness.outstanding: the one rule)."""
+    return outstanding(inv)
 
 
 def currency_of(inv: Invoice) -> str:
@@ -45,25 +42,34 @@ def currency_of(inv: Invoice) -> str:
 
 
 def owed_by_currency(invoices: Iterable[Invoice], today: date) -> list[CurrencyOwed]:
-    """Outstanding and overdue sums per currency (sorted by code, '?' last), next due day."""
-    outstanding: dict[str, Decimal] = defaultdict(Decimal)
+    """Outstanding and overdue sums per currency (sorted by code, '?' last), next due day.
+
+    Overdue and outstanding are core.lateness's: the table, the filter and sort agree.
+    """
+    owing: dict[str, Decimal] = defaultdict(Decimal)
     overdue: dict[str, Decimal] = defaultdict(Decimal)
     next_due: dict[str, date] = {}
     count: dict[str, int] = defaultdict(int)
     for inv in invoices:
-        if inv.status not in OUTSTANDING:
+        amount = owed(inv)
+        if amount is None and inv.status not in OWED:
             continue
         code = currency_of(inv)
         count[code] += 1
-        amount = owed(inv) or Decimal(0)
-        outstanding[code] += amount
+        amount = amount or Decimal(0)
+        owing[code] += amount
         due = utc_day(inv.due)
-        if inv.status is Status.OVERDUE or (due is not None and due < today):
+        if lateness(inv, today).overdue:
             overdue[code] += amount
-        elif due is not None and (code not in next_due or due < next_due[code]):
+        elif (
+            amount > 0
+            and due is not None
+            and due >= today
+            and due < next_due.get(code, due + ONE_DAY)
+        ):
             next_due[code] = due
     codes = sorted(count, key=lambda c: (c == UNKNOWN_CURRENCY, c))
-    return [CurrencyOwed(c, outstanding[c], overdue[c], next_due.get(c), count[c]) for c in codes]
+    return [CurrencyOwed(c, owing[c], overdue[c], next_due.get(c), count[c]) for c in codes]
 
 
 def month_key(day: date) -> str:

@@ -31,7 +31,6 @@ from invoicetui.core.model import utcnow
 from invoicetui.tui.invoice_actions import launch_url
 from invoicetui.tui.keymap import apply_keymap, bind, key_clashes
 from invoicetui.tui.palette import InvoiceCommands
-from invoicetui.tui.paperwork import JournalCommands
 from invoicetui.tui.session import Session
 from invoicetui.tui.terminal import terminal_problem
 from invoicetui.tui.views import open_view, view_bindings
@@ -52,12 +51,21 @@ class CacheWarning(Message):
         self.text = text
 
 
+SIXTEEN_COLOUR_THEME = "ansi-dark"
+
+
+def sixteen_colours(color_system: str | None, headless: bool) -> bool:
+    """A real terminal with only the 16 ANSI colours (tests and snapshots run headless)."""
+    return color_system == "standard" and not headless
+
+
 class InvoiceApp(App[int]):
     """invoicetui: invoices across providers, keyboard first."""
 
     CSS_PATH = "app.tcss"
     TITLE = "invoicetui"
-    COMMANDS: ClassVar = App.COMMANDS | {InvoiceCommands, JournalCommands}
+    # One provider, so the palette's order is ours: commands, journals, accounts, Textual's.
+    COMMANDS: ClassVar = {InvoiceCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("quit", "quit", "Quit", show=True),
         bind("help", "help", "Keys", show=True),
@@ -105,6 +113,10 @@ class InvoiceApp(App[int]):
 
     def _apply_theme(self) -> None:
         name = self.setup.theme
+        if not name and sixteen_colours(self.console.color_system, self.is_headless):
+            # 16 colours (TERM=xterm): the truecolor theme's orange accent would come out
+            # red, like an error; the ANSI theme's borders and words (app.tcss :ansi) do not.
+            name = SIXTEEN_COLOUR_THEME
         if not name:
             return
         if name in self.available_themes:

@@ -13,7 +13,10 @@ from textual.binding import Binding
 from invoicetui.config.keys import DEFAULT_KEYS
 
 # The "?" screen's sections, in the order it shows them.
-GROUPS = ("Move", "Invoices", "Find and sort", "Accounts and data", "View", "Insight", "App")
+GROUPS = (
+    "Move", "Invoices", "Find and sort", "Accounts and data", "Detail tabs", "View", "Insight",
+    "App",
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,20 @@ _ALL = (
        "Refresh account", "Fetch the selected account again", show=True),
     _C("refresh-all", "refresh_all", "Refresh all", "Accounts and data",
        "Refresh all accounts", "Fetch every account again"),
+    _C("retry-failed", "retry_failed", "Retry failed", "Accounts and data",
+       "Retry failed accounts", "Fetch again every account whose last load failed"),
+    _C("tab-next", "detail_tab_step(1)", "Next tab", "Detail tabs"),
+    _C("tab-previous", "detail_tab_step(-1)", "Previous tab", "Detail tabs"),
+    _C("tab-1", "detail_tab(1)", "Line items", "Detail tabs",
+       "Show line items", "The detail's Line items tab"),
+    _C("tab-2", "detail_tab(2)", "Credits", "Detail tabs",
+       "Show credits", "The detail's Credits tab"),
+    _C("tab-3", "detail_tab(3)", "Payments", "Detail tabs",
+       "Show payments", "The detail's Payments tab"),
+    _C("tab-4", "detail_tab(4)", "Info", "Detail tabs",
+       "Show info", "The detail's Info tab (provider fields)"),
+    _C("tab-5", "detail_tab(5)", "Raw", "Detail tabs",
+       "Show raw JSON", "The detail's Raw tab (the provider's JSON)"),
     _C("toggle-detail", "toggle_detail", "Detail pane", "View",
        "Toggle detail pane", "Hide or show the invoice detail"),
     # The insight views (issue 11): from anywhere, and their own keys.
@@ -129,17 +146,20 @@ _ALL = (
        "Load line items", "Breakdown: fetch the details of invoices known as summaries"),
     _C("help", "app.help", "Keys", "App", "Show keys", "Keys for the focused pane", show=True),
     _C("command-palette", "app.command_palette", "Commands", "App", priority=True),
-    _C("quit", "app.quit", "Quit", "App", show=True),
+    _C("quit", "app.quit", "Quit", "App", "Quit", "Leave invoicetui", show=True),
 )
 # fmt: on
 COMMANDS: dict[str, CommandSpec] = {spec.id: spec for spec in _ALL}
+# The detail's tab keys, bound wherever a detail pane shows.
+TAB_COMMANDS = ("tab-next", "tab-previous", "tab-1", "tab-2", "tab-3", "tab-4", "tab-5")
 # The palette's order: what a user does most first.
 PALETTE_ORDER = (
-    "refresh", "refresh-all", "copy-id", "copy-url", "open-url", "export", "save-documents",
-    "filter", "sort", "sort-reverse", "toggle-detail", "next-invoice", "previous-invoice",
+    "refresh", "refresh-all", "retry-failed", "copy-id", "copy-url", "open-url", "export",
+    "save-documents", "filter", "sort", "sort-reverse", "toggle-detail",
+    "tab-1", "tab-2", "tab-3", "tab-4", "tab-5", "next-invoice", "previous-invoice",
     "view-overview", "view-trends", "view-breakdown", "view-changes", "next-anomaly",
     "previous-anomaly", "chart-mode", "breakdown-by", "period-previous", "period-next",
-    "period-range", "load-details", "help",
+    "period-range", "load-details", "help", "quit",
 )  # fmt: skip
 
 assert set(COMMANDS) == set(DEFAULT_KEYS), "every binding id has one CommandSpec"

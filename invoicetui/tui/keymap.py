@@ -8,7 +8,7 @@ from textual.app import App
 from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
 
-from invoicetui.config.keys import BINDING_IDS, DEFAULT_KEYS, keys_for
+from invoicetui.config.keys import BINDING_IDS, DEFAULT_KEYS, keys_for, meet
 from invoicetui.tui.commands import command
 
 
@@ -45,7 +45,7 @@ def apply_keymap(app: App[Any], overrides: dict[str, str]) -> None:
 
 
 def key_clashes(overrides: dict[str, str]) -> list[str]:
-    """Keys the [keys] table gave to two bindings (the defaults give none twice)."""
+    """Keys the [keys] table gave to two bindings that answer on one screen (see keys.meet)."""
     owners: dict[str, list[str]] = {}
     for binding_id in DEFAULT_KEYS:
         for key in keys_for(binding_id, user_keymap(overrides)).split(","):
@@ -55,7 +55,7 @@ def key_clashes(overrides: dict[str, str]) -> list[str]:
         f"[keys]: {key_label(key)} is bound to both {' and '.join(ids)}; "
         "only one of them will answer"
         for key, ids in owners.items()
-        if len(ids) > 1
+        if len(ids) > 1 and any(meet(a, b) for a in ids for b in ids if a != b)
     ]
 
 
@@ -72,6 +72,8 @@ _KEY_NAMES = {
     "end": "End",
     "down": "↓",
     "up": "↑",
+    "left": "←",
+    "right": "→",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
 }

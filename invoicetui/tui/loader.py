@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
@@ -215,17 +216,16 @@ class Loader(Widget):
 
     # ------------------------------------------------------------------ export
 
-    def export_csv(self, rows: Sequence[Invoice]) -> None:
-        """Build the CSV off the event loop, then post it (ExportReady) for delivery."""
-        stamp = self.session.now().strftime("%Y%m%d-%H%M%S")
-        worker = self._build_csv(tuple(rows), f"invoices-{stamp}.csv")
+    def export_csv(self, rows: Sequence[Invoice], path: Path) -> None:
+        """Build the CSV off the event loop, then post it (ExportReady) for delivery to path."""
+        worker = self._build_csv(tuple(rows), path)
         self._track(worker, lambda error: msg.ExportFailed(f"{type(error).__name__}: {error}"))
 
     @work(name="export", group="export", thread=True, exit_on_error=False)
-    def _build_csv(self, rows: tuple[Invoice, ...], filename: str) -> None:
+    def _build_csv(self, rows: tuple[Invoice, ...], path: Path) -> None:
         from invoicetui.service.export import render_csv
 
-        self._post(msg.ExportReady(render_csv(rows), len(rows), filename))
+        self._post(msg.ExportReady(render_csv(rows), len(rows), path))
 
     async def on_unmount(self) -> None:
         clients, self._detail_clients = self._detail_clients, None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -82,13 +83,13 @@ class DetailsFailed(Message):
 
 
 class ExportReady(Message):
-    """CSV text for the visible rows, built off the event loop."""
+    """CSV text for the visible rows, built off the event loop, and where it goes."""
 
-    def __init__(self, text: str, rows: int, filename: str) -> None:
+    def __init__(self, text: str, rows: int, path: Path) -> None:
         super().__init__()
         self.text = text
         self.rows = rows
-        self.filename = filename
+        self.path = path
 
 
 class ExportFailed(Message):

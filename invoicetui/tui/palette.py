@@ -1,4 +1,4 @@
-"""Command palette (Ctrl+P): the commands that work on the calling screen, then its accounts.
+"""Command palette (Ctrl+P): the app's commands that work here, its accounts, then Textual's.
 
 Titles and help come from the CommandSpec table, keys from the screen's active bindings (so
 a rebound key shows as rebound), and each entry runs exactly what its key would run.
@@ -19,6 +19,10 @@ from invoicetui.tui.widgets.sidebar import ALL, AccountState
 
 Entry = tuple[str, str, Callable[[], Any]]
 
+# Textual's own commands that make sense here, after ours and under their own name; the
+# rest (Quit, Keys, Maximize) repeat ours or do nothing useful in this layout.
+TEXTUAL_COMMANDS = {"Theme": "Textual: change theme", "Screenshot": "Textual: save a screenshot"}
+
 
 @runtime_checkable
 class AccountScopes(Protocol):
@@ -31,7 +35,11 @@ class AccountScopes(Protocol):
 
 
 class InvoiceCommands(Provider):
-    """The calling screen's commands (with their keys), and a jump to each account."""
+    """The calling screen's commands (with their keys), a jump to each account, then Textual's.
+
+    The only provider (App.COMMANDS), so the order is ours: the palette shows discovery hits
+    in the order they are yielded.
+    """
 
     def _commands(self) -> Iterator[Entry]:
         screen = self.screen
@@ -44,6 +52,9 @@ class InvoiceCommands(Provider):
             hint = " ".join(key_label(key) for key, _ in keys)
             run = partial(self.app.run_action, active.binding.action, active.node)
             yield spec.title, f"{spec.help} ({hint})", run
+        from invoicetui.tui.paperwork import JournalCommands  # commands without a key
+
+        yield from JournalCommands(screen, self.match_style)._entries()
         if isinstance(screen, AccountScopes):
             for name, state in screen.states.items():
                 yield (
@@ -52,6 +63,9 @@ class InvoiceCommands(Provider):
                     partial(screen.select_scope, f"account:{name}"),
                 )
             yield "Show all accounts", "Every account's invoices", partial(screen.select_scope, ALL)
+        for system in self.app.get_system_commands(screen):
+            if system.title in TEXTUAL_COMMANDS:
+                yield TEXTUAL_COMMANDS[system.title], system.help, system.callback
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():

@@ -136,6 +136,7 @@ def export_journal(loader: Loader, rows: Sequence[Invoice], style: str) -> None:
     stamp = loader.session.now().strftime("%Y%m%d-%H%M%S")
     filename = f"invoices-{stamp}.{JOURNAL_SUFFIX[kind]}"
     chosen = tuple(rows)
+    directory = loader.session.export_directory()
     screen = loader.screen
 
     def build() -> None:
@@ -144,7 +145,7 @@ def export_journal(loader: Loader, rows: Sequence[Invoice], style: str) -> None:
         except (ArithmeticError, ValueError) as exc:
             screen.post_message(ExportFailed(f"{type(exc).__name__}: {exc}"))
             return
-        screen.post_message(ExportReady(text, len(chosen), filename))
+        screen.post_message(ExportReady(text, len(chosen), directory / filename))
 
     loader.run_worker(build, name="export", group="export", thread=True, exit_on_error=False)
 

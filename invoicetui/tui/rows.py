@@ -6,18 +6,19 @@ so provider text such as "[bold]x[/]" or "Plan [Pro]" shows exactly as typed.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from rich.style import Style
 from rich.text import Text
 
-from invoicetui.core.model import PROVIDER_LABELS, PROVIDER_SHORT, Invoice, LineItem, Status
+from invoicetui.core.lateness import Lateness, lateness, urgency, utc_day
+from invoicetui.core.model import Invoice, LineItem, Status
 from invoicetui.core.parse import EXACT
 from invoicetui.core.sanitize import clean_text
-from invoicetui.service.summary import utc_day
-from invoicetui.tui.widgets.table import Column
+from invoicetui.tui.widgets.columns import Column
+from invoicetui.tui.widgets.rowindex import exact_key
 
 MISSING = "—"
 MISSING_STYLE = "dim"
@@ -25,7 +26,7 @@ MISSING_STYLE = "dim"
 # Colours from the 16-colour palette so they read on any terminal; the word carries the meaning.
 STATUS_STYLES: dict[Status, str] = {
     Status.PAID: "green",
-    Status.OPEN: "yellow",
+    Status.OPEN: "bright_yellow",  # plain yellow is orange-red on many 16-colour palettes
     Status.OVERDUE: "bold red",
     Status.FAILED: "bold red",
     Status.PROCESSING: "cyan",
@@ -98,22 +99,9 @@ def money_text(amount: Decimal | None, currency: str | None, *, exact: bool = Fa
     return text
 
 
-def amount_text(amount: Decimal | None) -> Text:
-    """The compact money cell: the figure alone (the row's Total column names the currency)."""
-    if amount is None:
-        return Text(MISSING, style=MISSING_STYLE)
-    return Text(money_str(amount), style="green" if amount < 0 else "")
-
-
 def day_text(value: date | None) -> Text:
     day = utc_day(value)
     return Text(day.isoformat()) if day else Text(MISSING, style=MISSING_STYLE)
-
-
-def short_day_text(value: date | None) -> Text:
-    """'26-10-01': the compact date cell for tight tables (year, month, day order kept)."""
-    day = utc_day(value)
-    return Text(day.strftime("%y-%m-%d")) if day else Text(MISSING, style=MISSING_STYLE)
 
 
 def day_key(value: date | None) -> int | None:
@@ -143,92 +131,130 @@ def _status_cell(inv: Invoice) -> Text:
 
 
 def _due_text(inv: Invoice) -> Text:
-    text = day_text(inv.due)
-    if inv.status is Status.OVERDUE:
-        text.stylize("bold")
-    return text
+    return day_text(inv.due)
 
 
-def _short_due_text(inv: Invoice) -> Text:
-    text = short_day_text(inv.due)
-    if inv.status is Status.OVERDUE:
-        text.stylize("bold")
-    return text
+LATE_STYLE = "bold red"
+GRACE_STYLE = "yellow"
+SOON_DAYS = 7  # due within this many days: bold
 
 
-def _provider_text(inv: Invoice) -> Text:
-    return plain(PROVIDER_LABELS.get(inv.provider, inv.provider))
+def lateness_text(late: Lateness) -> Text:
+    """'62d late' (bold red), 'grace 3d', 'today', 'in 5d'; empty when nothing is owed."""
+    if late.overdue:
+        return Text(late.label, style=LATE_STYLE)
+    if late.in_grace:
+        return Text(late.label, style=GRACE_STYLE)
+    if late.days is not None and -late.days <= SOON_DAYS:
+        return Text(late.label, style="bold")
+    return Text(late.label)
 
 
-def _provider_short(inv: Invoice) -> Text:
-    return plain(PROVIDER_SHORT.get(inv.provider, inv.provider))
+SORT_TEXT = (
+    "Sort (s, S reverses): money columns sort by currency first, then amount; Status by "
+    "urgency (failed, overdue or late, open, processing, disputed, draft, unknown, issued, "
+    "paid/void); Due in/Late from most late to due latest."
+)
 
 
-def _amount_due_short(inv: Invoice) -> Text:
-    if inv.total is None:  # the Total cell cannot name the currency: this one does
-        return money_text(inv.amount_due, inv.currency)
-    return amount_text(inv.amount_due)
+def money_key(amount: Decimal | None, currency: str | None) -> tuple[str, int | Decimal] | None:
+    """Money sorts within its currency: currency code first, then the exact amount."""
+    value = exact_key(amount)
+    return None if value is None else (currency or "~", value)
 
 
-def invoice_columns() -> list[Column[Invoice]]:
-    """account, provider, number/id, period, issued, due, status, total, amount due.
+def _today() -> date:
+    return datetime.now(UTC).date()
 
-    Tight tables use compact forms first (short provider, yy-mm-dd dates, amount due without
-    its currency), then truncate account and number, then drop issued, provider, period, due;
-    only below 57 cells (80 columns minus the sidebar) do total, then account, go too.
+
+def invoice_columns(today: Callable[[], date] = _today) -> list[Column[Invoice]]:
+    """account, number, period, issued, due, due in/late, status, total, amount due.
+
+    What a payer needs survives every width: status, lateness (core.lateness, the one rule),
+    amount due with its currency, and the invoice's identity (account and number, cut in
+    the middle and at the start so that ids that differ at their end stay distinct). Tight
+    tables drop, in this order: Issued, Due, Period, Total; then account and number shrink
+    to their minimum; only below that (under ~57 cells) does Account go too.
+    Dates are ISO (2026-11-01) at every width; money always shows its currency.
     """
+
+    def late(inv: Invoice) -> Text:
+        return lateness_text(lateness(inv, today()))
+
+    def late_key(inv: Invoice) -> int | None:
+        days = lateness(inv, today()).days
+        return None if days is None else -days  # ascending: most late first, then soonest
+
+    def status_key(inv: Invoice) -> tuple[int, int]:
+        days = lateness(inv, today()).days
+        return (int(urgency(inv, today())), -(days or 0))
+
     return [
-        Column("account", "Account", 12, lambda i: plain(i.account),
-               lambda i: text_key(i.account), flex=True, min_width=8, priority=2),
-        Column("provider", "Provider", 8, _provider_text, lambda i: i.provider, priority=6,
-               compact=_provider_short, compact_width=4, compact_label="Prov"),
+        Column("account", "Account", 14, lambda i: plain(i.account),
+               lambda i: text_key(i.account), flex=True, min_width=8, cut="middle",
+               priority=2),
         Column("number", "Number", 15, lambda i: plain(i.label),
-               lambda i: text_key(i.label), flex=True, min_width=10, keep_end=True),
+               lambda i: text_key(i.label), flex=True, min_width=9, cut="start"),
         Column("period", "Period", 7, lambda i: plain(i.month),
                lambda i: day_key(i.period_start or i.issued), priority=5),
         Column("issued", "Issued", 10, lambda i: day_text(i.issued),
-               lambda i: day_key(i.issued), priority=7,
-               compact=lambda i: short_day_text(i.issued), compact_width=8),
-        Column("due", "Due", 10, _due_text, lambda i: day_key(i.due), priority=4,
-               compact=_short_due_text, compact_width=8),
-        Column("status", "Status", 10, _status_cell, lambda i: i.status.value),
+               lambda i: day_key(i.issued), priority=7),
+        Column("due", "Due", 10, _due_text, lambda i: day_key(i.due), priority=6),
+        Column("late", "Due in/Late", 11, late, late_key, compact=late, compact_width=10,
+               compact_label="Due/Late"),
+        Column("status", "Status", 10, _status_cell, status_key),
         Column("total", "Total", 14, lambda i: money_text(i.total, i.currency),
-               lambda i: i.total, align="right", priority=3),
+               lambda i: money_key(i.total, i.currency), align="right", priority=4),
         Column("amount_due", "Amount due", 14, lambda i: money_text(i.amount_due, i.currency),
-               lambda i: i.amount_due, align="right",
-               compact=_amount_due_short, compact_width=10),
+               lambda i: money_key(i.amount_due, i.currency), align="right"),
     ]  # fmt: skip
 
 
 def line_item_columns(currency: str | None = None) -> list[Column[LineItem]]:
-    """description, project, kind, quantity, unit, unit price, amount, tax, start, end."""
+    """description, project, kind, start, end, quantity, unit, unit price, amount, tax.
+
+    Start and End sit together before the numbers, so that no right-aligned money header
+    runs into a date header ("Tax Start"), and they give way together, after the others.
+    """
 
     def cur(item: LineItem) -> str | None:
         return item.currency or currency
 
-    def number(value: Decimal | None) -> Text:
-        return Text(format(value, "f")) if value is not None else Text(MISSING, MISSING_STYLE)
-
     return [
-        Column("description", "Description", 20, lambda i: plain(i.description),
+        Column("description", "Description", 24, lambda i: plain(i.description),
                lambda i: text_key(i.description), flex=True, min_width=10),
         Column("project", "Project", 14, lambda i: plain(i.project),
                lambda i: text_key(i.project), flex=True, priority=2, min_width=8),
-        Column("kind", "Kind", 8, lambda i: plain(i.kind), lambda i: text_key(i.kind), priority=6),
-        Column("quantity", "Qty", 9, lambda i: number(i.quantity), lambda i: i.quantity,
-               align="right", priority=4),
-        Column("unit", "Unit", 8, lambda i: plain(i.unit), lambda i: text_key(i.unit), priority=5),
-        Column("unit_price", "Unit price", 12,
+        Column("kind", "Kind", 8, lambda i: plain(i.kind), lambda i: text_key(i.kind), priority=7),
+        Column("start", "Start", 10, lambda i: day_text(i.start), lambda i: day_key(i.start),
+               priority=3),
+        Column("end", "End", 10, lambda i: day_text(i.end), lambda i: day_key(i.end), priority=3),
+        Column("quantity", "Qty", 8, lambda i: quantity_text(i.quantity), lambda i: i.quantity,
+               align="right", priority=5),
+        Column("unit", "Unit", 7, lambda i: plain(i.unit), lambda i: text_key(i.unit), priority=6),
+        Column("unit_price", "Unit price", 11,
                lambda i: money_text(i.unit_price, cur(i), exact=True),
-               lambda i: i.unit_price, align="right", priority=4),
+               lambda i: i.unit_price, align="right", priority=5),
         Column("amount", "Amount", 14, lambda i: money_text(i.amount, cur(i)),
                lambda i: i.amount, align="right"),
         Column("tax", "Tax", 12, lambda i: money_text(i.tax, cur(i)), lambda i: i.tax,
-               align="right", priority=3),
-        Column("start", "Start", 10, lambda i: day_text(i.start), lambda i: day_key(i.start),
-               priority=1),
-        Column("end", "End", 10, lambda i: day_text(i.end), lambda i: day_key(i.end), priority=7),
+               align="right", priority=4),
     ]  # fmt: skip
+
+
+def quantity_str(value: Decimal | None) -> str:
+    """'1,234.5': grouped, every given digit kept (a quantity is not rounded to the cent)."""
+    if value is None:
+        return MISSING
+    if not value.is_finite():
+        return str(value)
+    exponent = value.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return format(value, f",.{places}f")
+
+
+def quantity_text(value: Decimal | None) -> Text:
+    return Text(quantity_str(value)) if value is not None else Text(MISSING, MISSING_STYLE)
 
 
 def invoice_search_text(inv: Invoice) -> str:

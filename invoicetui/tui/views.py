@@ -29,6 +29,7 @@ class ViewSpec:
 
 
 VIEWS: tuple[ViewSpec, ...] = (
+    ViewSpec("overview", "view-overview", "invoicetui.tui.screens.overview:OverviewScreen"),
     ViewSpec("trends", "view-trends", "invoicetui.tui.screens.trends:TrendsScreen"),
     ViewSpec("breakdown", "view-breakdown", "invoicetui.tui.screens.breakdown:BreakdownScreen"),
     ViewSpec("changes", "view-changes", "invoicetui.tui.screens.changes:ChangesScreen"),

@@ -50,7 +50,7 @@ def test_hostile_text_never_reaches_the_pty(tmux: Tmux, tmp_path: Path) -> None:
     wait_until("every account loaded", lambda: "loading" not in tmux.screen(), tmux.screen)
 
     tmux.keys("/")
-    wait_for_text(tmux, "filter: id, account")
+    wait_for_text(tmux, "/ id, account", "Enter keeps · Esc clears")
     tmux.type("nordic-hpc")
     tmux.keys("Enter")
     wait_for_text(tmux, "filter: nordic-hpc")

@@ -125,7 +125,8 @@ def test_drive_the_app_with_keys_and_quit(tmux: Tmux, tmp_path: Path) -> None:
 
     # Filter on an account name; the border title says so.
     tmux.keys("/")
-    wait_for_text(tmux, "filter: id, account")  # the box has focus before we type into it
+    # The box has focus (its prompt and hints show) before we type into it.
+    wait_for_text(tmux, "/ id, account", "Enter keeps · Esc clears")
     tmux.type("vector-db")
     tmux.keys("Enter")
     wait_for_text(tmux, "filter: vector-db")
@@ -137,11 +138,11 @@ def test_drive_the_app_with_keys_and_quit(tmux: Tmux, tmp_path: Path) -> None:
     tmux.keys("g", "j", "y")  # the cursor stayed on the filtered row: go to the top first
     wait_for_text(tmux, "Copied invoice id")
 
-    # Keys for the focused pane, then back out with Escape (never quits).
+    # Keys for the focused pane, grouped by purpose, then back out with Escape (never quits).
     tmux.keys("?")
-    wait_for_text(tmux, "Invoices pane", "Everywhere")
+    wait_for_text(tmux, "Keys · Invoices pane", "Find and sort")
     tmux.keys("Escape")
-    wait_gone(tmux, "Everywhere")
+    wait_gone(tmux, "Find and sort")
 
     # Drill in (full screen at 100 columns), step, and back out.
     tmux.keys("Enter")
@@ -194,3 +195,28 @@ def test_exits_when_the_terminal_goes_away_without_a_sighup(tmux: Tmux, tmp_path
     assert process_gone(pid), "invoicetui kept running after its terminal went away"
     wait_until("the exit code", code.exists, lambda: "")
     assert code.read_text().strip() == "129"  # 128 + SIGHUP, as a shell reports a hang-up
+
+
+def test_overview_overdue_figure_to_its_invoices_to_detail_and_back(
+    tmux: Tmux, tmp_path: Path
+) -> None:
+    """Overview → an overdue figure → exactly the invoices behind it → detail → back home."""
+    command = f"cd {tmp_path} && exec {EXE} --demo"
+    tmux.start(command)
+    wait_until("every account loaded", lambda: "loading" not in tmux.screen(), tmux.screen)
+    wait_for_text(tmux, "ok ")
+    tmux.keys("O")
+    wait_for_text(tmux, "Owed, per currency", "Overdue 1–30 d", "Accounts")
+    tmux.keys("j")  # from "Outstanding" to "Overdue 1–30 d", first currency
+    tmux.keys("Enter")
+    wait_for_text(tmux, "overdue 1–30 days ·", "invoices")
+    wait_for_text(tmux, "Amount due")  # the invoice table's columns
+    tmux.keys("Enter")
+    wait_for_text(tmux, "(1 of ")
+    tmux.keys("Escape")
+    wait_for_text(tmux, "overdue 1–30 days ·")
+    tmux.keys("Escape")
+    wait_for_text(tmux, "Owed, per currency")
+    tmux.keys("Escape")
+    wait_for_text(tmux, "All accounts")
+    assert tmux.alive()

@@ -102,7 +102,7 @@ def test_csv_one_row_per_invoice_and_per_item(api: ScriptedAPI, export: Run) -> 
         "amount_due", "url", "problems",
     ]  # fmt: skip
     assert (
-        rows[0]["total"] == "1843.2" and rows[0]["credits"] == "" and rows[0]["currency"] == "USD"
+        rows[0]["total"] == "1843.20" and rows[0]["credits"] == "" and rows[0]["currency"] == "USD"
     )
     items = export([palette_account(api)], "--format", "csv", "--items").rows()
     assert [(r["id"], r["description"]) for r in items] == [

@@ -119,7 +119,8 @@ def test_render_csv_items_one_row_per_line_item() -> None:
     assert [r[2] for r in rows[1:]] == ["1", "1", "3"]
     row = dict(zip(rows[0], rows[2], strict=True))
     assert row["description"] == 'item 1, with "quotes"'
-    assert row["quantity"] == "2" and row["unit_price"] == "1.5" and row["amount"] == "3.0"
+    # Money: at least two decimals, exact digits kept; quantities as given (README).
+    assert row["quantity"] == "2" and row["unit_price"] == "1.50" and row["amount"] == "3.00"
     assert row["number"] == "N-1" and row["currency"] == "USD" and row["start"] == "2026-01-01"
 
 

@@ -25,6 +25,7 @@ from textual.widgets import Input, TabbedContent, TextArea
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from invoicetui.cache import Cache
+from invoicetui.cli.cmd_tui import demo_tables
 from invoicetui.config.options import AppSetup, FetchMode
 from invoicetui.core.model import Invoice, Status
 from invoicetui.demo.data import DEMO_NOW
@@ -37,6 +38,7 @@ from invoicetui.tui.screens.main import MainScreen
 MAIN = (120, 36)
 SMALL = (80, 24)
 WIDE = (160, 45)
+TINY = (60, 15)
 # Shown in the demo banner instead of the test's temporary config directory.
 CONFIG_PATH = Path("~/.config/invoicetui/config.toml")
 STALE_AGE = timedelta(hours=3)
@@ -98,6 +100,7 @@ def build_app(scene: Scene, server: DemoServer, cache_dir: Path) -> InvoiceApp:
         theme=scene.theme,
         config_path=CONFIG_PATH,
     )
+    demo_tables(setup)  # as `invoicetui --demo`: a budget crossed, an ≈ total, groups
     return InvoiceApp(setup, now=lambda: DEMO_NOW, tz=UTC)
 
 
@@ -234,7 +237,11 @@ SCENES: tuple[Scene, ...] = (
     Scene("main_120x36", MAIN, screenshot=True),
     Scene("main_80x24", SMALL, screenshot=True),
     Scene("main_160x45", WIDE, screenshot=True),  # the detail pane beside the table
-    Scene("detail_palette", MAIN, (open_invoice(*PALETTE),), screenshot=True),
+    Scene("main_60x15", TINY),
+    Scene("detail_60x15", TINY, (open_invoice(*PALETTE),)),
+    # Ordinary rows for the README (the awkward demo strings stay in the other scenes).
+    Scene("detail_160x45", WIDE, (open_invoice(*DOIT),), screenshot=True),
+    Scene("detail_palette", MAIN, (open_invoice(*PALETTE),)),
     Scene("detail_waldur", MAIN, (open_invoice(*WALDUR),)),
     Scene("detail_doit", MAIN, (open_invoice(*DOIT),)),
     Scene("detail_zilliz", MAIN, (open_invoice(*ZILLIZ),)),
@@ -252,6 +259,10 @@ SCENES: tuple[Scene, ...] = (
     Scene("no_color_detail", MAIN, (open_invoice(*PALETTE),), no_color=True),
     Scene("ansi_16_colours", MAIN, (open_invoice(*PALETTE),), theme="ansi-dark"),
     # The insight views (issue 11): each at 120x36 and 80x24, and without colour.
+    Scene("overview_120x36", MAIN, (press("O"),), screenshot=True),
+    Scene("overview_80x24", SMALL, (press("O"),)),
+    Scene("overview_figure", MAIN, (press("O", "down", "enter"),), screenshot=True),
+    Scene("overview_no_color", SMALL, (press("O"),), no_color=True),
     Scene("trends_120x36", MAIN, (press("T"),), screenshot=True),
     Scene("trends_80x24", SMALL, (press("T"),)),
     Scene("trends_anomaly", MAIN, (press("T", "a"),)),

@@ -306,7 +306,8 @@ async def test_no_invoice_says_so() -> None:
         assert "No invoice selected." in screen_text(app)
 
 
-async def test_narrow_pane_stacks_facts_above_money() -> None:
+async def test_narrow_pane_stacks_money_above_facts() -> None:
+    """Stacked, Total / Amount due come first: a short pane never loses them (issue 9)."""
     app = PaneApp(make_invoice())
     async with app.run_test(size=(50, 40)) as pilot:
         await pilot.pause()
@@ -314,7 +315,7 @@ async def test_narrow_pane_stacks_facts_above_money() -> None:
         assert pane.has_class("-narrow")
         facts = app.query_one("#detail-facts").region
         money = app.query_one("#detail-money").region
-        assert money.y >= facts.bottom
+        assert facts.y >= money.bottom
         assert "1,600.22 EUR" in screen_text(app)
 
 

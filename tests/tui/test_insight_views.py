@@ -21,12 +21,13 @@ from invoicetui.tui.screens.group_items import GroupItemsScreen
 from invoicetui.tui.screens.help import HelpScreen
 from invoicetui.tui.screens.invoice_list import InvoiceListScreen
 from invoicetui.tui.screens.main import MainScreen
+from invoicetui.tui.screens.overview import OverviewScreen
 from invoicetui.tui.screens.trends import TrendsScreen
 from invoicetui.tui.views import VIEWS
 
-VIEW_SCREENS = {"trends": TrendsScreen,
+VIEW_SCREENS = {"overview": OverviewScreen, "trends": TrendsScreen,
                 "breakdown": BreakdownScreen, "changes": ChangesScreen}  # fmt: skip
-VIEW_KEYS = {"trends": "T", "breakdown": "B", "changes": "C"}
+VIEW_KEYS = {"overview": "O", "trends": "T", "breakdown": "B", "changes": "C"}
 
 
 async def open_view(pilot: Any, key: str) -> Any:
@@ -73,7 +74,7 @@ async def test_help_lists_the_view_keys_and_the_anomaly_rule(
         assert isinstance(help_screen, HelpScreen)
         assert any(ANOMALY_RULE in note for note in help_screen.notes)
         ids = {row.binding_id for s in help_screen.sections for row in s.rows}
-        assert {"view-trends", "view-breakdown", "view-changes",
+        assert {"view-overview", "view-trends", "view-breakdown", "view-changes",
                 "next-anomaly", "chart-mode"} <= ids  # fmt: skip
 
 

@@ -462,7 +462,9 @@ def test_store_states_and_generations() -> None:
     state = store.states[ACME.name]
     assert (state.phase, state.short_error) == ("failed", "unreachable")
     assert len(store.rows_of(ACME.name)) == 1  # what was on screen stays
-    assert store.notice_lines("all") == ["✗ Palette account 'a': connection refused (r retries)"]
+    assert store.notice_lines("all") == [
+        "✗ Palette account 'a': connection refused (F retries failed accounts)"
+    ]
     assert store.notice_lines(f"account:{HPC.name}") == []
     store.loaded(HPC.name, snapshot(HPC, [], stale=True, error="boom"))
     assert store.states[HPC.name].phase == "stale"

@@ -27,7 +27,7 @@ async def test_a_failing_export_worker_is_reported_and_the_app_keeps_running(
     app = make_app(tmp_path)
     async with app.run_test() as pilot:
         await settle(pilot)
-        await pilot.press("e")
+        await pilot.press("e", "enter")
         await settle(pilot)
         assert app.is_running
         assert main_screen(app).status.message == "Export failed: ValueError: disk on fire"
@@ -78,3 +78,19 @@ async def test_the_palette_lists_what_the_screen_binds_with_its_rebound_keys(
         assert "Fetch the selected account again (F5)" in str(
             palette.query_one("CommandList").get_option_at_index(0).prompt
         )
+
+
+def test_the_readme_lists_every_binding_id_and_links_only_what_exists() -> None:
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    reference = (root / "docs" / "reference.md").read_text(encoding="utf-8")
+    for binding_id in DEFAULT_KEYS:
+        assert f"`{binding_id}`" in readme or f"`{binding_id[:-1]}" in readme, binding_id
+        assert f"`{binding_id}`" in reference or binding_id.startswith("tab-"), binding_id
+    for spec in palette_commands():  # the palette's names, as the reference lists them
+        assert spec.title is not None and spec.title in reference, spec.title
+    assert "CONTRACT.md" not in readme
+    for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", readme):  # documents
+        assert (root / target).exists(), target

@@ -9,39 +9,48 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import UTC, date
 from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import Resize
+from textual.events import DescendantFocus, Resize
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from invoicetui.config.keys import keys_for
 from invoicetui.config.options import FetchMode
 from invoicetui.core.model import Invoice
 from invoicetui.core.sanitize import clean_text
 from invoicetui.tui import messages as msg
+from invoicetui.tui.keymap import key_label
 from invoicetui.tui.loader import Loader
 from invoicetui.tui.marks import Marks, compute_marks
 from invoicetui.tui.rows import invoice_columns, invoice_key
 from invoicetui.tui.screens.feed import RowFeed
+from invoicetui.tui.screens.rounds import Outcome, RefreshRound
 from invoicetui.tui.screens.store import InvoiceStore, in_scope
 from invoicetui.tui.session import Session
 from invoicetui.tui.widgets.detail import DetailPane
-from invoicetui.tui.widgets.invoices import FilterInput, InvoiceTable, search_text
+from invoicetui.tui.widgets.invoices import FilterBar, InvoiceTable, search_text_on
 from invoicetui.tui.widgets.sidebar import ALL, AccountState, Sidebar
 from invoicetui.tui.widgets.statusbar import StatusBar, Tone, ago_text
-from invoicetui.tui.widgets.summary import SHORT_LINES, TALL_LINES, SummaryStrip
+from invoicetui.tui.widgets.summary import SHORT_LINES, TALL_LINES, Coverage, SummaryStrip
 from invoicetui.tui.widgets.table import VirtualTable
 
 if TYPE_CHECKING:
-    from invoicetui.tui.screens.detail import DetailScreen
+    pass
 
 log = logging.getLogger(__name__)
 
+KNOWN = frozenset({"ok", "stale", "offline"})  # phases of an account whose data is shown
+OLD = frozenset({"stale", "failed", "offline"})  # phases whose rows may be out of date
+TINY_WIDTH = 70  # below this the sidebar shows only while it has focus (h or Esc)
+# The sidebar sizes to the account names, within a limit per terminal width.
+SIDEBAR_LIMITS = ((140, 34), (100, 26), (0, 20))
 NARROW_WIDTH = 140  # below this the detail pane leaves the side of the table
 SHORT_HEIGHT = 32  # below this the summary strip is capped, so the table keeps its rows
 
@@ -59,9 +68,15 @@ class Browser(Screen[None]):
         self.session = session
         self.store = InvoiceStore(session.setup.accounts, offline=session.offline)
         self.feed = RowFeed(self, self._rebuild_rows, self._append_rows)
+        self.round = RefreshRound()  # the accounts the last r, R or F is still loading
+        self.row_before_filter: tuple[str, str] | None = None  # Esc puts the cursor back
         self.marks = Marks()  # flags and changes, shown beside the table's rows
         self._marks_running = False
         self._marks_dirty = False
+
+    def today(self) -> date:
+        """The UTC day lateness is counted from (the app's clock: fixed in tests)."""
+        return self.session.now().astimezone(UTC).date()
 
     @property
     def states(self) -> dict[str, AccountState]:
@@ -90,13 +105,11 @@ class Browser(Screen[None]):
             yield Sidebar(id="sidebar")
             with Horizontal(id="content"):
                 with Vertical(id="table-area"):
-                    yield FilterInput(
-                        placeholder="filter: id, account, description, status", id="filter"
-                    )
+                    yield FilterBar(id="filter-bar")
                     yield Static("", id="notice", markup=False)
                     yield InvoiceTable(
-                        invoice_columns(),
-                        search_text=search_text,
+                        invoice_columns(self.today),
+                        search_text=search_text_on(self.today),
                         row_key=invoice_key,
                         empty_text="No invoices",
                         id="invoices",
@@ -114,7 +127,7 @@ class Browser(Screen[None]):
     def on_mount(self) -> None:
         setup = self.session.setup
         self.sidebar.set_accounts(list(self.states.values()), self.session.now())
-        self.query_one("#filter", FilterInput).display = False
+        self.query_one(FilterBar).show(False)
         self.query_one("#notice", Static).display = False
         self._apply_size(self.size.width, self.size.height)
         self.table.row_mark = self.marks.gutter  # flags (!) and changes (+ •) beside the rows
@@ -154,6 +167,9 @@ class Browser(Screen[None]):
 
     def _apply_size(self, width: int, height: int) -> None:
         self.set_class(width < NARROW_WIDTH, "-narrow")
+        self.set_class(width < TINY_WIDTH, "-tiny")
+        limit = next(w for at, w in SIDEBAR_LIMITS if width >= at)
+        self.sidebar.styles.width = self.sidebar.wanted_width(limit)
         self.set_class(height < SHORT_HEIGHT, "-short")
         summary = self.query_one(SummaryStrip)
         summary.set_max_lines(SHORT_LINES if height < SHORT_HEIGHT else TALL_LINES)
@@ -206,59 +222,33 @@ class Browser(Screen[None]):
     @on(msg.InvoicesLoaded)
     def _loaded(self, event: msg.InvoicesLoaded) -> None:
         if self.store.is_current(event.account, event.generation):
-            self.store.loaded(event.account, event.snapshot)
+            changed = self.store.loaded(event.account, event.snapshot)
             self.feed.schedule(rebuild=True)
             self._state_changed(self.states[event.account])
+            outcome = Outcome(len(event.snapshot.invoices), changed, event.snapshot.error)
+            self._round_step(event.account, event.generation, outcome)
 
     @on(msg.AccountFailed)
     def _failed(self, event: msg.AccountFailed) -> None:
         if self.store.is_current(event.account, event.generation):
             self.store.failed(event.account, event.error)
             self._state_changed(self.states[event.account])
-            self.say(str(event.error), "error")
+            count = len(self.store.invoices.get(event.account, ()))
+            outcome = Outcome(count, 0, str(event.error))
+            if not self._round_step(event.account, event.generation, outcome):
+                self.say(str(event.error), "error")
 
-    def want_details(self, invoice: Invoice) -> None:
-        """Someone shows a summary: load its details (or hand over those already loaded)."""
-        known = self.store.details.get((invoice.account, invoice.id))
-        if known is not None:
-            self.post_message(msg.DetailsLoaded(known))
-        else:
-            self.loader.load_detail(invoice)
+    def _round_step(self, account: str, generation: int, outcome: Outcome) -> bool:
+        """True if the load was part of a refresh round (which then says how it went)."""
+        if not self.round.includes(account, generation):
+            return False
+        if self.round.finish(account, generation, outcome):
+            self.say(*self.round.summary())
+        return True
 
-    def _detail_screens(self) -> list[DetailScreen]:
-        from invoicetui.tui.screens.detail import DetailScreen  # not needed for the first frame
-
-        return [s for s in self.app.screen_stack if isinstance(s, DetailScreen)]
-
-    @on(msg.DetailsLoaded)
-    def _details_loaded(self, event: msg.DetailsLoaded) -> None:
-        invoice = event.invoice
-        self.store.details[(invoice.account, invoice.id)] = invoice
-        for screen in self._detail_screens():
-            screen.update_invoice(invoice)
-        current = self.current
-        if current and (current.account, current.id) == (invoice.account, invoice.id):
-            self._show_detail()
-
-    @on(msg.DetailsFailed)
-    def _details_failed(self, event: msg.DetailsFailed) -> None:
-        self.say(f"details not loaded: {event.error}", "error")
-        for screen in self._detail_screens():
-            screen.show_error(event.invoice, f"{event.error} (r retries)")
-        current = self.current
-        if current and (current.account, current.id) == (event.invoice.account, event.invoice.id):
-            self.detail.show_error(f"{event.error} (r retries)")
-
-    @on(DetailPane.LineItemChosen)
-    def _show_line_item(self, event: DetailPane.LineItemChosen) -> None:
-        from invoicetui.tui.screens.line_item import LineItemScreen  # on first use only
-
-        self.app.push_screen(LineItemScreen(event.item, event.currency, event.position))
-
-    @on(DetailPane.DetailsWanted)
-    def _details_wanted(self, event: DetailPane.DetailsWanted) -> None:
-        event.stop()
-        self.want_details(event.invoice)
+    def key_hint(self, binding_id: str) -> str:
+        """The (first) key of a binding, as the user's [keys] table has it: "F", "Ctrl+R"."""
+        return key_label(keys_for(binding_id, self.session.keymap).split(",")[0])
 
     # ------------------------------------------------------------------ rows
 
@@ -280,7 +270,7 @@ class Browser(Screen[None]):
         everything = self.store.all_invoices()
         self.total_rows = len(everything)
         self.query_one(SummaryStrip).update_data(
-            everything, list(self.states), today=self.session.now().date()
+            everything, list(self.states), today=self.today()
         )
         self._after_rows_changed()
         self._compute_marks(everything)
@@ -336,15 +326,16 @@ class Browser(Screen[None]):
         """After data, scope or filter changed: title, notice, and an empty detail if no rows."""
         self.table.update_title()
         self._update_notice()
+        self._show_waiting()
         if self.table.visible_count == 0:
             self.current = None
 
     def _update_notice(self) -> None:
         states = self.store.scope_states(self.scope)
-        lines = self.store.notice_lines(self.scope)
+        lines = self.store.notice_lines(self.scope, self.key_hint("retry-failed"))
         if self.table.visible_count == 0:
             if self.table.filter_text:
-                lines.append("No invoices match the filter (Esc clears it)")
+                pass  # the table itself says "No match" (once)
             elif any(s.phase == "loading" for s in states):
                 lines.append("Loading…")
             elif states:
@@ -360,12 +351,30 @@ class Browser(Screen[None]):
         self._update_freshness()
         self._show_waiting()
 
+    def coverage(self) -> Coverage:
+        """Accounts whose data the summary stands on, of all, and when the oldest was fetched."""
+        states = list(self.states.values())
+        known = [s for s in states if s.name in self.store.invoices or s.phase in KNOWN]
+        stale = any(s.phase in OLD for s in known)
+        times = [s.fetched_at for s in known if s.fetched_at is not None]
+        as_of = None
+        if times:
+            oldest = min(times).astimezone(self.session.tz)
+            today = self.session.now().astimezone(self.session.tz).date()
+            as_of = f"{oldest:%H:%M}" if oldest.date() == today else f"{oldest:%Y-%m-%d %H:%M}"
+        return Coverage(len(known), len(states), stale, as_of)
+
     def _show_waiting(self) -> None:
         """Until the first account reports: "Loading…", not "Nothing owed." / "No invoices"."""
         states = self.states.values()
         waiting = bool(states) and all(s.phase == "loading" and not s.count for s in states)
-        self.query_one(SummaryStrip).set_loading(waiting)
+        summary = self.query_one(SummaryStrip)
+        summary.set_loading(waiting)
+        summary.set_coverage(self.coverage())
         text = "Loading…" if waiting else "No invoices"
+        if self.table.filter_text:
+            shown = clean_text(self.table.filter_text, one_line=True)
+            text = f"No match for “{shown}” · Esc clears the filter"
         if self.table.empty_text != text:
             self.table.empty_text = text
             self.table.refresh()
@@ -397,7 +406,18 @@ class Browser(Screen[None]):
 
     @on(Sidebar.Chosen)
     def _scope_chosen(self, event: Sidebar.Chosen) -> None:
+        self.remove_class("-sidebar-open")
         self.table.focus()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        if event.widget is not self.sidebar:
+            self.remove_class("-sidebar-open")
+
+    def open_sidebar(self) -> None:
+        """Focus the accounts; on a tiny terminal they show only while focused."""
+        if self.has_class("-tiny"):
+            self.add_class("-sidebar-open")
+        self.sidebar.focus()
 
     def watch_current(self) -> None:
         self._show_detail()
@@ -423,9 +443,17 @@ class Browser(Screen[None]):
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         self.table.set_filter(event.value)
-        self.query_one("#filter", FilterInput).display = False
+        self.query_one(FilterBar).show(False)
         self.table.focus()
+        if not event.value:
+            self.restore_row()  # Esc (or an empty filter): back on the row it was on
         self._after_rows_changed()
+
+    def restore_row(self) -> None:
+        """Put the cursor back on the row it was on when "/" was pressed, if it is shown."""
+        key, self.row_before_filter = self.row_before_filter, None
+        if key is not None:
+            self.table.select_row(lambda row: (row.account, row.id) == key)
 
     def position(self) -> tuple[int, int] | None:
         if self.current is None:

@@ -89,7 +89,7 @@ def columns() -> list[Column[ChangeRow]]:
         Column("account", "Account", 12, lambda r: plain(r.account),
                lambda r: text_key(r.account), flex=True, min_width=8, priority=2),
         Column("number", "Invoice", 15, lambda r: plain(r.label), lambda r: text_key(r.label),
-               flex=True, min_width=10, keep_end=True),
+               flex=True, min_width=10, cut="start"),
         Column("what", "What", 30, lambda r: r.what, None, flex=True, min_width=16),
     ]  # fmt: skip
 

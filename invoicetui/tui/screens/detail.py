@@ -19,6 +19,7 @@ from textual.widgets import Footer
 
 from invoicetui.core.model import Invoice
 from invoicetui.tui import invoice_actions
+from invoicetui.tui.commands import TAB_COMMANDS
 from invoicetui.tui.keymap import bind
 from invoicetui.tui.paperwork import DocumentsDone
 from invoicetui.tui.widgets.detail import DetailPane
@@ -43,6 +44,7 @@ class DetailScreen(Screen[Invoice | None]):
         bind("copy-url", "copy_url", "Copy URL"),
         bind("open-url", "open_url", "Open URL"),
         bind("save-documents", "save_documents", "Save documents"),
+        *(bind(binding_id) for binding_id in TAB_COMMANDS),
     ]
 
     DEFAULT_CSS = """
@@ -157,6 +159,14 @@ class DetailScreen(Screen[Invoice | None]):
         self._show(target, listed)
         self.post_message(self.Stepped(self.resolve(listed[target]), target))
 
+    def action_detail_tab(self, number: int) -> None:
+        """1-5: one of the detail's tabs."""
+        self.pane.show_tab(number)
+
+    def action_detail_tab_step(self, delta: int) -> None:
+        """←/→: the previous or next tab."""
+        self.pane.show_tab(0, delta)
+
     def action_select(self) -> None:
         """Enter / l: drill into the line items."""
         self.pane.focus_line_items()
@@ -197,9 +207,9 @@ class DetailScreen(Screen[Invoice | None]):
 
     @on(DetailPane.LineItemChosen)
     def _show_line_item(self, event: DetailPane.LineItemChosen) -> None:
-        from invoicetui.tui.screens.line_item import LineItemScreen  # on first use only
+        from invoicetui.tui.screens.line_item import show_line_item  # on first use only
 
-        self.app.push_screen(LineItemScreen(event.item, event.currency, event.position))
+        show_line_item(self.app, event)
 
     @on(DetailPane.DetailsWanted)
     def _details_wanted_here(self, event: DetailPane.DetailsWanted) -> None:

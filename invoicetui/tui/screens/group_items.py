@@ -30,7 +30,7 @@ def item_columns() -> list[Column[Pair]]:
         Column("account", "Account", 12, lambda p: plain(p[0].account),
                lambda p: text_key(p[0].account), flex=True, min_width=8, priority=2),
         Column("invoice", "Invoice", 14, lambda p: plain(p[0].label),
-               lambda p: text_key(p[0].label), priority=3, keep_end=True),
+               lambda p: text_key(p[0].label), priority=3, cut="start"),
         Column("month", "Month", 7, lambda p: plain(p[0].month),
                lambda p: day_key(p[0].period_start or p[0].issued), priority=4),
         Column("description", "Description", 20, lambda p: plain(p[1].description),

@@ -1,4 +1,4 @@
-"""The "?" screen: the keys of the focused pane first, then those that work everywhere."""
+"""The "?" screen: the keys that work where the focus is, grouped by purpose, in aligned columns."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from invoicetui.core.lateness import LATENESS_LEGEND, RULE_TEXT
+from invoicetui.tui.commands import COMMANDS, GROUPS
 from invoicetui.tui.keymap import bind, bound_keys, key_label
+from invoicetui.tui.rows import SORT_TEXT
 
 PANE_NAMES = {
     "Sidebar": "Accounts",
@@ -23,6 +26,7 @@ PANE_NAMES = {
     "DetailPane": "Detail",
     "FilterInput": "Filter",
     "DetailScreen": "Detail",
+    "LineItemScreen": "Line item",
     "FigureGrid": "Figures",
     "BarChart": "Chart",
 }
@@ -50,40 +54,56 @@ def pane_name(node: DOMNode) -> str | None:
     return None
 
 
+def focused_pane(screen: Screen[Any]) -> str | None:
+    """The name of the pane the keyboard is in ("Invoices", "Accounts"...), if any."""
+    node: DOMNode | None = screen.focused
+    while node is not None and node is not screen:
+        name = pane_name(node)
+        if name:
+            return name
+        node = node.parent
+    return pane_name(screen)
+
+
 def key_sections(screen: Screen[Any]) -> list[KeySection]:
-    """The bindings active on `screen` for its focused widget, grouped pane / everywhere."""
-    pane_rows: list[KeyRow] = []
-    global_rows: list[KeyRow] = []
-    pane = ""
-    for binding_id, keys in bound_keys(screen).items():
-        node, binding = keys[0][1].node, keys[0][1].binding
-        is_global = node is screen or node is screen.app
-        if not is_global and not pane:
-            pane = pane_name(node) or ""
+    """The keys that work on `screen` where its focus is now, grouped by purpose.
+
+    From Screen.active_bindings: the focused pane's own meaning of a key wins, keys its
+    screen disables there (check_action) are left out, and the user's keymap is applied.
+    """
+    order = list(COMMANDS)
+    by_group: dict[str, list[KeyRow]] = {}
+    for binding_id, keys in sorted(bound_keys(screen).items(), key=lambda i: order.index(i[0])):
+        binding = keys[0][1].binding
         labels = " ".join(dict.fromkeys(key_label(key) for key, _ in keys))
         row = KeyRow(labels, binding.description, binding_id)
-        (global_rows if is_global else pane_rows).append(row)
-    sections = []
-    if pane_rows:
-        sections.append(KeySection(f"{pane or 'This'} pane", pane_rows))
-    sections.append(KeySection("Everywhere", global_rows))
-    return sections
+        by_group.setdefault(COMMANDS[binding_id].group, []).append(row)
+    return [KeySection(group, by_group[group]) for group in GROUPS if group in by_group]
 
 
-def _table(section: KeySection) -> Table:
-    table = Table(
-        title=Text(section.title, style="bold"),
-        title_justify="left",
-        box=None,
-        expand=True,
-        padding=(0, 2, 0, 0),
-    )
+def _table(sections: list[KeySection]) -> Table:
+    """One table for every section, so the columns line up from the first group to the last."""
+    table = Table(box=None, expand=True, padding=(0, 2, 0, 0), show_header=True)
     table.add_column(Text("Keys"), no_wrap=True, style="bold")
-    table.add_column(Text("Does"))
+    table.add_column(Text("Does"), ratio=1)
     table.add_column(Text("Id in [keys]"), style="dim", no_wrap=True)
-    for row in section.rows:
-        table.add_row(Text(row.keys), Text(row.description), Text(row.binding_id))
+    for section in sections:
+        table.add_row(Text(section.title, style="bold underline"), Text(""), Text(""))
+        for number, row in enumerate(section.rows, 1):
+            last = number == len(section.rows) and section is not sections[-1]
+            table.add_row(
+                Text(row.keys), Text(row.description), Text(row.binding_id), end_section=last
+            )
     return table
+
+
+def rules_text() -> Text:
+    """How to read the table: the one overdue rule (core.lateness) and the sort orders."""
+    text = Text("Reading the table\n", style="bold")
+    for line in (LATENESS_LEGEND, RULE_TEXT, SORT_TEXT):
+        text.append(f"{line}\n")
+    text.rstrip()
+    return text
 
 
 class HelpScreen(ModalScreen[None]):
@@ -106,23 +126,28 @@ class HelpScreen(ModalScreen[None]):
         bind("cursor-up", "scroll('up')", "Scroll up"),
     ]
 
-    def __init__(self, sections: list[KeySection], notes: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, sections: list[KeySection], pane: str | None = None, notes: tuple[str, ...] = ()
+    ) -> None:
         super().__init__()
         self.sections = sections
+        self.pane = pane  # where the keyboard was: the keys are those that work there
         self.notes = notes  # the rules a view follows (the anomaly rule...), said in words
 
     @classmethod
     def for_screen(cls, screen: Screen[Any]) -> HelpScreen:
-        return cls(key_sections(screen), tuple(getattr(screen, "HELP_NOTES", ())))
+        notes = tuple(getattr(screen, "HELP_NOTES", ()))
+        return cls(key_sections(screen), focused_pane(screen), notes)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
-            body.border_title = Content("Keys")
+            where = f" · {self.pane} pane" if self.pane else ""
+            body.border_title = Content(f"Keys{where}")
             body.border_subtitle = Content("Esc closes · rebind them in [keys] of config.toml")
             for note in self.notes:
                 yield Static(Text(note), classes="help-section")
-            for section in self.sections:
-                yield Static(_table(section), classes="help-section")
+            yield Static(_table(self.sections), classes="help-section")
+            yield Static(rules_text(), id="help-rules", classes="help-section")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

@@ -1,16 +1,17 @@
-"""One line item in full: the table truncates descriptions and drops columns when narrow."""
+"""Line items in full, one at a time: the table truncates descriptions and drops columns."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from invoicetui.core.model import LineItem
 from invoicetui.tui.keymap import bind
@@ -23,6 +24,9 @@ from invoicetui.tui.widgets.detail_parts import (
     pairs_table,
     when,
 )
+
+if TYPE_CHECKING:
+    from invoicetui.tui.widgets.detail import DetailPane
 
 
 def line_item_pairs(item: LineItem, currency: str | None) -> Pairs:
@@ -51,10 +55,17 @@ def line_item_pairs(item: LineItem, currency: str | None) -> Pairs:
     return pairs
 
 
-class LineItemScreen(ModalScreen[None]):
-    """A line item over the detail; Esc, h, Enter or l closes it."""
+class LineItemScreen(ModalScreen[int]):
+    """Line items over the detail, one at a time: j/k or n/N step, Esc, h, Enter or l close.
+
+    Dismisses with the index last shown, so the table behind can put its cursor there.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        bind("cursor-down", "step(1)", "Next item", show=True),
+        bind("cursor-up", "step(-1)", "Previous item", show=True),
+        bind("next-invoice", "step(1)", "Next item"),
+        bind("previous-invoice", "step(-1)", "Previous item"),
         bind("back", "close", "Close", show=True),
         bind("select", "close", "Close"),
     ]
@@ -72,18 +83,50 @@ class LineItemScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, item: LineItem, currency: str | None, position: tuple[int, int]) -> None:
+    def __init__(self, items: Sequence[LineItem], index: int, currency: str | None) -> None:
         super().__init__()
-        self.item = item
+        self.items = items
+        self.index = max(0, min(index, len(items) - 1))
         self.currency = currency
-        self.position = position
+
+    @property
+    def item(self) -> LineItem:
+        return self.items[self.index]
 
     def compose(self) -> ComposeResult:
+        with VerticalScroll(id="line-item-body"):
+            yield Static(id="line-item", markup=False)
+        yield Footer()  # over the one behind: only the keys that work here
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
         pairs = line_item_pairs(self.item, self.currency)
-        with VerticalScroll() as body:
-            body.border_title = Content(f"Line item {self.position[0]:,} of {self.position[1]:,}")
-            body.border_subtitle = Content("Esc closes")
-            yield Static(pairs_table(pairs, label_width(pairs)), markup=False)
+        body = self.query_one("#line-item-body", VerticalScroll)
+        body.border_title = Content(f"Line item {self.index + 1:,} of {len(self.items):,}")
+        body.border_subtitle = Content("j/k next/previous · Esc closes")
+        self.query_one("#line-item", Static).update(pairs_table(pairs, label_width(pairs)))
+
+    def action_step(self, delta: int) -> None:
+        """j/k, n/N: the next or previous line item; a bell at either end."""
+        target = self.index + delta
+        if not 0 <= target < len(self.items):
+            self.app.bell()
+            return
+        self.index = target
+        self._show()
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.dismiss(self.index)
+
+
+def show_line_item(app: App[Any], event: DetailPane.LineItemChosen) -> None:
+    """Push the popup for a chosen line item; closing it leaves the table's cursor there."""
+    table = event.table
+
+    def back(index: int | None) -> None:
+        if index is not None and table.is_mounted:
+            table.move_cursor(index)
+
+    app.push_screen(LineItemScreen(event.items, event.index, event.currency), back)

@@ -6,7 +6,8 @@ and the "?" screen.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.binding import BindingType
@@ -16,27 +17,77 @@ from invoicetui.config.options import FetchMode
 from invoicetui.core.model import Invoice
 from invoicetui.tui import invoice_actions, paperwork
 from invoicetui.tui import messages as msg
-from invoicetui.tui.commands import COMMANDS
+from invoicetui.tui.commands import COMMANDS, TAB_COMMANDS
 from invoicetui.tui.screens.browser import Browser
 from invoicetui.tui.screens.store import in_scope
-from invoicetui.tui.widgets.invoices import FilterInput, InvoiceTable
+from invoicetui.tui.widgets.detail import DetailPane
+from invoicetui.tui.widgets.invoices import FilterBar, InvoiceTable
 from invoicetui.tui.widgets.sidebar import ALL
 from invoicetui.tui.widgets.table import VirtualTable
+
+if TYPE_CHECKING:
+    from invoicetui.tui.screens.detail import DetailScreen
 
 __all__ = ["InvoiceTable", "MainScreen"]
 
 # Footer order: the keys a newcomer needs first, so 80 columns still show "? Keys".
 MAIN_COMMANDS = (
     "help", "filter", "sort", "refresh", "quit", "focus-next", "focus-previous", "sort-reverse",
-    "refresh-all", "copy-id", "copy-url", "open-url", "toggle-detail", "export", "save-documents",
-    "back", "select", "next-invoice", "previous-invoice",
+    "refresh-all", "retry-failed", "copy-id", "copy-url", "open-url", "toggle-detail", "export",
+    "save-documents", "back", "select", "next-invoice", "previous-invoice", *TAB_COMMANDS,
 )  # fmt: skip
+DETAIL_ACTIONS = frozenset({"detail_tab", "detail_tab_step"})  # only while the detail shows
 
 
 class MainScreen(Browser):
     """The invoice browser and what its keys do."""
 
     BINDINGS: ClassVar[list[BindingType]] = [COMMANDS[i].binding() for i in MAIN_COMMANDS]
+
+    # ------------------------------------------------------------------ details
+
+    def want_details(self, invoice: Invoice) -> None:
+        """Someone shows a summary: load its details (or hand over those already loaded)."""
+        known = self.store.details.get((invoice.account, invoice.id))
+        if known is not None:
+            self.post_message(msg.DetailsLoaded(known))
+        else:
+            self.loader.load_detail(invoice)
+
+    def _detail_screens(self) -> list[DetailScreen]:
+        from invoicetui.tui.screens.detail import DetailScreen  # not needed for the first frame
+
+        return [s for s in self.app.screen_stack if isinstance(s, DetailScreen)]
+
+    @on(msg.DetailsLoaded)
+    def _details_loaded(self, event: msg.DetailsLoaded) -> None:
+        invoice = event.invoice
+        self.store.details[(invoice.account, invoice.id)] = invoice
+        for screen in self._detail_screens():
+            screen.update_invoice(invoice)
+        current = self.current
+        if current and (current.account, current.id) == (invoice.account, invoice.id):
+            self._show_detail()
+
+    @on(msg.DetailsFailed)
+    def _details_failed(self, event: msg.DetailsFailed) -> None:
+        self.say(f"details not loaded: {event.error}", "error")
+        for screen in self._detail_screens():
+            screen.show_error(event.invoice, f"{event.error} ({self.key_hint('refresh')} retries)")
+        current = self.current
+        if current and (current.account, current.id) == (event.invoice.account, event.invoice.id):
+            self.detail.show_error(f"{event.error} ({self.key_hint('refresh')} retries)")
+
+    @on(DetailPane.LineItemChosen)
+    def _show_line_item(self, event: DetailPane.LineItemChosen) -> None:
+        from invoicetui.tui.screens.line_item import show_line_item  # on first use only
+
+        show_line_item(self.app, event)
+
+    @on(DetailPane.DetailsWanted)
+    def _details_wanted(self, event: DetailPane.DetailsWanted) -> None:
+        event.stop()
+        self.want_details(event.invoice)
 
     # ------------------------------------------------------------------ navigation
 
@@ -95,6 +146,20 @@ class MainScreen(Browser):
         )
         self.app.push_screen(screen, back)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that would act on a hidden pane do not answer (nor show in ? or the footer)."""
+        if action in DETAIL_ACTIONS:
+            return self.is_mounted and self.detail.display
+        return True
+
+    def action_detail_tab(self, number: int) -> None:
+        """1-5: a tab of the detail beside the table."""
+        self.detail.show_tab(number)
+
+    def action_detail_tab_step(self, delta: int) -> None:
+        """←/→: the previous or next tab of the detail."""
+        self.detail.show_tab(0, delta)
+
     def action_back(self) -> None:
         """Esc/h: line items -> detail tabs -> table -> sidebar; never quits."""
         if self.focused is self.detail.line_items_table:
@@ -108,7 +173,7 @@ class MainScreen(Browser):
         if self.table.filter_text:
             self.clear_filter()
         else:
-            self.sidebar.focus()
+            self.open_sidebar()
 
     def action_step(self, delta: int) -> None:
         """n/N: the next or previous invoice in the table's order."""
@@ -128,16 +193,25 @@ class MainScreen(Browser):
     # ------------------------------------------------------------------ filter and sort
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", FilterInput)
-        box.display = True
+        bar = self.query_one(FilterBar)
+        bar.show(True)
+        row = self.table.cursor_row
+        if not self.table.filter_text:
+            self.row_before_filter = (row.account, row.id) if row is not None else None
+        box = bar.input
         box.value = self.table.filter_text
         self.set_focus(box)  # at once, not deferred: keys typed right after "/" go to the box
 
     def clear_filter(self) -> None:
-        box = self.query_one("#filter", FilterInput)
+        """Esc in the table: the filter goes; the cursor stays on the row it is on."""
+        box = self.query_one(FilterBar).input
         with box.prevent(box.Changed):
             box.value = ""
+        row = self.table.cursor_row
         self.table.set_filter("")
+        if row is None:
+            self.restore_row()
+        self.row_before_filter = None
         self._after_rows_changed()
         self.say("Filter cleared")
 
@@ -167,17 +241,30 @@ class MainScreen(Browser):
     def _refresh_mode(self) -> FetchMode:
         return FetchMode.OFFLINE if self.session.offline else FetchMode.REFRESH
 
-    def action_refresh(self) -> None:
-        names = [name for name in self._scope_accounts() if name in self.states]
+    def _refresh(self, names: list[str]) -> None:
+        """Load `names` again as one round: "Refreshing…" until the last is done, then how."""
         for name in names:
             self.start_load(name, self._refresh_mode())
+            self.round.add(name, self.generations[name])
+
+    def action_refresh(self) -> None:
+        names = [name for name in self._scope_accounts() if name in self.states]
+        self._refresh(names)
         if names:
             self.say(f"Refreshing {', '.join(names)}…")
 
     def action_refresh_all(self) -> None:
-        for name in self.states:
-            self.start_load(name, self._refresh_mode())
+        self._refresh(list(self.states))
         self.say(f"Refreshing all {len(self.states)} accounts…")
+
+    def action_retry_failed(self) -> None:
+        """F: every account whose last load failed, wherever the cursor is."""
+        names = self.store.failed_accounts()
+        if not names:
+            self.say("No failed accounts to retry")
+            return
+        self._refresh(names)
+        self.say(f"Retrying {', '.join(names)}…")
 
     # ------------------------------------------------------------------ copy, open, export
 
@@ -200,12 +287,24 @@ class MainScreen(Browser):
             invoice_actions.open_url(self.app, invoice, self.say)
 
     def action_export(self) -> None:
+        """e: ask where (the downloads folder by default), then write the visible rows there."""
+        from invoicetui.tui.screens.export import ExportScreen
+
         rows = list(self.visible_rows())
         if not rows:
             self.say("Nothing to export: no visible rows")
             return
-        self.say(f"Exporting {len(rows)} rows…")
-        self.loader.export_csv(rows)
+        stamp = self.session.now().strftime("%Y%m%d-%H%M%S")
+        default = self.session.export_directory() / f"invoices-{stamp}.csv"
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                self.say("Export cancelled")
+                return
+            self.say(f"Exporting {len(rows)} rows to {path}…")
+            self.loader.export_csv(rows, path)
+
+        self.app.push_screen(ExportScreen(len(rows), default), chosen)
 
     def action_save_documents(self) -> None:
         """d: the invoice's PDFs to the downloads folder, or where its documents live."""
@@ -230,9 +329,9 @@ class MainScreen(Browser):
 
         self.app.deliver_text(  # Textual reports the outcome to the app (DeliveryComplete)
             StringIO(event.text),
-            save_directory=self.session.export_directory(),
-            save_filename=event.filename,
-            mime_type="text/csv" if event.filename.endswith(".csv") else "text/plain",
+            save_directory=event.path.parent,
+            save_filename=event.path.name,
+            mime_type="text/csv" if event.path.suffix == ".csv" else "text/plain",
             name=f"export:{event.rows}",
         )
 

@@ -14,6 +14,14 @@ from invoicetui.core.model import AccountSnapshot, Invoice
 from invoicetui.tui.widgets.sidebar import ALL, AccountState
 
 
+def _facts(invoice: Invoice) -> tuple[object, ...]:
+    """What a payer calls a change (not the raw payload, which carries request ids)."""
+    return (
+        invoice.status, invoice.status_raw, invoice.number, invoice.currency, invoice.total,
+        invoice.amount_due, invoice.issued, invoice.due, invoice.period_start, invoice.period_end,
+    )  # fmt: skip
+
+
 def in_scope(scope: str, state: AccountState) -> bool:
     """Scopes: "all", "provider:<name>", "account:<name>" (the sidebar's entries)."""
     return scope in (ALL, f"account:{state.name}", f"provider:{state.provider}")
@@ -71,7 +79,11 @@ class InvoiceStore:
         state = self.states[account]
         state.count = max(len(fresh), len(self.invoices.get(account, ())))
 
-    def loaded(self, account: str, snapshot: AccountSnapshot) -> None:
+    def loaded(self, account: str, snapshot: AccountSnapshot) -> int:
+        """The account's complete list; returns how many invoices differ from the list before."""
+        before = {inv.id: _facts(inv) for inv in self.invoices.get(account, ())}
+        changed = sum(before.pop(inv.id, None) != _facts(inv) for inv in snapshot.invoices)
+        changed += len(before)  # gone since
         state = self.states[account]
         state.count = len(snapshot.invoices)
         state.fetched_at = snapshot.fetched_at
@@ -89,6 +101,7 @@ class InvoiceStore:
         self.invoices[account] = snapshot.invoices
         if not snapshot.from_cache:  # details shown so far may be older than the new list
             self.details = {k: v for k, v in self.details.items() if k[0] != account}
+        return changed
 
     def failed(self, account: str, error: ProviderError) -> None:
         """Nothing usable came back; rows already on screen (an earlier load) stay."""
@@ -124,11 +137,20 @@ class InvoiceStore:
     def scope_accounts(self, scope: str) -> list[str]:
         return [s.name for s in self.scope_states(scope)]
 
-    def notice_lines(self, scope: str, limit: int = 3) -> list[str]:
+    def failed_accounts(self) -> list[str]:
+        """Accounts whose last load failed (nothing, or only stale data, on screen)."""
+        return [
+            s.name
+            for s in self.states.values()
+            if s.phase == "failed" or (s.phase == "stale" and s.error)
+        ]
+
+    def notice_lines(self, scope: str, retry_key: str = "F", limit: int = 3) -> list[str]:
         """What the pane says about failing or stale accounts in scope, with what to do."""
         lines: list[str] = []
+        hint = f" ({retry_key} retries failed accounts)"
         for state in self.scope_states(scope):
-            retry = "" if state.short_error == OfflineNoData.short else " (r retries)"
+            retry = "" if state.short_error == OfflineNoData.short else hint
             if state.phase == "failed" and state.error:
                 lines.append(f"✗ {state.error}{retry}")
             elif state.phase == "stale" and state.error:

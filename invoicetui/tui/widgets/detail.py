@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on
@@ -19,7 +20,7 @@ from textual.events import Resize, Show
 from textual.message import Message
 from textual.widgets import Static
 
-from invoicetui.core.model import Invoice, LineItem
+from invoicetui.core.model import Invoice, LineItem, utcnow
 from invoicetui.tui.rows import line_item_columns, line_item_search_text, money_text
 from invoicetui.tui.widgets.detail_parts import (
     MONEY_COLUMNS,
@@ -48,6 +49,7 @@ NARROW_WIDTH = 64
 TITLES = {"tab-items": "Line items", "tab-credits": "Credits", "tab-payments": "Payments",
           "tab-info": "Info"}  # fmt: skip
 SHORT_TITLES = {**TITLES, "tab-items": "Items"}
+TAB_ORDER = ("tab-items", "tab-credits", "tab-payments", "tab-info", "tab-raw")  # keys 1-5
 
 
 class HeaderScroll(VerticalScroll, can_focus=False):
@@ -90,11 +92,17 @@ class DetailPane(Vertical):
     class LineItemChosen(Message):
         """Enter on a line item: the screen shows all of it (widgets push no screens)."""
 
-        def __init__(self, item: LineItem, currency: str | None, position: tuple[int, int]) -> None:
+        def __init__(
+            self,
+            table: VirtualTable[LineItem],
+            index: int,
+            currency: str | None,
+        ) -> None:
             super().__init__()
-            self.item = item
+            self.table = table  # the line items as shown (filtered, sorted)
+            self.items = table.rows_visible
+            self.index = index
             self.currency = currency
-            self.position = position
 
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
@@ -193,6 +201,13 @@ class DetailPane(Vertical):
         narrow = event.size.width < NARROW_WIDTH
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
+            # Stacked: the money first, so a short pane never loses Total / Amount due.
+            summary = self.query_one("#detail-summary")
+            money, facts = self.query_one("#detail-money"), self.query_one("#detail-facts")
+            if narrow:
+                summary.move_child(money, before=facts)
+            else:
+                summary.move_child(money, after=facts)
             self._label_tabs()
 
     # ------------------------------------------------------------------ public API
@@ -242,6 +257,19 @@ class DetailPane(Vertical):
         self._tabs.active = "tab-items"
         self.query_one("#detail-items", VirtualTable).focus()
 
+    def show_tab(self, number: int, delta: int = 0) -> None:
+        """Tab `number` (1-5, TAB_ORDER), or with `delta` the one that far from the active tab."""
+        if self._tabs_state != "ready":
+            self._after_tabs.append(lambda: self.show_tab(number, delta))
+            self.call_later(self._ensure_tabs)
+            return
+        assert self._tabs is not None
+        index = TAB_ORDER.index(self._tabs.active) + delta if delta else number - 1
+        self._tabs.active = TAB_ORDER[index % len(TAB_ORDER)]
+        focused = self.screen.focused
+        if focused is not None and focused is not self and self in focused.ancestors:
+            self._tabs.query_one("Tabs").focus()  # what had focus may be on a hidden tab now
+
     @property
     def line_items_table(self) -> VirtualTable[Any]:
         """The line-items table (created, not yet mounted, until the tabs are first shown)."""
@@ -262,6 +290,12 @@ class DetailPane(Vertical):
         notice.set_class(error, "-error")
         self.set_class(bool(text), "-notice")
 
+    def _today(self) -> date:
+        """The app's UTC day (its session clock, fixed in tests), for lateness."""
+        session = getattr(self.app, "session", None)
+        now = session.now() if session is not None else utcnow()
+        return cast(datetime, now).astimezone(UTC).date()
+
     def _update_view(self) -> None:
         invoice = self.invoice
         title = self.query_one("#detail-title", Static)
@@ -278,7 +312,7 @@ class DetailPane(Vertical):
             return
         color = not self.app.no_color
         title.update(title_content(invoice, color=color))
-        facts, amounts = facts_pairs(invoice), money_pairs(invoice)
+        facts, amounts = facts_pairs(invoice, self._today()), money_pairs(invoice)
         width = label_width(facts, amounts)
         self.query_one("#detail-facts", Static).update(pairs_table(facts, width))
         self.query_one("#detail-money", Static).update(pairs_table(amounts, width, right=True))
@@ -341,10 +375,9 @@ class DetailPane(Vertical):
     def _line_item_selected(self, event: VirtualTable.Selected) -> None:
         """Enter on a line item: all of it, untruncated, in a small screen on top."""
         event.stop()
-        table = self.line_items_table
-        position = (table.cursor_index + 1, table.visible_count)
         currency = self.invoice.currency if self.invoice else None
-        self.post_message(self.LineItemChosen(event.row, currency, position))
+        table = self.line_items_table
+        self.post_message(self.LineItemChosen(table, max(0, table.cursor_index), currency))
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.tabbed_content is self._tabs and event.pane.id == "tab-raw":

@@ -7,6 +7,7 @@ sanitized again here, because a hand-built or cached Invoice may not have passed
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,9 +16,16 @@ from rich.table import Table
 from rich.text import Text
 from textual.content import Content
 
+from invoicetui.core.lateness import ZILLIZ_GRACE_DAYS, lateness
 from invoicetui.core.model import PROVIDER_LABELS, Invoice, Payment, Status
 from invoicetui.core.sanitize import clean_text
-from invoicetui.tui.rows import STATUS_STYLES, money_str, status_word
+from invoicetui.tui.rows import (
+    STATUS_STYLES,
+    lateness_text,
+    money_str,
+    quantity_str,
+    status_word,
+)
 
 MUTED = "$text-muted"
 _ANSI = {"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"}
@@ -113,7 +121,21 @@ def position_content(position: tuple[int, int] | None) -> Content:
 Pairs = list[tuple[str, Text]]
 
 
-def facts_pairs(invoice: Invoice) -> Pairs:
+def due_text(invoice: Invoice, today: date | None) -> Text:
+    """'2026-11-01 · 62d late': the due day and its lateness by the one rule (core.lateness)."""
+    text = Text(when(invoice.due))
+    if today is None:
+        return text
+    late = lateness(invoice, today)
+    if late.label:
+        text.append(" · ", style="dim")
+        text.append_text(lateness_text(late))
+        if late.in_grace:
+            text.append(f" (Zilliz's {ZILLIZ_GRACE_DAYS}-day grace period)", style="dim")
+    return text
+
+
+def facts_pairs(invoice: Invoice, today: date | None = None) -> Pairs:
     """Who and when: account, id, period, dates, customer or address, url; problems first."""
     provider = PROVIDER_LABELS.get(invoice.provider, literal(invoice.provider))
     pairs: Pairs = [("Account", Text(f"{literal(invoice.account)} ({provider})"))]
@@ -123,7 +145,7 @@ def facts_pairs(invoice: Invoice) -> Pairs:
         period = f"{when(invoice.period_start)} – {when(invoice.period_end)}"
         pairs.append(("Period", Text(period)))
     pairs.append(("Issued", Text(when(invoice.issued))))
-    pairs.append(("Due", Text(when(invoice.due))))
+    pairs.append(("Due", due_text(invoice, today)))
     if invoice.customer:
         pairs.append(("Customer", Text(literal(invoice.customer))))
     if invoice.url:
@@ -176,8 +198,25 @@ def info_renderable(invoice: Invoice) -> Table | Text:
     table.add_column(style="dim", overflow="fold", max_width=40)
     table.add_column(overflow="fold")
     for key, value in invoice.extra:
-        table.add_row(Text(literal(key) or "?"), Text(literal(value, one_line=False)))
+        shown = info_value(key, value, invoice.currency)
+        table.add_row(Text(literal(key) or "?"), Text(shown, justify="left"))
     return table
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+MONEY_WORDS = ("amount", "price", "billed", "payment", "usage", "cost", "total")
+
+
+def info_value(key: str, value: str, currency: str | None) -> str:
+    """A provider field as the rest of the app shows it: money with separators and its
+    currency (by the field's name), other numbers grouped with every digit, text as is."""
+    text = literal(value, one_line=False)
+    if not _NUMBER.fullmatch(text.strip()):
+        return text
+    number = Decimal(text.strip())
+    if any(word in key.lower() for word in MONEY_WORDS):
+        return money(number, currency)
+    return quantity_str(number)
 
 
 def credits_renderable(invoice: Invoice) -> Table | Text:

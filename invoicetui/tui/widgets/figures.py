@@ -173,8 +173,10 @@ class FigureGrid(Widget, can_focus=True):
             shown.append(x)
             used += widths[x] + 1
         # Room left at the right end: show earlier columns too.
-        while self._left > 0 and used + widths[moving[self._left - 1]] + 1 <= room and (
-            shown and shown[-1] == moving[-1]
+        while (
+            self._left > 0
+            and used + widths[moving[self._left - 1]] + 1 <= room
+            and (shown and shown[-1] == moving[-1])
         ):
             self._left -= 1
             shown.insert(0, moving[self._left])

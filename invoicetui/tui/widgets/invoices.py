@@ -7,13 +7,18 @@ it (data_bind), so the title can never lag behind the state it describes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import ClassVar
 
+from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import var
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
+from invoicetui.core.lateness import lateness
 from invoicetui.core.model import Invoice
 from invoicetui.core.sanitize import clean_text
 from invoicetui.tui.keymap import bind
@@ -22,12 +27,27 @@ from invoicetui.tui.widgets.sidebar import ALL
 from invoicetui.tui.widgets.table import VirtualTable
 
 
-def search_text(invoice: Invoice) -> str:
-    """What "/" matches: the table's fields plus line item descriptions where known."""
+def search_text(invoice: Invoice, today: date | None = None) -> str:
+    """What "/" matches: the table's fields plus line item descriptions where known.
+
+    With `today`, lateness by the one rule too: "/overdue" finds every invoice the
+    Due in/Late column calls late ("overdue late"), and "/grace" Zilliz's grace period.
+    """
     base = invoice_search_text(invoice)
+    if today is not None:
+        late = lateness(invoice, today)
+        if late.overdue:
+            base += "\x00overdue late"
+        elif late.in_grace:
+            base += "\x00grace"
     if not invoice.line_items:
         return base
     return base + "\x00" + "\x00".join(item.description for item in invoice.line_items)
+
+
+def search_text_on(today: Callable[[], date]) -> Callable[[Invoice], str]:
+    """The table's search text with lateness as of `today()` (the app's clock)."""
+    return lambda invoice: search_text(invoice, today())
 
 
 class FilterInput(Input):
@@ -42,6 +62,30 @@ class FilterInput(Input):
         self.post_message(self.Submitted(self, ""))
 
 
+class FilterBar(Horizontal):
+    """ "/ [filter…]  Enter keeps · Esc clears": the box says what it is and how to leave it."""
+
+    DEFAULT_CSS = """
+    FilterBar { height: 1; background: $boost; }
+    FilterBar #filter-prompt { width: 2; padding-left: 1; color: $accent; text-style: bold; }
+    FilterBar #filter { width: 1fr; }
+    FilterBar #filter-hint { width: auto; padding: 0 1; color: $text-muted; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("/", id="filter-prompt", markup=False)
+        yield FilterInput(placeholder="id, account, description, status", id="filter")
+        yield Static("Enter keeps · Esc clears", id="filter-hint", markup=False)
+
+    @property
+    def input(self) -> FilterInput:
+        return self.query_one("#filter", FilterInput)
+
+    def show(self, visible: bool) -> None:
+        self.display = visible
+        self.input.display = visible
+
+
 class InvoiceTable(VirtualTable[Invoice]):
     """The invoice table; Esc/h backs out to the sidebar (or clears the filter first)."""
 
@@ -51,6 +95,12 @@ class InvoiceTable(VirtualTable[Invoice]):
 
     scope: var[str] = var(ALL, init=False)  # bound to MainScreen.scope
     total: var[int] = var(0, init=False)  # bound to MainScreen.total_rows: rows of every account
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The table never scrolls sideways (columns give way instead): ←/→ are the detail's."""
+        if action in ("scroll_left", "scroll_right"):
+            return False
+        return super().check_action(action, parameters)
 
     def watch_scope(self) -> None:
         self.update_title()

@@ -18,10 +18,13 @@ from textual.widgets.option_list import Option
 from invoicetui.core.model import PROVIDER_LABELS, PROVIDERS
 from invoicetui.core.sanitize import clean_text
 from invoicetui.tui.keymap import bind
+from invoicetui.tui.widgets.columns import fit_cell
 
 Phase = Literal["loading", "ok", "stale", "offline", "failed"]
 
 ALL = "all"
+STATE_WIDTH = 7  # "ok 1234", "stale 3h": what the state word takes beside a name
+MIN_WIDTH = 18
 REPAINT_INTERVAL = 0.2  # seconds: progress of a loading account repaints at most ~5 times/s
 
 
@@ -116,8 +119,10 @@ class Row:
         line = self.label.copy()
         line.no_wrap = True
         state = self.state
-        room = width - (state.cell_len + 1 if state else 0)
-        line.truncate(max(0, room), overflow="ellipsis", pad=True)
+        room = max(0, width - (state.cell_len + 1 if state else 0))
+        # Cut in the middle: vector-db and vector-db-staging never both read "vector-db…".
+        line = fit_cell(line, room, "middle")
+        line.pad_right(room - line.cell_len)
         if state is not None:
             line.append(" ")
             line.append_text(state)
@@ -176,6 +181,12 @@ class Sidebar(OptionList):
     @property
     def scope(self) -> str:
         return self._scope
+
+    def wanted_width(self, limit: int) -> int:
+        """Wide enough for the longest account name and its state, within MIN_WIDTH..limit."""
+        names = [len(clean_text(s.name, one_line=True)) + 2 for s in self._states.values()]
+        label = max([len("All accounts"), *names])
+        return max(MIN_WIDTH, min(limit, label + 1 + STATE_WIDTH + 2))  # + borders
 
     def set_accounts(self, states: Iterable[AccountState], now: datetime) -> None:
         """Build the entries (once, or when the account list itself changes)."""

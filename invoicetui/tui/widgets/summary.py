@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from invoicetui.core.model import Invoice
+from invoicetui.core.parse import EXACT
 from invoicetui.core.sanitize import clean_text
 from invoicetui.service.summary import CurrencyOwed, monthly_spend, owed_by_currency
 from invoicetui.tui.rows import money_str, without_colour
@@ -20,8 +22,38 @@ EMPTY_MONTH = "·"
 NAME_WIDTH = 14
 ENTRY_GAP = 2
 OWED_GAP = "  │  "
-TALL_LINES = 5  # owed figures (wrapped) + sparklines, when the terminal is tall
+TALL_LINES = 3  # owed figures (wrapped) + sparklines, at most 3 rows (120x36 and taller)
 SHORT_LINES = 2  # one line of each on short terminals (80x24)
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How much the figures stand on: accounts with data, of all, and how old the oldest is."""
+
+    known: int
+    total: int
+    stale: bool = False  # some of the data is cached data that a refresh could not replace
+    as_of: str | None = None  # "14:02": when the oldest data shown was fetched
+
+    @property
+    def complete(self) -> bool:
+        return self.known >= self.total and not self.stale
+
+    def note(self) -> str:
+        """'3 of 9 accounts, as of 14:02' (empty when every account is fresh)."""
+        if self.complete:
+            return ""
+        text = f"{self.known} of {self.total} accounts" if self.known < self.total else "stale"
+        return f"{text}, as of {self.as_of}" if self.as_of else text
+
+
+def unknown_text(coverage: Coverage) -> str:
+    """What to say when nothing is owed: never "Nothing owed." unless every account is known."""
+    if coverage.total and coverage.known == 0:
+        return f"No data for {coverage.total} account{'s' if coverage.total != 1 else ''}"
+    if coverage.complete:
+        return "Nothing owed."
+    return f"Nothing owed in {coverage.note()}"
 
 
 def sparkline(values: Sequence[Decimal]) -> str:
@@ -37,6 +69,19 @@ def sparkline(values: Sequence[Decimal]) -> str:
             level = min(len(BLOCKS), max(1, math.ceil(value * len(BLOCKS) / top)))
             chars.append(BLOCKS[level - 1])
     return "".join(chars)
+
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def month_label(key: str) -> str:
+    """'2026-10' as "Oct'26" (sparkline ends)."""
+    return f"{MONTHS[int(key[5:7]) - 1]}'{key[2:4]}"
+
+
+def whole(amount: Decimal) -> str:
+    """The last month's spend beside its sparkline, to the unit: '2,781'."""
+    return format(amount.quantize(Decimal(1), context=EXACT), ",f")
 
 
 def owed_entry(item: CurrencyOwed) -> Text:
@@ -108,10 +153,16 @@ class SummaryStrip(Widget):
         self._spend: list[tuple[str, str, list[tuple[str, Decimal]]]] = []
         self.max_lines: int | None = None
         self.loading = False  # "Loading…" instead of "Nothing owed." until an account reports
+        self.coverage = Coverage(0, 0)
 
     def set_loading(self, loading: bool) -> None:
         if loading != self.loading:
             self.loading = loading
+            self.refresh(layout=True)
+
+    def set_coverage(self, coverage: Coverage) -> None:
+        if coverage != self.coverage:
+            self.coverage = coverage
             self.refresh(layout=True)
 
     def set_max_lines(self, lines: int | None) -> None:
@@ -143,12 +194,17 @@ class SummaryStrip(Widget):
 
     def lines(self, width: int, max_lines: int | None = None) -> list[Text]:
         """The strip's lines for a content width (each fits it), at most max_lines of them."""
+        note = self.coverage.note()
         if not self._owed:
-            owed = [Text("Loading…" if self.loading else "Nothing owed.", style="dim")]
+            words = "Loading…" if self.loading else unknown_text(self.coverage)
+            owed = [Text(words, style="dim" if self.coverage.complete else "bold yellow")]
         else:
             room = None if max_lines is None else max(1, max_lines - bool(self._spend))
             gap = Text(OWED_GAP, style="dim")
-            owed = pack([owed_entry(item) for item in self._owed], width, gap, room)
+            entries = [owed_entry(item) for item in self._owed]
+            if note:  # the figures are partial or old: say so first
+                entries.insert(0, Text(f"{note}:", style="bold yellow"))
+            owed = pack(entries, width, gap, room)
         out = owed
         entries = self._spend_entries()
         room = None if max_lines is None else max_lines - len(owed)
@@ -171,9 +227,14 @@ class SummaryStrip(Widget):
             names.append(name)
         pad = max((len(n) for n in names), default=0)
         entries = []
+        if self._spend:  # the months the sparklines span, once
+            months = self._spend[0][2]
+            entries.append(Text(f"{month_label(months[0][0])}–{month_label(months[-1][0])}:",
+                                style="dim"))  # fmt: skip
         for name, (_, _, series) in zip(names, self._spend, strict=True):
             text = Text(f"{name:<{pad}} ")
             text.append(sparkline([v for _, v in series]), style="cyan")
+            text.append(f" {whole(series[-1][1])}", style="dim")
             entries.append(text)
         return entries
 

@@ -1,242 +1,53 @@
 """A virtual table on Textual's Line API: only on-screen rows are rendered; 100k rows stay instant.
 
-Data lives in a RowIndex (integer orderings for sort and filter: rearranging them never touches
-a widget); cells are rich Text (never markup) rendered per visible line.
+Data lives in a RowIndex (integer orderings for sort and filter); cells are rich Text, never markup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
+from collections.abc import Callable, Hashable, Sequence
+from typing import ClassVar, Generic, TypeAlias, TypeVar
 
-from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from invoicetui.config.keys import DEFAULT_KEYS
+from invoicetui.tui.widgets import table_messages as _messages
+from invoicetui.tui.widgets.columns import GUTTER, MAX_GROW, Column, layout_columns
 from invoicetui.tui.widgets.rowindex import RowIndex
+from invoicetui.tui.widgets.table_lines import (
+    CURSOR_MARK,
+    TABLE_BINDINGS,
+    TABLE_CLASSES,
+    TABLE_CSS,
+    CellPainter,
+    RowsView,
+    header_strip,
+)
+
+__all__ = ["Column", "VirtualTable", "layout_columns"]
 
 R = TypeVar("R")
 
-GUTTER = 1  # the cursor marker column
-SEP = 1  # blank cells between columns
-CURSOR_MARK = "▶"
-COMFORT = 3  # flexible columns give up this many cells before optional columns are dropped
-OPTIONAL = 4  # columns of this priority or more go before flexible ones are cut further
-MAX_GROW = 28  # right-aligned (numeric) columns widen to fit what was shown, up to this
 WARM_CHUNK = 5_000  # rows of search text or sort keys built per idle step (~10 ms)
-
-
-@dataclass(frozen=True)
-class Column(Generic[R]):
-    """One column: how to show a row's cell and what typed value it sorts on."""
-
-    key: str
-    label: str
-    width: int
-    render: Callable[[R], Text]  # rich Text, never markup
-    sort_key: Callable[[R], Any] | None = None  # None values sort last in both directions
-    align: Literal["left", "right"] = "left"
-    flex: bool = False  # takes leftover width; shrinks to min_width when narrow
-    priority: int = 0  # 0 = always shown; narrow tables drop the highest priority first
-    min_width: int = 6
-    # A shorter form used when the table is tight, before any column is truncated or dropped.
-    compact: Callable[[R], Text] | None = None
-    compact_width: int = 0
-    compact_label: str | None = None
-    compacted: bool = False  # this is the compact form of a column
-    keep_end: bool = False  # cut from the start ("…2026-10"): ids differ at their end
-
-    def compact_form(self) -> Column[R]:
-        """The column with its compact renderer, width and label (itself if it has none)."""
-        if self.compact is None:
-            return self
-        return replace(
-            self,
-            render=self.compact,
-            width=self.compact_width,
-            label=self.compact_label or self.label,
-            compact=None,
-            compacted=True,
-        )
-
-    @property
-    def grow_key(self) -> str:
-        """Where the widest value seen is remembered (the compact form has its own)."""
-        return f"{self.key}~" if self.compacted else self.key
-
-
-def layout_columns(
-    columns: Sequence[Column[Any]], width: int, grown: dict[str, int] | None = None
-) -> list[tuple[Column[Any], int, int]]:
-    """(column, x, width) for the columns that fit `width`.
-
-    When too wide: compact forms first (highest priority first); then optional columns
-    (priority >= OPTIONAL) are dropped until flexible columns lose at most COMFORT cells;
-    then flexible columns shrink to their minimum; then the other columns are dropped.
-    """
-    grown = grown or {}
-
-    def natural(col: Column[Any]) -> int:
-        return max(col.width, grown.get(col.grow_key, 0))
-
-    def minimum(col: Column[Any]) -> int:
-        return min(col.min_width, col.width) if col.flex else natural(col)
-
-    def comfortable(col: Column[Any]) -> int:
-        return max(minimum(col), natural(col) - COMFORT) if col.flex else natural(col)
-
-    def need(cols: list[Column[Any]], size: Callable[[Column[Any]], int]) -> int:
-        return GUTTER + sum(size(c) for c in cols) + SEP * max(0, len(cols) - 1)
-
-    def drop(cols: list[Column[Any]], lowest: int) -> list[Column[Any]] | None:
-        droppable = [c for c in cols if c.priority >= lowest]
-        if not droppable:
-            return None
-        worst = max(droppable, key=lambda c: c.priority)
-        return [c for c in cols if c is not worst]
-
-    chosen = list(columns)
-    for col in sorted((c for c in columns if c.compact), key=lambda c: -c.priority):
-        if need(chosen, natural) <= width:
-            break
-        chosen = [c.compact_form() if c is col else c for c in chosen]
-    while need(chosen, comfortable) > width and (fewer := drop(chosen, OPTIONAL)):
-        chosen = fewer
-    while need(chosen, minimum) > width and (fewer := drop(chosen, 1)):
-        chosen = fewer
-    widths = {c.key: natural(c) for c in chosen}
-    flex = [c for c in chosen if c.flex]
-    slack = width - need(chosen, natural)
-    if slack > 0:
-        for n, col in enumerate(flex):
-            widths[col.key] += slack // len(flex) + (1 if n < slack % len(flex) else 0)
-    while slack < 0:  # too wide: shrink flex columns a cell at a time, down to their minimum
-        shrinkable = [c for c in flex if widths[c.key] > minimum(c)]
-        if not shrinkable:
-            break
-        for col in shrinkable[:-slack]:
-            widths[col.key] -= 1
-            slack += 1
-    out: list[tuple[Column[Any], int, int]] = []
-    x = GUTTER
-    for col in chosen:
-        out.append((col, x, widths[col.key]))
-        x += widths[col.key] + SEP
-    return out
-
-
-class _RowsView(Sequence[R]):
-    """The visible rows in display order, without copying 100k references."""
-
-    def __init__(self, rows: list[R], order: list[int]) -> None:
-        self._rows, self._order = rows, order
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    @overload
-    def __getitem__(self, index: int) -> R: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[R]: ...
-    def __getitem__(self, index: int | slice) -> R | list[R]:
-        if isinstance(index, slice):
-            return [self._rows[i] for i in self._order[index]]
-        return self._rows[self._order[index]]
-
-    def __iter__(self) -> Iterator[R]:
-        rows = self._rows
-        return (rows[i] for i in self._order)
-
-
-def _binding(binding_id: str, action: str, description: str) -> Binding:
-    return Binding(DEFAULT_KEYS[binding_id], action, description, show=False, id=binding_id)
 
 
 class VirtualTable(ScrollView, Generic[R], can_focus=True):
     """Scrollable, sortable, filterable rows; renders only what is on screen (Line API)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        _binding("cursor-down", "cursor_down", "Down"),
-        _binding("cursor-up", "cursor_up", "Up"),
-        _binding("top", "cursor_top", "Top"),
-        _binding("bottom", "cursor_bottom", "Bottom"),
-        _binding("page-up", "page_up", "Page up"),
-        _binding("page-down", "page_down", "Page down"),
-        Binding(DEFAULT_KEYS["select"], "select_cursor", "Open", id="select"),
-    ]
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "virtual-table--header",
-        "virtual-table--cursor",
-        "virtual-table--even",
-        "virtual-table--empty",
-    }
-    DEFAULT_CSS = """
-    VirtualTable {
-        background: $surface;
-        color: $foreground;
-        height: 1fr;
-        overflow-x: hidden;
-        overflow-y: auto;
-        & > .virtual-table--header { text-style: bold; background: $panel; color: $foreground; }
-        & > .virtual-table--cursor {
-            background: $block-cursor-blurred-background;
-            color: $block-cursor-blurred-foreground;
-            text-style: bold;
-        }
-        &:focus > .virtual-table--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-            text-style: $block-cursor-text-style;
-        }
-        & > .virtual-table--even { background: $surface-darken-1 40%; }
-        & > .virtual-table--empty { color: $text-muted; text-style: italic; }
-        &:ansi > .virtual-table--header { background: ansi_bright_blue; color: ansi_default; }
-        &:ansi > .virtual-table--even { background: ansi_default; }
-    }
-    """
-
-    class Highlighted(Message):
-        """The cursor row changed (also after set_rows, filter and sort)."""
-
-        def __init__(self, table: VirtualTable[Any], row: Any, index: int) -> None:
-            super().__init__()
-            self.table, self.row, self.index = table, row, index
-
-        @property
-        def control(self) -> VirtualTable[Any]:
-            return self.table
-
-    class Selected(Message):
-        """A row was chosen (Enter, or a mouse click)."""
-
-        def __init__(self, table: VirtualTable[Any], row: Any) -> None:
-            super().__init__()
-            self.table, self.row = table, row
-
-        @property
-        def control(self) -> VirtualTable[Any]:
-            return self.table
-
-    class Changed(Message):
-        """Counts, filter or sort changed: the screen updates its border title."""
-
-        def __init__(self, table: VirtualTable[Any]) -> None:
-            super().__init__()
-            self.table = table
-
-        @property
-        def control(self) -> VirtualTable[Any]:
-            return self.table
+    BINDINGS: ClassVar[list[BindingType]] = TABLE_BINDINGS
+    COMPONENT_CLASSES: ClassVar[set[str]] = TABLE_CLASSES
+    DEFAULT_CSS = TABLE_CSS
+    # Defined in table_messages (namespace "virtual_table": on_virtual_table_highlighted).
+    Highlighted: TypeAlias = _messages.Highlighted
+    Selected: TypeAlias = _messages.Selected
+    Changed: TypeAlias = _messages.Changed
 
     def __init__(
         self,
@@ -273,15 +84,13 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         self.row_mark: Callable[[R], str] | None = None
         self._mark_style = Style(bold=True)
 
-    # ------------------------------------------------------------------ public state
-
     @property
     def columns(self) -> tuple[Column[R], ...]:
         return self._columns
 
     @property
     def rows_visible(self) -> Sequence[R]:
-        return _RowsView(self._data.rows, self._data.visible)
+        return RowsView(self._data.rows, self._data.visible)
 
     @property
     def total_count(self) -> int:
@@ -331,8 +140,6 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         if self._filter_text:
             text += f" · filter: {self._filter_text}"
         return Text(text)
-
-    # ------------------------------------------------------------------ data
 
     def redraw_rows(self) -> None:
         """Cells changed without the rows changing (marks): draw the visible lines again."""
@@ -405,8 +212,6 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
             return
         self.sort(self.sort_column, not self.sort_reverse)
 
-    # ------------------------------------------------------------------ cursor
-
     def move_cursor(self, index: int) -> None:
         """Put the cursor on visible row `index` (clamped) and scroll it into view."""
         if not self._data.visible:
@@ -476,8 +281,6 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         self.virtual_size = Size(self.size.width, self.visible_count + 1)
         self._scroll_to_cursor()
 
-    # ------------------------------------------------------------------ rendering
-
     def render_lines(self, crop: Region) -> list[Strip]:
         self._prepare()
         return super().render_lines(crop)
@@ -527,68 +330,21 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
             self._header = None
 
     def _render_header(self, width: int) -> Strip:
-        """Labels over their columns with the sort arrow on the label's inner side: after a
-        left-aligned label, before a right-aligned one (in the gap between columns when the
-        label fills its column), so no label loses a letter."""
         base = self._styles[0] + self._styles[1]
-        cells = [" "] * width
-        for col, x, w in self._layout:
-            label = col.label[:w]
-            start = x + w - len(label) if col.align == "right" else x
-            cells[start : start + len(label)] = label
-            if col.key == self.sort_column:
-                arrow = "▼" if self.sort_reverse else "▲"
-                at = start - 1 if col.align == "right" else start + len(label)
-                cells[min(at, width - 1)] = arrow
-        return Strip([Segment("".join(cells[:width]), base)]).crop_extend(0, width, base)
+        return header_strip(self._layout, width, base, self.sort_column, self.sort_reverse)
 
     def _render_row(self, index: int, cursor: bool, even: bool, width: int) -> Strip:
-        row = self._data.rows[index]
-        console = self.app.console
         base = self._styles[0] + self._styles[3] if even else self._styles[0]
-        mark = CURSOR_MARK if cursor else (self.row_mark(row) if self.row_mark else "") or " "
-        segments: list[Segment] = [Segment(mark[:1], self._mark_style if mark != " " else None)]
-        for n, (col, _x, w) in enumerate(self._layout):
-            if n:
-                segments.append(Segment(" " * SEP))
-            text = col.render(row)
-            length = text.cell_len
-            if length > w:
-                if col.align == "right" and w < MAX_GROW:
-                    self._grow(col.grow_key, length)
-                if col.keep_end and w > 1:
-                    text = Text("…", style=text.style) + text[len(text.plain) - (w - 1) :]
-                    while text.cell_len > w:  # wide characters take two cells
-                        text = Text("…", style=text.style) + text[2:]
-                else:
-                    text = text.copy()
-                    text.truncate(w, overflow="ellipsis")
-                length = text.cell_len
-            pad = Segment(" " * (w - length)) if length < w else None
-            if pad and col.align == "right":
-                segments.append(pad)
-            segments.extend(self._cell_segments(text, console))
-            if pad and col.align == "left":
-                segments.append(pad)
         post = self._styles[2] if cursor else None
-        styled = Segment.apply_style(segments, base, post)
-        return Strip(styled).crop_extend(0, width, base + post if post else base)
-
-    def _cell_segments(self, text: Text, console: Console) -> list[Segment]:
-        """A cell's segments with the Text's own style (Text.render drops it without spans)."""
-        segments = list(text.render(console))
-        if text.style:
-            segments = list(Segment.apply_style(segments, console.get_style(text.style)))
-        if self._no_color:  # NO_COLOR: the word and bold/italic carry it, not a grey shade
-            segments = [Segment(t, s.without_color if s else s) for t, s, _ in segments]
-        return segments
+        row = self._data.rows[index]
+        mark = CURSOR_MARK if cursor else (self.row_mark(row) if self.row_mark else "") or " "
+        cells = CellPainter(self.app.console, self._no_color, self._grow)
+        return cells.row_strip(row, self._layout, width, base, post, mark, self._mark_style)
 
     def _grow(self, key: str, length: int) -> None:
         if length > self._grown.get(key, 0):
             self._grown[key] = min(length, MAX_GROW)
             self.call_later(self.refresh)
-
-    # ------------------------------------------------------------------ internals
 
     def _page_height(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
