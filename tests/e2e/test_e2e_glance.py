@@ -44,11 +44,6 @@ def loaded(tmux: Tmux) -> bool:
     return "loading" not in screen and "Loading" not in screen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 9 'Nothing owed. when nothing is known' (the summary strip's part, engineer "
-    "glance-money): the strip still says 'Nothing owed.'; remove this mark when it is fixed",
-)
 def test_no_data_anywhere_is_never_nothing_owed(
     tmux: Tmux, tmp_path: Path, server: DemoServer
 ) -> None:
