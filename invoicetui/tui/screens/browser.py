@@ -73,6 +73,7 @@ class Browser(Screen[None]):
         self.marks = Marks()  # flags and changes, shown beside the table's rows
         self._marks_running = False
         self._marks_dirty = False
+        self._notice_text = ""  # what #notice shows (updated only when it changes)
 
     def today(self) -> date:
         """The UTC day lateness is counted from (the app's clock: fixed in tests)."""
@@ -341,7 +342,10 @@ class Browser(Screen[None]):
             elif states:
                 lines.append("No invoices here")
         notice = self.query_one("#notice", Static)
-        notice.update(Content(clean_text("\n".join(lines))))
+        text = clean_text("\n".join(lines))
+        if text != self._notice_text:  # unchanged (most pages of a load): no relayout
+            self._notice_text = text
+            notice.update(Content(text))
         notice.display = bool(lines)
         notice.set_class(any(s.phase == "failed" for s in states), "-error")
 
