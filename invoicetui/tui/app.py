@@ -28,6 +28,7 @@ from invoicetui.cache import Cache
 from invoicetui.config.accounts import insecure_tls_warning
 from invoicetui.config.options import AppSetup
 from invoicetui.core.model import utcnow
+from invoicetui.tui import runtime
 from invoicetui.tui.invoice_actions import launch_url
 from invoicetui.tui.keymap import apply_keymap, bind, key_clashes
 from invoicetui.tui.palette import InvoiceCommands
@@ -90,6 +91,7 @@ class InvoiceApp(App[int]):
         self.catch_hangup = False  # run() sets it; tests leave the test runner's signals alone
         if setup.demo:
             self.sub_title = "DEMO"
+        self._restore_runtime: Callable[[], None] | None = None  # tui/runtime.py, while it runs
 
     def compose(self) -> ComposeResult:
         yield Static("")  # the default screen is only a backdrop for MainScreen
@@ -99,6 +101,7 @@ class InvoiceApp(App[int]):
 
         if self.catch_hangup:
             self._catch_hangup()
+        self._restore_runtime = runtime.tune()  # keys stay quick while threads fetch
         # The cache is read while the main screen is built, so rows can be in its first frame.
         self.session.reads.prefetch(self.setup.accounts, self)
         self._apply_theme()
@@ -110,6 +113,10 @@ class InvoiceApp(App[int]):
             self.notify(insecure, title="TLS", severity="warning", markup=False, timeout=30)
             self.call_after_refresh(self._say, insecure, "error")
         self.push_screen(MainScreen(self.session))
+
+    def on_unmount(self) -> None:
+        if self._restore_runtime is not None:
+            self._restore_runtime()
 
     def _apply_theme(self) -> None:
         name = self.setup.theme
