@@ -16,7 +16,7 @@ from invoicetui.config.accounts import AccountConfig
 from invoicetui.config.load import account_to_toml
 from invoicetui.demo.server import DemoServer
 from invoicetui.demo.zilliz import ZillizDemo
-from invoicetui.service import loading
+from invoicetui.service import bounds
 
 Capture = pytest.CaptureFixture[str]
 TOKEN = "tok-SECRET-4711-abcdef"
@@ -65,7 +65,7 @@ def test_the_account_deadline_ends_a_slow_fetch(
     tmp_path: Path, hostile: HostileServer, capsys: Capture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Each byte comes in time for the attempt's 30 s timeout; the account's deadline ends it.
-    monkeypatch.setattr(loading, "deadline_seconds", lambda _account: 0.3)
+    monkeypatch.setattr(bounds, "deadline_seconds", lambda _account: 0.3)
     config = write(tmp_path, hostile_account(hostile, "trickle~0.05", timeout=30))
     code, invoices, err = export(config, capsys)
     assert code == 1 and invoices == []
