@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import socket
 
 import httpx
 import pytest
-from conftest import NotLoopback
+
+GUARD = "tests hit only 127.0.0.1"  # the guard's words (NotLoopback in tests/conftest.py)
 
 
 def test_a_connection_beyond_loopback_is_refused() -> None:
-    with socket.socket() as sock, pytest.raises(NotLoopback, match=r"only 127\.0\.0\.1"):
+    with socket.socket() as sock, pytest.raises(OSError, match=re.escape(GUARD)):
         sock.connect(("192.0.2.1", 443))  # TEST-NET-1: never routed anyway
 
 
@@ -25,7 +27,7 @@ async def test_an_http_client_cannot_reach_beyond_loopback() -> None:
         if isinstance(current, BaseExceptionGroup):
             causes.extend(current.exceptions)
         current = current.__cause__ or current.__context__
-    assert any(isinstance(c, NotLoopback) for c in causes), causes
+    assert any(isinstance(c, OSError) and GUARD in str(c) for c in causes), causes
 
 
 def test_loopback_is_allowed() -> None:
