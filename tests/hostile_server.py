@@ -5,7 +5,8 @@ The first path segment picks the misbehaviour, so a client's base_url selects it
 byte each 0.1 s. An optional `~ARG` tunes it. Handlers never sleep: they wait on the stop
 event, so stopping the server ends every stalled connection at once.
 
-Used by tests/providers/test_hostile.py and benchmarks/bench_faults.py.
+Used by tests/providers/test_hostile*.py (the HTTP core, export, `accounts --check`,
+detail fetches, `documents`) and benchmarks/bench_faults.py.
 """
 
 from __future__ import annotations

@@ -143,3 +143,15 @@ def test_the_account_deadline_ends_pdfs_that_each_come_in_time(
     assert "did not finish within 0.5 s (the account's deadline)" in line
     assert waits == []
     no_pdf_left(tmp_path)
+
+
+def test_a_refused_connection_on_the_pdf_path_is_retried_once_quickly(
+    tmp_path: Path, hostile: HostileServer, capsys: Capture, waits: list[float]
+) -> None:
+    # As for TLS: the list is cached by a first run, then only the PDFs meet the closed port.
+    assert documents(tmp_path, palette(hostile.url("palette-docs~status:404")), capsys)[0] == 1
+    code, out, err = documents(tmp_path, palette("http://127.0.0.1:1"), capsys)
+    assert code == 1 and "3 failed" in out
+    (line,) = err.strip().splitlines()
+    assert "127.0.0.1:1 refused the connection" in line
+    assert waits and len(waits) <= len(KINDS) and all(w <= 0.25 for w in waits)
