@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, WrapValidator
+from pydantic import BaseModel, ConfigDict, PlainValidator, TypeAdapter
 
 from invoicetui.core import parse
 from invoicetui.core.model import Credit, Invoice, LineItem, format_decimal
@@ -34,18 +34,21 @@ class Bad:
         self.note = note
 
 
-def _leaf(reader: Callable[[object], Any], what: str = "not a finite decimal") -> WrapValidator:
-    def read(value: object, _handler: Any) -> Any:
+def _leaf(reader: Callable[[object], Any], what: str = "not a finite decimal") -> PlainValidator:
+    """reader(value), or Bad for a value that was there and could not be read."""
+
+    def read(value: object) -> Any:
         result = reader(value)
         if result is None and value is not None and value != "":
             return Bad(f"{what} ({parse.shown(value)})")
         return result
 
-    return WrapValidator(read)
+    return PlainValidator(read)
 
 
-def _quiet(reader: Callable[[object], Any]) -> WrapValidator:
-    return WrapValidator(lambda value, _handler: reader(value))
+def _quiet(reader: Callable[[object], Any]) -> PlainValidator:
+    """reader(value) alone: one Python call per field (a WrapValidator lambda made two)."""
+    return PlainValidator(reader)
 
 
 DATE = f"not a date in {parse.MIN_YEAR}-{parse.MAX_YEAR}"
@@ -66,10 +69,11 @@ def _ok(value: Any, field: str, problems: list[str]) -> Any:
 
 
 class _Wire(BaseModel):
-    """Wire fields are the providers' own camelCase names."""
+    """Wire fields are the providers' own names. Frozen, so hashable: pydantic deep-copies
+    an unhashable default (a nested model's empty instance) for every record without it."""
 
     model_config = ConfigDict(
-        extra="ignore", hide_input_in_errors=True, arbitrary_types_allowed=True
+        extra="ignore", hide_input_in_errors=True, arbitrary_types_allowed=True, frozen=True
     )
 
 
