@@ -25,15 +25,18 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import before_palette
+import before_waldur
+import before_waldur_statements
 import wire_models
-import wire_palette
 import wire_pages
-import wire_waldur
 from common import Measure, emit, log, median, quick_mode
 
 from invoicetui.providers.doit import normalize as doit
 from invoicetui.providers.palette import normalize as palette
+from invoicetui.providers.palette import wire as palette_wire
 from invoicetui.providers.waldur import normalize as waldur
+from invoicetui.providers.waldur import wire as waldur_wire
 from invoicetui.providers.waldur.statements import StatementBuilder
 from invoicetui.providers.zilliz import normalize as zilliz
 
@@ -53,7 +56,9 @@ def paged(reader: Callable[[Any], list[Any]]) -> Run:
     return run
 
 
-def statements(builder: type[StatementBuilder]) -> Run:
+def statements(
+    builder: type[StatementBuilder] | type[before_waldur_statements.StatementBuilder],
+) -> Run:
     """Provider items page by page into one builder, then the monthly statements."""
 
     def run(bodies: Iterable[Any]) -> object:
@@ -68,15 +73,17 @@ def statements(builder: type[StatementBuilder]) -> Run:
 
 
 def _waldur_validate(body: list[Any]) -> object:
-    wires = wire_waldur.INVOICES.validate_python(body)
-    return wires, [wire_waldur.ITEMS.validate_python(r["items"]) for r in body]
+    wires = waldur_wire.read_invoices(body)
+    return wires, [waldur_wire.read_items(r["items"]) for r in body]
 
 
 READERS: dict[str, dict[str, Run]] = {
     "doit": {
         "normalizer": paged(lambda body: doit.invoice_page(body, "acct")[0]),
         "pydantic": paged(lambda body: wire_models.doit_page(body, "acct")),
-        "validate only": paged(lambda body: wire_models.DOIT_PAGE.validate_python(body["invoices"])),
+        "validate only": paged(
+            lambda body: wire_models.DOIT_PAGE.validate_python(body["invoices"])
+        ),
     },
     "zilliz": {
         "normalizer": paged(lambda body: zilliz.normalize_page(body, "acct")[0]),
@@ -86,21 +93,19 @@ READERS: dict[str, dict[str, Run]] = {
         ),
     },
     "palette": {
-        "normalizer": paged(lambda body: palette.normalize_list(body, "acct")[0]),
-        "pydantic": paged(lambda body: wire_palette.palette_page(body, "acct")),
-        "validate only": paged(
-            lambda body: wire_palette.PALETTE_PAGE.validate_python(body["invoices"])
-        ),
+        "normalizer": paged(lambda body: before_palette.normalize_list(body, "acct")[0]),
+        "pydantic": paged(lambda body: palette.normalize_list(body, "acct")[0]),
+        "validate only": paged(lambda body: palette_wire.read_invoices(body["invoices"])),
     },
     "waldur invoices": {
-        "normalizer": paged(lambda body: waldur.invoice_list(body, "acct", "EUR")),
-        "pydantic": paged(lambda body: wire_waldur.invoice_list(body, "acct", "EUR")),
+        "normalizer": paged(lambda body: before_waldur.invoice_list(body, "acct", "EUR")),
+        "pydantic": paged(lambda body: waldur.invoice_list(body, "acct", "EUR")),
         "validate only": paged(_waldur_validate),
     },
     "waldur items": {
-        "normalizer": statements(StatementBuilder),
-        "pydantic": statements(wire_waldur.WireStatementBuilder),
-        "validate only": paged(wire_waldur.ITEMS.validate_python),
+        "normalizer": statements(before_waldur_statements.StatementBuilder),
+        "pydantic": statements(StatementBuilder),
+        "validate only": paged(waldur_wire.read_items),
     },
 }
 PAGES: dict[str, Callable[[int], list[bytes]]] = {
