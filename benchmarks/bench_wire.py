@@ -25,20 +25,23 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import before_doit
 import before_palette
 import before_waldur
 import before_waldur_statements
-import wire_models
+import before_zilliz
 import wire_pages
 from common import Measure, emit, log, median, quick_mode
 
 from invoicetui.providers.doit import normalize as doit
+from invoicetui.providers.doit import wire as doit_wire
 from invoicetui.providers.palette import normalize as palette
 from invoicetui.providers.palette import wire as palette_wire
 from invoicetui.providers.waldur import normalize as waldur
 from invoicetui.providers.waldur import wire as waldur_wire
 from invoicetui.providers.waldur.statements import StatementBuilder
 from invoicetui.providers.zilliz import normalize as zilliz
+from invoicetui.providers.zilliz import wire as zilliz_wire
 
 NOW = datetime(2026, 12, 3, tzinfo=UTC)
 Run = Callable[[Iterable[Any]], object]  # the loaded pages, one by one -> what the client keeps
@@ -79,18 +82,14 @@ def _waldur_validate(body: list[Any]) -> object:
 
 READERS: dict[str, dict[str, Run]] = {
     "doit": {
-        "normalizer": paged(lambda body: doit.invoice_page(body, "acct")[0]),
-        "pydantic": paged(lambda body: wire_models.doit_page(body, "acct")),
-        "validate only": paged(
-            lambda body: wire_models.DOIT_PAGE.validate_python(body["invoices"])
-        ),
+        "normalizer": paged(lambda body: before_doit.invoice_page(body, "acct")[0]),
+        "pydantic": paged(lambda body: doit.invoice_page(body, "acct")[0]),
+        "validate only": paged(lambda body: doit_wire.read_invoices(body["invoices"])),
     },
     "zilliz": {
-        "normalizer": paged(lambda body: zilliz.normalize_page(body, "acct")[0]),
-        "pydantic": paged(lambda body: wire_models.zilliz_page(body, "acct")),
-        "validate only": paged(
-            lambda body: wire_models.ZILLIZ_PAGE.validate_python(body["data"]["invoices"])
-        ),
+        "normalizer": paged(lambda body: before_zilliz.normalize_page(body, "acct")[0]),
+        "pydantic": paged(lambda body: zilliz.normalize_page(body, "acct")[0]),
+        "validate only": paged(lambda body: zilliz_wire.read_invoices(body["data"]["invoices"])),
     },
     "palette": {
         "normalizer": paged(lambda body: before_palette.normalize_list(body, "acct")[0]),
