@@ -1,5 +1,7 @@
 """A fake Spectro Cloud Palette: /v1/users/info, invoice detail, and the (probed) list path.
 
+The PDF reports it serves are written in demo/palette_reports.py.
+
 Two tenants: "acme" whose list path answers (limit ≤ 50, continue tokens, listmeta) and
 "edge" whose list path answers 404, so the client must use the configured invoice_uids.
 Data is built once from fixed seeds; handle() only reads it, so threads may share it.
@@ -18,6 +20,7 @@ from typing import Any
 
 from invoicetui.config.accounts import AccountConfig
 from invoicetui.demo.data import DEMO_TODAY, months_back, rng
+from invoicetui.demo.palette_reports import report_pdf
 from invoicetui.demo.server import DemoRequest, DemoResponse
 
 ACME_KEY = "demo-palette-acme-key"
@@ -367,43 +370,3 @@ class PaletteDemo:
                 },
             },
         )
-
-
-_REPORT_TITLES = {
-    "report/invoice/pdf": ("invoice", "Invoice"),
-    "report/pdf": ("report", "Monthly invoice report"),
-    "report/usage/pdf": ("usage", "Tenant usage report"),
-}
-
-
-def report_pdf(org: str, invoice: dict[str, Any], route: str) -> tuple[str, bytes]:
-    """(kind, PDF bytes) of one report: the invoice number and total are in its text."""
-    from invoicetui.demo.pdf import build_pdf
-
-    kind, title = _REPORT_TITLES[route]
-    meta, spec, status = invoice["metadata"], invoice["spec"], invoice["status"]
-    total = Decimal(str(status["billableAmount"])).quantize(Decimal("0.01"))
-    period = spec["billingPeriod"]
-    lines = [
-        f"Invoice number: {meta['name']}",
-        f"Invoice id: {meta['uid']}",
-        f"Tenant: {org}",
-        f"Billing period: {period['start'][:10]} to {period['end'][:10]}",
-        f"Issued: {meta['creationTimestamp'][:10]}",
-        "",
-    ]
-    if kind == "report":
-        for product, data in status["productInvoice"].items():
-            lines.append(
-                f"{product.title()}: {data['usedCredits']:.0f} credits used,"
-                f" {data['billableCredits']:.0f} billable, USD {data['amount']:.2f}"
-            )
-    else:
-        for project in status["projects"]:
-            if kind == "usage":
-                used = sum(u["usedCredits"] for u in project["usage"].values())
-                lines.append(f"{project['projectName']}: {used:.0f} CPU core hours")
-            else:
-                lines.append(f"{project['projectName']}: USD {project['amount']:.2f}")
-    lines += ["", f"Total: USD {total}"]
-    return kind, build_pdf(f"{title} {meta['name']}", lines)
