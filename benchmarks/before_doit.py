@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from invoicetui.core import parse
+import before_parse as parse
+
 from invoicetui.core.errors import ResponseFormatError
 from invoicetui.core.model import Invoice, LineItem
 from invoicetui.core.sanitize import clean_json

@@ -10,17 +10,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from invoicetui.core.errors import ResponseFormatError
-from invoicetui.core.model import (
-    SETTLED,
-    Credit,
-    Invoice,
-    LineItem,
-    Payment,
-    Status,
-    format_decimal,
-)
-from invoicetui.core.parse import (
+from before_parse import (
     capped,
     checked_date,
     checked_money,
@@ -33,8 +23,19 @@ from invoicetui.core.parse import (
     status,
     timestamp,
 )
-from invoicetui.core.parse import (
+from before_parse import (
     text_field as text,  # a sanitized, non-blank string field
+)
+
+from invoicetui.core.errors import ResponseFormatError
+from invoicetui.core.model import (
+    SETTLED,
+    Credit,
+    Invoice,
+    LineItem,
+    Payment,
+    Status,
+    format_decimal,
 )
 from invoicetui.core.sanitize import clean_json, clean_optional
 

@@ -11,7 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from invoicetui.core import parse
+import before_parse as parse
+
 from invoicetui.core.errors import ResponseFormatError
 from invoicetui.core.model import Credit, Invoice, LineItem, Status, format_decimal
 from invoicetui.core.sanitize import clean_json

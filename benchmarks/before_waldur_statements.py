@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import before_parse as parse
 from before_waldur import (
     PROVIDER,
     Memo,
@@ -27,7 +28,6 @@ from before_waldur import (
     month_period,
 )
 
-from invoicetui.core import parse
 from invoicetui.core.model import Credit, Invoice, LineItem, Status
 
 

@@ -10,17 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from invoicetui.core.errors import (
-    AuthError,
-    BadRequest,
-    NotFound,
-    PermissionDenied,
-    ProviderError,
-    RateLimited,
-    ResponseFormatError,
-)
-from invoicetui.core.model import Credit, Invoice, format_decimal
-from invoicetui.core.parse import (
+from before_parse import (
     capped,
     cents,
     checked,
@@ -33,9 +23,20 @@ from invoicetui.core.parse import (
     shown,
     status,
 )
-from invoicetui.core.parse import (
+from before_parse import (
     text_field as text,  # a sanitized, non-blank string field
 )
+
+from invoicetui.core.errors import (
+    AuthError,
+    BadRequest,
+    NotFound,
+    PermissionDenied,
+    ProviderError,
+    RateLimited,
+    ResponseFormatError,
+)
+from invoicetui.core.model import Credit, Invoice, format_decimal
 from invoicetui.core.sanitize import clean_json
 
 PROVIDER = "zilliz"
