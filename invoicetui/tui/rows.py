@@ -200,7 +200,7 @@ def invoice_columns(today: Callable[[], date] = _today) -> list[Column[Invoice]]
         Column("issued", "Issued", 10, lambda i: day_text(i.issued),
                lambda i: day_key(i.issued), priority=7),
         Column("due", "Due", 10, _due_text, lambda i: day_key(i.due), priority=6),
-        Column("late", "Due in/Late", 11, late, late_key, compact=late, compact_width=10,
+        Column("late", "Due in/Late", 11, late, late_key, compact=late, compact_width=9,
                compact_label="Due/Late"),
         Column("status", "Status", 10, _status_cell, status_key),
         Column("total", "Total", 14, lambda i: money_text(i.total, i.currency),
