@@ -229,7 +229,7 @@ def line_item_columns(currency: str | None = None) -> list[Column[LineItem]]:
         Column("start", "Start", 10, lambda i: day_text(i.start), lambda i: day_key(i.start),
                priority=3),
         Column("end", "End", 10, lambda i: day_text(i.end), lambda i: day_key(i.end), priority=3),
-        Column("quantity", "Qty", 8, lambda i: quantity_text(i.quantity), lambda i: i.quantity,
+        Column("quantity", "Qty", 7, lambda i: quantity_text(i.quantity), lambda i: i.quantity,
                align="right", priority=5),
         Column("unit", "Unit", 7, lambda i: plain(i.unit), lambda i: text_key(i.unit), priority=6),
         Column("unit_price", "Unit price", 11,

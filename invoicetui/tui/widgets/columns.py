@@ -16,8 +16,9 @@ Cut = Literal["end", "start", "middle"]
 
 GUTTER = 1  # the cursor marker column
 SEP = 1  # blank cells between columns
-# Before a right-aligned (numeric) column: its widest value fills it to the left edge, so one
-# blank would run a status word or the previous amount into it ("PROCESSING 151,484.98").
+# Between a left-aligned column and a right-aligned (numeric) one: the number's widest value
+# fills its column to the left edge, so one blank would run a word into it
+# ("PROCESSING 151,484.98"); after another amount its currency code ends the cell already.
 NUMBER_SEP = 2
 COMFORT = 3  # flexible columns give up this many cells before optional columns are dropped
 OPTIONAL = 4  # columns of this priority or more go before flexible ones are cut further
@@ -84,7 +85,7 @@ def layout_columns(
         return max(minimum(col), natural(col) - COMFORT) if col.flex else natural(col)
 
     def need(cols: list[Column[Any]], size: Callable[[Column[Any]], int]) -> int:
-        return GUTTER + sum(size(c) for c in cols) + sum(gap(c) for c in cols[1:])
+        return GUTTER + sum(size(c) for c in cols) + sum(map(gap, cols, cols[1:]))
 
     def drop(cols: list[Column[Any]], lowest: int) -> list[Column[Any]] | None:
         droppable = [c for c in cols if c.priority >= lowest]
@@ -118,15 +119,15 @@ def layout_columns(
     out: list[tuple[Column[Any], int, int]] = []
     x = GUTTER
     for n, col in enumerate(chosen):
-        x += gap(col) if n else 0
+        x += gap(chosen[n - 1], col) if n else 0
         out.append((col, x, widths[col.key]))
         x += widths[col.key]
     return out
 
 
-def gap(col: Column[Any]) -> int:
-    """Blank cells before `col` (after the first column)."""
-    return NUMBER_SEP if col.align == "right" else SEP
+def gap(before: Column[Any], col: Column[Any]) -> int:
+    """Blank cells between two neighbouring columns."""
+    return NUMBER_SEP if before.align == "left" and col.align == "right" else SEP
 
 
 def fit_cell(text: Text, width: int, cut: Cut) -> Text:
