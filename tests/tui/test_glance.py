@@ -428,6 +428,9 @@ async def test_the_summary_strip_keeps_to_its_rows(
         strip = main_screen(app).query_one(SummaryStrip)
         assert strip.size.height <= rows
         assert strip.max_lines == rows
-        assert re.search(r"[▁-█·]{12} [A-Z][a-z]{2} [\d,]+", screen_text(app))  # "Oct 154"
+        # "Oct 154": the last bar's month and value; at 80 columns the month would push the
+        # second sparkline off the row, so there only the value stays (the span names the month).
+        month = r" [A-Z][a-z]{2}" if rows >= 3 else ""
+        assert re.search(rf"[▁-█·]{{12}}{month} [\d,]+", screen_text(app))
         ticks = re.search(r"^ +[JFMASOND]{12}( +[JFMASOND]{12})* *$", screen_text(app), re.M)
         assert bool(ticks) is (rows >= 3)  # one currency owed: a row is free from 36 rows

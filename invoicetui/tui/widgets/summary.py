@@ -220,9 +220,13 @@ class SummaryStrip(Widget):
             owed = pack(entries, width, gap, room)
         out = owed
         entries, ticks = self._spend_entries()
+        gap = Text(" " * ENTRY_GAP)
+        if entries:
+            bare, bare_ticks = self._spend_entries(month=False)
+            if len(pack_lines(entries, width, gap, None)) > len(pack_lines(bare, width, gap, None)):
+                entries, ticks = bare, bare_ticks  # the last bar's month only where it costs no row
         room = None if max_lines is None else max_lines - len(owed)
         if entries and (room is None or room > 0):
-            gap = Text(" " * ENTRY_GAP)
             # Two rows or more: the sparklines' first row gets the month letters under it.
             rows = room - 1 if room is not None and room >= 2 else room
             sparks = pack_lines(entries, width, gap, rows)
@@ -234,10 +238,10 @@ class SummaryStrip(Widget):
             line.truncate(width, overflow="ellipsis")
         return out
 
-    def _spend_entries(self) -> tuple[list[Text], dict[int, Text]]:
+    def _spend_entries(self, *, month: bool = True) -> tuple[list[Text], dict[int, Text]]:
         """'acme-palette ▅▆▄▆▅▇▄█▅▆▆· Nov 2,781' per account (its currency too when it bills
-        in several): the last bar's month and value; and, by id of its entry, the line of
-        month letters that goes under each sparkline where there is a row for it."""
+        in several): the last bar's month (unless month=False) and value; and, by id of its
+        entry, the line of month letters that goes under each sparkline where there is a row."""
         several = {a for a, _, _ in self._spend if sum(1 for b, _, _ in self._spend if b == a) > 1}
         names = []
         for account, currency, _ in self._spend:
@@ -260,7 +264,8 @@ class SummaryStrip(Widget):
             text = Text(f"{name:<{pad}} ")
             text.append(sparkline([v for _, v in series]), style="cyan")
             last_month, last_value = series[-1]
-            text.append(f" {MONTHS[int(last_month[5:7]) - 1]} {whole(last_value)}", style="dim")
+            when = f" {MONTHS[int(last_month[5:7]) - 1]}" if month else ""
+            text.append(f"{when} {whole(last_value)}", style="dim")
             entries.append(text)
             under = Text(" " * (pad + 1))
             under.append(month_ticks([key for key, _ in series]), style="dim")
