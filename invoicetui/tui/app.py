@@ -101,7 +101,8 @@ class InvoiceApp(App[int]):
     def on_mount(self) -> None:
         if self.catch_hangup:
             self._catch_hangup()
-        # The cache is read while the main screen is built, so rows can be in its first frame.
+        # Small caches are read now, before the main screen mounts, so their rows are in its
+        # first frame; the rest are read in a thread while it is built (tui/session.py).
         self.session.reads.prefetch(self.setup.accounts, self)
         self._apply_theme()
         apply_keymap(self, self.setup.keys)
@@ -111,6 +112,7 @@ class InvoiceApp(App[int]):
         if insecure:  # once per run: a toast that stays a while, and the status line
             self.notify(insecure, title="TLS", severity="warning", markup=False, timeout=30)
             self.call_after_refresh(self._say, insecure, "error")
+            self.session.start_warnings.append(insecure)  # and after the first loads' errors
 
     def _apply_theme(self) -> None:
         name = self.setup.theme

@@ -23,9 +23,10 @@ from textual.widgets import Footer, Header, Input, Static
 
 from invoicetui.config.keys import keys_for
 from invoicetui.config.options import FetchMode
-from invoicetui.core.model import Invoice
+from invoicetui.core.model import AccountSnapshot, Invoice
 from invoicetui.core.sanitize import clean_text
 from invoicetui.tui import messages as msg
+from invoicetui.tui import startup
 from invoicetui.tui.keymap import key_label
 from invoicetui.tui.loader import Loader
 from invoicetui.tui.marks import Marks, compute_marks
@@ -58,6 +59,7 @@ SHORT_HEIGHT = 32  # below this the summary strip is capped, so the table keeps 
 class Browser(Screen[None]):
     """Layout plus state: invoices per account, account states, scope, filter."""
 
+    AUTO_FOCUS = "#invoices"  # not the sidebar first: each focus change restyles a subtree
     scope: var[str] = var(ALL, init=False)  # the sidebar's entry: "all", "provider:x", "account:x"
     current: var[Invoice | None] = var(None, always_update=True, init=False)  # the highlighted row
     detail_hidden: var[bool] = var(False, init=False)  # wide terminals: p hides the detail pane
@@ -73,6 +75,8 @@ class Browser(Screen[None]):
         self.marks = Marks()  # flags and changes, shown beside the table's rows
         self._marks_running = False
         self._marks_dirty = False
+        self._first_loads: dict[str, int] = {}  # account -> generation of its first load
+        self._starting = True
 
     def today(self) -> date:
         """The UTC day lateness is counted from (the app's clock: fixed in tests)."""
@@ -85,6 +89,11 @@ class Browser(Screen[None]):
     @property
     def generations(self) -> dict[str, int]:
         return self.store.generations
+
+    @property
+    def starting(self) -> bool:
+        """True until the first frame is on screen and the first loads have begun (tests wait)."""
+        return self._starting
 
     @property
     def rows_pending(self) -> bool:
@@ -135,9 +144,39 @@ class Browser(Screen[None]):
         self.table.update_title()
         if not setup.accounts:
             self.status.say("No accounts configured; add one to the config file (see README)")
-        for name in self.states:
-            self.start_load(name, setup.mode)
+        self._paint_early(self.session.reads.early())
+        # The loads (threads, and the network) start once the first frame is on screen.
+        self.call_after_refresh(self._after_first_frame)
         self.set_interval(30, self._tick)
+
+    def _paint_early(self, early: dict[str, AccountSnapshot]) -> None:
+        """Rows read at start-up go in the first frame, not through messages after it."""
+        for name, snapshot in early.items():
+            if self.store.cache_loaded(name, snapshot):
+                self._state_changed(self.states[name])
+        if early:
+            self._marks_running = True  # their thread too waits for the first frame
+            self._marks_dirty = True
+            self._rebuild_rows()
+
+    def _after_first_frame(self) -> None:
+        for name in self.states:
+            self.start_load(name, self.session.setup.mode)
+        self._first_loads = dict(self.generations)
+        self._starting = False
+        if self._marks_dirty:
+            self._marks_running = self._marks_dirty = False
+            self._compute_marks(self.store.all_invoices())
+        startup.first_frame_shown()
+
+    def _first_load_done(self, account: str, generation: int) -> None:
+        """Once every first load has reported, the start-up warnings (TLS) have the last word
+        on the status line: a failure said a moment later must not hide them."""
+        if self._first_loads.get(account) == generation:
+            del self._first_loads[account]
+            if not self._first_loads:
+                for text in self.session.start_warnings:
+                    self.call_later(self.say, text, "error")
 
     @property
     def loader(self) -> Loader:
@@ -195,6 +234,9 @@ class Browser(Screen[None]):
 
     @on(msg.CacheLoaded)
     def _cache_loaded(self, event: msg.CacheLoaded) -> None:
+        snapshot = event.snapshot
+        if snapshot is not None and self.store.invoices.get(event.account) is snapshot.invoices:
+            return  # painted already, in the first frame (_paint_early)
         if self.store.is_current(event.account, event.generation) and self.store.cache_loaded(
             event.account, event.snapshot
         ):
@@ -240,6 +282,7 @@ class Browser(Screen[None]):
 
     def _round_step(self, account: str, generation: int, outcome: Outcome) -> bool:
         """True if the load was part of a refresh round (which then says how it went)."""
+        self._first_load_done(account, generation)
         if not self.round.includes(account, generation):
             return False
         if self.round.finish(account, generation, outcome):
