@@ -7,7 +7,9 @@ time until the command exits (every account has ended), and the child's peak RSS
 (os.wait4); the reference is the same command against a server that answers at once (the
 process start-up and exit that every row includes). One more run puts every hostile account
 and one good account (the demo server) in a single export: the good one must still print,
-and the whole run ends in bounded time.
+and the whole run ends in bounded time. The rows named "PDF:" run `invoicetui documents`
+against a Palette whose list answers and whose PDF reports misbehave (hostile_server
+"palette-docs"); "accounts --check:" rows run that command.
 
     python benchmarks/bench_faults.py [--quick] [--only NAME...]
 
@@ -30,7 +32,7 @@ from common import ROOT, Measure, emit, log, quick_mode
 
 sys.path.insert(0, str(ROOT / "tests"))
 
-from hostile_server import HostileServer, self_signed_context
+from hostile_server import PALETTE_MONTH, HostileServer, self_signed_context
 
 from invoicetui.config.accounts import AccountConfig
 from invoicetui.config.load import account_to_toml
@@ -46,6 +48,8 @@ class Fault:
     scenario: str  # hostile_server scenario, or a full URL
     tls: bool = False
     slow: bool = False  # minutes: left out by --quick
+    command: str = "export"  # or "documents", "check"
+    prime: str | None = None  # documents: a first run against this plain scenario (the cache)
 
 
 FAULTS = [
@@ -72,15 +76,43 @@ FAULTS = [
     Fault("Waldur: X-Result-Count lies, same records", "waldur", "waldur-count-lies"),
     Fault("Zilliz: count lies, same page", "zilliz", "zilliz-count-lies"),
     Fault("401 echoing the token", "doit", "echo-token"),
+    Fault("PDF: trickle 1 byte/s", "palette", "palette-docs~trickle:1", command="documents"),
+    Fault("PDF: accepts, never answers", "palette", "palette-docs~stall", command="documents"),
+    Fault(
+        "PDF: short body, Content-Length longer",
+        "palette",
+        "palette-docs~short",
+        command="documents",
+    ),
+    Fault("PDF: endless body (50 MiB cap)", "palette", "palette-docs~big", command="documents"),
+    Fault("PDF: 429, Retry-After 3600", "palette", "palette-docs~429:3600", command="documents"),
+    Fault(
+        "PDF: bad TLS certificate (list from the cache)",
+        "palette",
+        "palette-docs~ok",
+        tls=True,
+        command="documents",
+        prime="palette-docs~status:404",
+    ),
+    Fault(
+        "accounts --check: connection refused (127.0.0.1:1)",
+        "doit",
+        "http://127.0.0.1:1",
+        command="check",
+    ),
+    Fault("accounts --check: accepts, never answers", "doit", "stall", command="check"),
 ]
 
 
-def account(fault: Fault, plain: HostileServer, tls: HostileServer | None, n: int) -> AccountConfig:
-    if fault.scenario.startswith("http"):
-        url = fault.scenario
+def account(
+    fault: Fault, plain: HostileServer, tls: HostileServer | None, n: int, scenario: str = ""
+) -> AccountConfig:
+    scenario = scenario or fault.scenario
+    if scenario.startswith("http"):
+        url = scenario
     else:
-        server = tls if fault.tls and tls is not None else plain
-        url = server.url(fault.scenario)
+        server = tls if fault.tls and tls is not None and scenario == fault.scenario else plain
+        url = server.url(scenario)
     extra = {"tenant_uid": "t1"} if fault.provider == "palette" else {}
     return AccountConfig(
         name=f"fault-{n}",
@@ -92,13 +124,25 @@ def account(fault: Fault, plain: HostileServer, tls: HostileServer | None, n: in
     )
 
 
-def run_export(accounts: list[AccountConfig], workdir: Path) -> tuple[float, float, int, str]:
-    """(seconds, peak RSS MB, exit code, stderr) of one `invoicetui export --refresh`."""
+COMMANDS = {
+    "export": ["export", "--refresh"],
+    "documents": ["documents", "--period", PALETTE_MONTH, "-o", "books"],
+    "check": ["accounts", "--check"],
+}
+
+
+def run_export(
+    accounts: list[AccountConfig], workdir: Path, command: str = "export"
+) -> tuple[float, float, int, str]:
+    """(seconds, peak RSS MB, exit code, stderr) of one `invoicetui export --refresh` (or
+    of COMMANDS[command]); for `accounts --check`, stdout's result column stands for stderr."""
     config = workdir / "config.toml"
     config.write_text("\n".join(account_to_toml(a) for a in accounts), encoding="utf-8")
     env = dict(os.environ, INVOICETUI_CACHE_DIR=str(workdir / "cache"))
     env.pop("INVOICETUI_CONFIG", None)
-    argv = [sys.executable, "-m", "invoicetui", "export", "--refresh", "--config", str(config)]
+    argv = [sys.executable, "-m", "invoicetui", *COMMANDS[command], "--config", str(config)]
+    if command == "documents":
+        argv[argv.index("books")] = str(workdir / "books")
     out, err = workdir / "out.json", workdir / "err.txt"
     with out.open("wb") as stdout, err.open("wb") as stderr:
         start = time.perf_counter()
@@ -108,7 +152,10 @@ def run_export(accounts: list[AccountConfig], workdir: Path) -> tuple[float, flo
         _pid, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024, child.returncode, err.read_text()
+    said = err.read_text()
+    if command == "check":  # NAME PROVIDER RESULT: the result of the one account
+        said = "\n".join(line.split(None, 2)[-1] for line in out.read_text().splitlines()[1:])
+    return seconds, usage.ru_maxrss / 1024, child.returncode, said
 
 
 def main() -> None:
@@ -136,7 +183,10 @@ def main() -> None:
                     log(f"skip {fault.name}: openssl is not installed")
                     continue
                 work = Path(tempfile.mkdtemp(dir=tmp))
-                seconds, rss, code, err = run_export([account(fault, plain, tls, n)], work)
+                if fault.prime:
+                    run_export([account(fault, plain, tls, n, fault.prime)], work, fault.command)
+                accounts = [account(fault, plain, tls, n)]
+                seconds, rss, code, err = run_export(accounts, work, fault.command)
                 line = " ".join(err.split())[:160]
                 log(f"{fault.name}: {seconds:.2f} s, {rss:.0f} MB, exit {code}: {line}")
                 note = f"exit {code}; {line}"
@@ -183,7 +233,9 @@ def all_at_once(
     with DemoProcess() as demo:
         good = next(a for a in demo.accounts() if a.provider == "zilliz")
         hostile = [
-            account(f, plain, tls, n) for n, f in enumerate(faults) if tls is not None or not f.tls
+            account(f, plain, tls, n)
+            for n, f in enumerate(faults)
+            if (tls is not None or not f.tls) and f.command == "export"
         ]
         work = Path(tempfile.mkdtemp(dir=tmp))
         seconds, rss, code, err = run_export([good, *hostile], work)

@@ -5,7 +5,8 @@ The first path segment picks the misbehaviour, so a client's base_url selects it
 byte each 0.1 s. An optional `~ARG` tunes it. Handlers never sleep: they wait on the stop
 event, so stopping the server ends every stalled connection at once.
 
-Used by tests/providers/test_hostile.py and benchmarks/bench_faults.py.
+Used by tests/providers/test_hostile*.py (the HTTP core, export, `accounts --check`,
+detail fetches, `documents`) and benchmarks/bench_faults.py.
 """
 
 from __future__ import annotations
@@ -200,11 +201,14 @@ def _unknown(conn: Conn, request: Request) -> bool:
     return conn.json({"detail": f"no scenario {request.scenario!r}"}, 404)
 
 
-def trickle(conn: Conn, request: Request) -> bool:
+_EMPTY = json.dumps({"code": 0, "data": {"count": 0, "invoices": []}}).encode() + b" " * 4000
+# A small whole PDF (what PdfFile accepts), for the document paths.
+PDF = b"%PDF-1.4\n" + b"%" * 4000 + b"\n%%EOF\n"
+
+
+def trickle(conn: Conn, request: Request, body: bytes = _EMPTY) -> bool:
     """A JSON body announced in full, then sent one byte per ARG seconds (default 1)."""
     interval = request.number(1.0)
-    body = json.dumps({"code": 0, "data": {"count": 0, "invoices": []}}).encode()
-    body += b" " * 4000
     head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}"
     if not conn.send(head.encode() + b"\r\n\r\n"):
         return False
@@ -226,10 +230,10 @@ def stall(conn: Conn, request: Request) -> bool:
     return False
 
 
-def short_body(conn: Conn, request: Request) -> bool:
+def short_body(conn: Conn, request: Request, start: bytes = b'{"code": 0') -> bool:
     """Content-Length 1000, ten bytes, then silence (ARG=close: hang up instead)."""
     head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
-    conn.send(head + b'{"code": 0')
+    conn.send(head + start)
     if request.arg != "close":
         conn.wait()
     return False
@@ -265,10 +269,12 @@ def bomb(conn: Conn, request: Request) -> bool:
     return conn.answer(200, body, headers)
 
 
-def big(conn: Conn, request: Request) -> bool:
+def big(conn: Conn, request: Request, start: bytes = b"") -> bool:
     """An endless (or ARG MiB) chunked body of JSON-ish padding, no compression."""
     head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
     head += b"Transfer-Encoding: chunked\r\n\r\n"
+    if start:
+        head += f"{len(start):x}\r\n".encode() + start + b"\r\n"
     if not conn.send(head):
         return False
     chunk = b" " * 65536
@@ -350,6 +356,16 @@ def doit_same_token(conn: Conn, request: Request) -> bool:
     return conn.json({"invoices": [_doit_invoice(n)], "pageToken": "again"})
 
 
+def doit_endless(conn: Conn, request: Request) -> bool:
+    """Slow but "correct" forever: after ARG s (default 0), a valid page of two invoices
+    never sent before, and a pageToken never sent before."""
+    if not conn.wait(request.number(0.0)):
+        return False
+    n = conn.server.next_id()
+    invoices = [_doit_invoice(2 * n), _doit_invoice(2 * n + 1)]
+    return conn.json({"invoices": invoices, "pageToken": f"tok-{n}"})
+
+
 def _waldur_invoice(n: int) -> dict[str, object]:
     return {
         "uuid": f"{n:032x}",
@@ -410,6 +426,64 @@ def palette_cycle(conn: Conn, request: Request) -> bool:
     return conn.json({"invoices": invoices, "listmeta": {"continue": nxt}})
 
 
+# ---------------------------------------------------------------------- Palette documents
+
+PALETTE_MONTH = "2026-01"  # the month of the invoices below (documents --period)
+
+
+def _palette_invoice(uid: str, *, detailed: bool) -> dict[str, object]:
+    spec: dict[str, object] = {
+        "billingPeriod": {"start": "2026-01-01T00:00:00Z", "end": "2026-01-31T23:59:59Z"},
+        "paymentUnit": "usd",
+    }
+    status: dict[str, object] = {"billableAmount": 12.5, "states": []}
+    if detailed:
+        spec["plan"] = {"plantype": "PayGo"}
+        status["projects"] = []
+    metadata = {"uid": uid, "name": f"INV-{uid}", "creationTimestamp": "2026-02-01T00:05:00Z"}
+    return {"metadata": metadata, "spec": spec, "status": status}
+
+
+def _doc_fault(fault: str) -> Handler:
+    """The misbehaviour of a document path: those with a body send one that starts as a PDF
+    (a body that is plainly not a PDF would fail at its first bytes, not by the fault)."""
+    with_pdf: dict[str, Handler] = {
+        "ok": lambda conn, _r: conn.answer(200, PDF, {"Content-Type": "application/octet-stream"}),
+        "trickle": lambda conn, r: trickle(conn, r, PDF),
+        "short": lambda conn, r: short_body(conn, r, PDF[:10]),
+        "big": lambda conn, r: big(conn, r, PDF[:9]),
+    }
+    return with_pdf.get(fault) or SCENARIOS.get(fault, _unknown)
+
+
+def _palette_paths(conn: Conn, request: Request, faulty: str) -> bool:
+    """A Palette tenant "t1" with one invoice of PALETTE_MONTH; the `faulty` paths ("report"
+    or "detail") misbehave as ARG says: FAULT[:ITS_ARG], e.g. trickle:0.05 or 429:3600."""
+    fault, _, arg = request.arg.partition(":")
+    path = request.path
+    report = "/report" in path
+    detail = not report and path.rstrip("/") != "/v1/tenants/t1/invoices"
+    if (faulty == "report" and report) or (faulty == "detail" and detail and fault != "ok"):
+        with conn.server._lock:
+            conn.server.hits[f"{request.scenario}:{fault}"] += 1
+        inner = Request(request.method, fault, arg, path, request.query, request.headers)
+        return _doc_fault(fault)(conn, inner)
+    if detail:
+        return conn.json(_palette_invoice(path.rsplit("/", 1)[-1], detailed=True))
+    invoice = _palette_invoice("p1", detailed=faulty == "report")
+    return conn.json({"invoices": [invoice], "listmeta": {"continue": "", "count": 1}})
+
+
+def palette_docs(conn: Conn, request: Request) -> bool:
+    """Palette whose list and details answer, and whose PDF reports misbehave (ARG)."""
+    return _palette_paths(conn, request, "report")
+
+
+def palette_details(conn: Conn, request: Request) -> bool:
+    """Palette whose list answers with summaries, and whose invoice details misbehave (ARG)."""
+    return _palette_paths(conn, request, "detail")
+
+
 SCENARIOS: dict[str, Handler] = {
     "ok": ok,
     "trickle": trickle,
@@ -425,11 +499,14 @@ SCENARIOS: dict[str, Handler] = {
     "echo-token": echo_token,
     "doit-fresh-tokens": doit_fresh_tokens,
     "doit-same-token": doit_same_token,
+    "doit-endless": doit_endless,
     "waldur-cycle": waldur_cycle,
     "waldur-same-records": waldur_same_records,
     "waldur-count-lies": waldur_count_lies,
     "zilliz-count-lies": zilliz_count_lies,
     "palette-cycle": palette_cycle,
+    "palette-docs": palette_docs,
+    "palette-details": palette_details,
 }
 
 

@@ -30,6 +30,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "refresh": "r",
     "refresh-all": "R",
     "retry-failed": "F",
+    "retry-detail": "L",  # as load-details in the breakdown: (re)load line items
     "copy-id": "y",
     "copy-url": "Y",
     "open-url": "o",

@@ -40,7 +40,6 @@ from invoicetui.providers.limits import (
     RetryPolicy,
 )
 from invoicetui.providers.retrying import get_with_retries
-from invoicetui.providers.transport import describe
 
 if TYPE_CHECKING:
     from invoicetui.providers.streaming import ByteSink, StreamedResponse
@@ -206,9 +205,12 @@ class ProviderClient(ABC):
         is at most 64 MiB decoded; retries are bounded per request and per account (limits).
         """
         try:
-            return await get_with_retries(self, self.url(path), params, headers)
+            response = await get_with_retries(self, self.url(path), params, headers)
+            result = self._decode(response)
+            self.check_body(result)
         except ProviderError as exc:
             raise self.scrub(exc.with_account(self.provider, self.account.name)) from None
+        return result
 
     def scrub(self, error: ProviderError) -> ProviderError:
         """The error with the token masked wherever a provider echoed it."""
@@ -323,12 +325,3 @@ class ProviderClient(ABC):
         if isinstance(exc, ProviderError):
             self.scrub(exc)  # also errors raised while reading payloads
         await self.aclose()
-
-
-def _network_message(exc: httpx.HTTPError) -> str:
-    """What went wrong on the wire, naming the host and the cause (transport.describe)."""
-    try:
-        url = exc.request.url
-    except RuntimeError:
-        url = httpx.URL("http://unknown/")
-    return describe(exc, url).message

@@ -1,31 +1,44 @@
-"""The retry loop of ProviderClient.get_json: which failures are retried, how often, how long.
+"""The one retry loop of a provider client: JSON answers (get_json) and PDFs (get_stream).
 
 Per request: a status the provider asks us to retry (429/502/503/504) up to max_attempts,
 honouring Retry-After up to 60 s and failing at once, naming the wait, beyond it; a connect
-error once, quickly; a timeout or a broken body once; a TLS error never. Per account: once
-its failed attempts and waits add up to RetryPolicy.account_budget, its failures are final
-and later requests fail at once with the same error (the account ends in bounded time).
+error once, quickly; a timeout or a broken body once; a TLS error never. Each attempt
+(headers and the whole body) ends within the account's timeout, and a body is capped while
+it streams (transport.read_limited_get). Per account: once its failed attempts and waits
+add up to RetryPolicy.account_budget, its failures are final and later requests fail at
+once with the same error (the account ends in bounded time).
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import httpx
 
 from invoicetui.core.errors import NetworkError, ProviderError
 from invoicetui.providers.limits import parse_retry_after
-from invoicetui.providers.transport import DeadlineExceeded, describe, read_limited_get
+from invoicetui.providers.transport import MAX_BODY, DeadlineExceeded, describe, read_limited_get
 
 if TYPE_CHECKING:
-    from invoicetui.providers.base import JsonResponse, ProviderClient, QueryParams
+    from invoicetui.providers.base import ProviderClient, QueryParams
 
 
 async def get_with_retries(
-    client: ProviderClient, url: str, params: QueryParams, headers: dict[str, str] | None
-) -> JsonResponse:
-    """One JSON answer for url, or the ProviderError of the last failed attempt."""
+    client: ProviderClient,
+    url: str,
+    params: QueryParams,
+    headers: dict[str, str] | None,
+    *,
+    max_bytes: int = MAX_BODY,
+    write: Callable[[bytes], None] | None = None,
+    restart: Callable[[], None] | None = None,
+) -> httpx.Response:
+    """The 2xx answer for url (its body, or with `write` streamed there), else the
+    ProviderError of the last failed attempt. `restart` runs before each attempt: a retry
+    sends the body again from its start, so what a broken attempt wrote is dropped.
+    """
     if client.gave_up is not None:
         raise copy.copy(client.gave_up)
     policy = client.retry
@@ -35,6 +48,8 @@ async def get_with_retries(
         attempt += 1
         await client.limiter.acquire()
         began = client.clock.now()
+        if restart is not None:
+            restart()
         try:
             client.requests_made += 1
             response = await read_limited_get(
@@ -43,6 +58,8 @@ async def get_with_retries(
                 deadline=client.account.timeout,
                 params=params,
                 headers={**client.auth_headers(), **(headers or {})},
+                max_bytes=max_bytes,
+                write=write,
             )
         except (httpx.HTTPError, DeadlineExceeded) as exc:
             failure = describe(exc, httpx.URL(url))
@@ -60,9 +77,7 @@ async def get_with_retries(
                 raise client._redirected(response)
             if response.status_code < 400:
                 client.limiter.recovered()
-                result = client._decode(response)
-                client.check_body(result)
-                return result
+                return response
             error = client.map_error(response)
             if response.status_code not in policy.retry_statuses:
                 raise error

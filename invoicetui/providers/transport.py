@@ -12,7 +12,7 @@ import asyncio
 import socket
 import ssl
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,18 +50,21 @@ async def read_limited_get(
     params: Any = None,
     headers: dict[str, str] | None = None,
     max_bytes: int = MAX_BODY,
+    write: Callable[[bytes], None] | None = None,
 ) -> httpx.Response:
     """GET url within `deadline` seconds; a 2xx body over max_bytes raises BodyTooLarge.
 
     An error answer (3xx-5xx) keeps only its first ERROR_BODY bytes. The returned
-    response holds the decoded body, with Content-Encoding removed.
+    response holds the decoded body, with Content-Encoding removed; with `write`, a 2xx
+    body goes to it piece by piece instead (a PDF into its temp file) and none is kept.
     """
     sent = {"Accept-Encoding": ACCEPT_ENCODING, **(headers or {})}
     try:
         async with asyncio.timeout(deadline):
             async with http.stream("GET", url, params=params, headers=sent) as response:
                 ok = response.status_code < 300
-                body = await _read(response, max_bytes if ok else ERROR_BODY, truncate=not ok)
+                limit = max_bytes if ok else ERROR_BODY
+                body = await _read(response, limit, truncate=not ok, write=write if ok else None)
     except TimeoutError as exc:
         raise DeadlineExceeded(f"no complete answer within {deadline:g} s") from exc
     kept = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _DROPPED]
@@ -73,38 +76,61 @@ async def read_limited_get(
 _DROPPED = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
-async def _read(response: httpx.Response, limit: int, *, truncate: bool) -> bytes:
+async def _read(
+    response: httpx.Response,
+    limit: int,
+    *,
+    truncate: bool,
+    write: Callable[[bytes], None] | None = None,
+) -> bytes:
+    """The decoded body (at most limit bytes), or b"" once all of it went to `write`."""
     if response.is_stream_consumed:  # a response event hook read it (tests tap the wire)
         if len(response.content) > limit and not truncate:
             raise _too_large(response, limit)
+        if write is not None:
+            write(response.content)
+            return b""
         return response.content[:limit]
     declared = response.headers.get("Content-Length", "").strip()
     if not truncate and declared.isdigit() and int(declared) > limit:
         raise _too_large(response, limit)  # refused from the header alone, nothing read
     decoder = _decoder(response)
     body = bytearray()
+    kept = 0  # decoded bytes so far, kept in body or handed to write
     received = 0
     async for raw in response.aiter_raw():
         received += len(raw)
         if received > limit and not truncate:
             raise _too_large(response, limit)
         for piece in decoder(raw):
-            if len(body) + len(piece) > limit:
+            if kept + len(piece) > limit:
                 if truncate:
-                    return bytes(body + piece[: limit - len(body)])
+                    return bytes(body + piece[: limit - kept])
                 raise _too_large(response, limit)
-            body += piece
-        if truncate and len(body) >= limit:
+            kept += len(piece)
+            if write is not None:
+                write(piece)
+            else:
+                body += piece
+        if truncate and kept >= limit:
             break
     return bytes(body)
 
 
 def _too_large(response: httpx.Response, limit: int) -> BodyTooLarge:
     return BodyTooLarge(
-        f"the answer from {response.request.url.path} is larger than {limit // (1024 * 1024)} MiB"
+        f"the answer from {response.request.url.path} is larger than {size_text(limit)}"
         " (after decompression); not read further",
         status_code=response.status_code,
     )
+
+
+def size_text(count: int) -> str:
+    """67108864 -> '64 MiB', 4096 -> '4 KB': a cap as people say it."""
+    mib = 1024 * 1024
+    if count >= mib:
+        return f"{count / mib:.3g} MiB"
+    return f"{count // 1024} KB" if count >= 1024 else f"{count} bytes"
 
 
 def _decoder(response: httpx.Response) -> Any:

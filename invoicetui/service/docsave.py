@@ -12,14 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from invoicetui.config.accounts import AccountConfig
-from invoicetui.core.errors import (
-    AuthError,
-    NetworkError,
-    PermissionDenied,
-    ProviderError,
-    RateLimited,
-)
+from invoicetui.core.errors import ProviderError
 from invoicetui.core.model import Invoice, format_day, format_decimal
+from invoicetui.service.bounds import ACCOUNT_WIDE
 from invoicetui.service.docfiles import (
     MAX_DOCUMENT_BYTES,
     PdfFile,
@@ -42,8 +37,6 @@ DOCUMENT_HOMES = {
     "doit": "DoiT has no PDF API (the PDF is on the invoice's page in the DoiT console)",
     "zilliz": "Zilliz has no PDF API (download it in the Zilliz Cloud console: Billing > Invoices)",
 }
-# After one of these, the account's other documents would fail the same way: stop asking.
-_FATAL = (AuthError, PermissionDenied, RateLimited, NetworkError)
 
 
 @dataclass
@@ -143,7 +136,7 @@ class Saver:
                 sha = await asyncio.to_thread(part.finish)
             except ProviderError as exc:
                 exc.with_account(self.client.provider, self.client.account.name)
-                if isinstance(exc, _FATAL) and self.fatal is None:
+                if isinstance(exc, ACCOUNT_WIDE) and self.fatal is None:
                     self.fatal = exc
                 return DocumentResult(kind, rel, FAILED, None, existing, _one_line(exc))
             return await self._place(part, name, rel, kind, Saved(sha, part.size, key), existing)
@@ -191,10 +184,14 @@ async def save_invoice_documents(
     *,
     force: bool = False,
 ) -> list[DocumentResult]:
-    """Every document of one invoice into directory/<account>/ (the TUI's `d`)."""
-    client = await clients.get(account)
-    saver = Saver(client, account_folder(directory, account), directory, force=force)
-    try:
-        return [await saver.save(invoice, kind) for kind in client.document_kinds]
-    finally:
-        await asyncio.to_thread(saver.close)
+    """Every document of one invoice into directory/<account>/ (the TUI's `d`), within the
+    account's deadline."""
+    from invoicetui.service.bounds import account_deadline
+
+    async with account_deadline(account):
+        client = await clients.get(account)
+        saver = Saver(client, account_folder(directory, account), directory, force=force)
+        try:
+            return [await saver.save(invoice, kind) for kind in client.document_kinds]
+        finally:
+            await asyncio.to_thread(saver.close)

@@ -82,9 +82,38 @@ async def _account(
     progress: Progress | None,
     max_bytes: int,
 ) -> AccountReport:
-    from invoicetui.service import export, loading
+    """One account's run, within its deadline (list, details and downloads, all in one)."""
+    from invoicetui.service.bounds import account_deadline
 
     report = AccountReport(account)
+    try:
+        async with account_deadline(account):
+            await _fill(
+                report, cache, mode, period, directory, clients,
+                force=force, progress=progress, max_bytes=max_bytes,
+            )  # fmt: skip
+    except ProviderError as exc:  # the deadline: what was done so far stays reported
+        report.errors.append(_one_line(exc.with_account(account.provider, account.name)))
+        if progress is not None:
+            progress.stage(account.name, "failed")
+    return report
+
+
+async def _fill(
+    report: AccountReport,
+    cache: Cache | None,
+    mode: FetchMode,
+    period: Period,
+    directory: Path,
+    clients: DetailClients,
+    *,
+    force: bool,
+    progress: Progress | None,
+    max_bytes: int,
+) -> None:
+    from invoicetui.service import export, loading
+
+    account = report.account
     say = progress.stage if progress is not None else (lambda _a, _t: None)
     say(account.name, "loading invoices")
     outcome = await export.load_one(account, cache, mode, with_details=False)
@@ -94,7 +123,7 @@ async def _account(
     offline = mode is FetchMode.OFFLINE
     if outcome.snapshot is None:
         say(account.name, "failed")
-        return report
+        return
     if any(not inv.detailed for inv in chosen):
         say(account.name, "loading invoice details")
     detail_errors: list[str] = []
@@ -126,18 +155,18 @@ async def _account(
         if progress is not None:
             progress.planned(account.name, 0)
         say(account.name, "no PDF API" if not kinds else "no invoices")
-        return report
+        return
     jobs = [(inv, kind) for inv in report.invoices for kind in kinds]
     if progress is not None:
         progress.planned(account.name, len(jobs))
     if offline:
         _offline_results(report, jobs, directory, account, progress)
-        return report
+        return
     try:
         client = await clients.get(account)
     except ProviderError as exc:
         report.errors.append(_one_line(exc.with_account(account.provider, account.name)))
-        return report
+        return
     saver = Saver(
         client,
         account_folder(directory, account),
@@ -147,22 +176,31 @@ async def _account(
         max_bytes=max_bytes,
     )
     say(account.name, "downloading documents")
+    done: dict[int, DocumentResult] = {}
 
-    async def one(job: tuple[Invoice, str]) -> DocumentResult:
-        result = await saver.save(*job)
+    async def one(index: int) -> None:
+        done[index] = result = await saver.save(*jobs[index])
         if progress is not None:
             progress.advanced(account.name, result.status)
-        return result
 
     try:
-        results = await client.gather_limited(jobs, one)
+        await client.gather_limited(range(len(jobs)), one)
     finally:
         await asyncio.to_thread(saver.close)
-    for (inv, _kind), result in zip(jobs, results, strict=True):
-        report.documents.setdefault(inv.id, []).append(result)
+        # Also when the deadline ends the downloads: each job is reported, done or not.
+        for index, (inv, kind) in enumerate(jobs):
+            result = done.get(index) or _not_reached(saver, inv, kind)
+            report.documents.setdefault(inv.id, []).append(result)
     _document_errors(report, saver)
     say(account.name, "failed" if report.failed else "done")
-    return report
+    return
+
+
+def _not_reached(saver: Saver, invoice: Invoice, kind: str) -> DocumentResult:
+    """A document the account's deadline left undone (SKIPPED: counted as not downloaded)."""
+    target = saver.folder / document_name(invoice, kind)
+    reason = "not downloaded: the account's deadline passed first"
+    return DocumentResult(kind, saver._relative(target), SKIPPED, error=reason)
 
 
 def _offline_results(

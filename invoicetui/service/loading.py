@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator, Callable, Collection
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -20,9 +19,10 @@ from invoicetui.cache import Cache, fingerprint
 from invoicetui.config.accounts import AccountConfig
 from invoicetui.config.options import FetchMode
 from invoicetui.config.tokens import resolve_token
-from invoicetui.core.errors import CacheError, NetworkError, OfflineNoData, ProviderError
+from invoicetui.core.errors import CacheError, OfflineNoData, ProviderError
 from invoicetui.core.model import SETTLED, AccountSnapshot, Invoice, utcnow
 from invoicetui.service import tracking
+from invoicetui.service.bounds import account_deadline
 
 if TYPE_CHECKING:  # httpx and the providers load on the first fetch: an offline start needs none
     import httpx
@@ -51,34 +51,6 @@ def fetch_slots() -> asyncio.Semaphore:
 # Details of invoices in these states do not change: cached details are reused as long as the
 # list summary is unchanged. Others (open, draft...) are fetched again on every refresh.
 FINAL = SETTLED
-
-
-def deadline_seconds(account: AccountConfig) -> float:
-    """How long one account's fetch may take in all: an end far beyond any healthy fetch.
-
-    Each attempt is bounded by `timeout` and retries by the client's budget; this is the
-    backstop for a provider that answers, slowly, forever (1M Waldur items take ~6 min).
-    """
-    return max(900.0, 60.0 * account.timeout)
-
-
-@asynccontextmanager
-async def account_deadline(account: AccountConfig) -> AsyncIterator[None]:
-    """Fail the account with a NetworkError once deadline_seconds have passed."""
-    seconds = deadline_seconds(account)
-    scope = asyncio.timeout(seconds)
-    try:
-        async with scope:
-            yield
-    except TimeoutError:
-        if not scope.expired():
-            raise
-        raise NetworkError(
-            f"did not finish within {seconds:g} s (the account's deadline)",
-            provider=account.provider,
-            account=account.name,
-            hint="the provider kept answering, too slowly; try again later",
-        ) from None
 
 
 def is_fresh(snapshot: AccountSnapshot, ttl: float, now: datetime) -> bool:
@@ -238,12 +210,13 @@ async def load_invoice_detail(
     try:
         if clients is not None:
             try:
-                invoice = await (await clients.get(account)).fetch_invoice(summary)
+                async with account_deadline(account):
+                    invoice = await (await clients.get(account)).fetch_invoice(summary)
             except ProviderError:
                 await clients.drop(account)
                 raise
         else:
-            async with await _open_client(account, http=http) as client:
+            async with await _open_client(account, http=http) as client, account_deadline(account):
                 invoice = await client.fetch_invoice(summary)
     except ProviderError as exc:
         raise exc.with_account(account.provider, account.name) from None
@@ -255,7 +228,7 @@ async def load_invoice_detail(
 async def check_account(account: AccountConfig, *, http: httpx.AsyncClient | None = None) -> None:
     """Resolve the token and make one cheap authenticated call; raises ProviderError."""
     try:
-        async with await _open_client(account, http=http) as client:
+        async with await _open_client(account, http=http) as client, account_deadline(account):
             await client.check()
     except ProviderError as exc:
         raise exc.with_account(account.provider, account.name) from None
@@ -379,7 +352,7 @@ async def _complete_details(
     errors: list[ProviderError] = []
     try:
         client = await _open_client(account, http=http, clock=clock, wallclock=now_fn)
-        async with client:
+        async with client, account_deadline(account):
             fetched = await _fetch_details(client, missing, errors)
     except ProviderError as exc:
         exc.with_account(account.provider, account.name)

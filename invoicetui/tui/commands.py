@@ -99,6 +99,9 @@ _ALL = (
        "Refresh all accounts", "Fetch every account again"),
     _C("retry-failed", "retry_failed", "Retry failed", "Accounts and data",
        "Retry failed accounts", "Fetch again every account whose last load failed"),
+    _C("retry-detail", "retry_detail", "Retry details", "Accounts and data",
+       "Retry invoice details",
+       "Fetch the highlighted invoice's line items, credits and payments again"),
     _C("tab-next", "detail_tab_step(1)", "Next tab", "Detail tabs"),
     _C("tab-previous", "detail_tab_step(-1)", "Previous tab", "Detail tabs"),
     _C("tab-1", "detail_tab(1)", "Line items", "Detail tabs",
@@ -154,8 +157,8 @@ COMMANDS: dict[str, CommandSpec] = {spec.id: spec for spec in _ALL}
 TAB_COMMANDS = ("tab-next", "tab-previous", "tab-1", "tab-2", "tab-3", "tab-4", "tab-5")
 # The palette's order: what a user does most first.
 PALETTE_ORDER = (
-    "refresh", "refresh-all", "retry-failed", "copy-id", "copy-url", "open-url", "export",
-    "save-documents", "filter", "sort", "sort-reverse", "toggle-detail",
+    "refresh", "refresh-all", "retry-failed", "retry-detail", "copy-id", "copy-url", "open-url",
+    "export", "save-documents", "filter", "sort", "sort-reverse", "toggle-detail",
     "tab-1", "tab-2", "tab-3", "tab-4", "tab-5", "next-invoice", "previous-invoice",
     "view-overview", "view-trends", "view-breakdown", "view-changes", "next-anomaly",
     "previous-anomaly", "chart-mode", "breakdown-by", "period-previous", "period-next",

@@ -193,25 +193,27 @@ class Loader(Widget):
 
     @work(name="details", group="details-batch", exclusive=True, exit_on_error=False)
     async def _fetch_details(self, invoices: tuple[Invoice, ...], done: MessagePump) -> None:
-        from invoicetui.service import loading as service
+        from invoicetui.service.bounds import load_details_of
 
         clients = self.detail_clients()
         loaded: list[Invoice] = []
         failed: list[str] = []
+        by_account: dict[str, list[Invoice]] = {}
         for summary in invoices:
-            account = self.session.accounts.get(summary.account)
-            if account is None:
-                continue
-            try:
-                invoice = await service.load_invoice_detail(
-                    account, self.session.cache, summary, offline=self.session.offline,
-                    clients=clients,
-                )  # fmt: skip
-            except ProviderError as error:  # one failing invoice does not stop the others
-                failed.append(str(detail_error(error, account)))
-                continue
+            by_account.setdefault(summary.account, []).append(summary)
+
+        def arrived(invoice: Invoice) -> None:
             loaded.append(invoice)
             self._post(msg.DetailsLoaded(invoice))
+
+        # Account by account, each within its deadline; one account's failure is its own.
+        for name, summaries in by_account.items():
+            account = self.session.accounts.get(name)
+            if account is not None:
+                failed += await load_details_of(
+                    account, self.session.cache, summaries, clients, arrived,
+                    offline=self.session.offline,
+                )  # fmt: skip
         done.post_message(msg.DetailsBatchDone(loaded, failed))
 
     # ------------------------------------------------------------------ export

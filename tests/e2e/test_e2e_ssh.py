@@ -193,7 +193,9 @@ def test_the_ui_over_ssh_shows_copies_and_exits_when_the_connection_drops(
     command = shlex.join([*box.ssh_argv(tty=True), remote])
     tmux.run("new-session", "-d", "-x", "100", "-y", "30", "-s", "app", command)
     tmux.run("set-option", "-g", "set-clipboard", "on")
-    tmux.wait_for("DEMO", "All accounts", "acme-palette")
+    # A row, not only the sidebar's account name: y before the rows arrive rightly says
+    # "No invoice highlighted".
+    tmux.wait_for("DEMO", "All accounts", "acme-palette", "invoice-2026-10")
     pid = int(pid_file.read_text())
 
     # y: the id travels back through SSH as OSC 52 and lands in tmux's buffer.

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from hostile_server import HostileServer, self_signed_context
 
+from invoicetui.providers.limits import RealClock
+
 
 @pytest.fixture(scope="module")
 def _hostile() -> Iterator[HostileServer]:
@@ -30,3 +32,19 @@ def hostile_tls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileSer
         pytest.skip("openssl is not installed: no self-signed certificate to present")
     with HostileServer(tls=context) as server:
         yield server
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The retry waits of clients on the real clock (the CLI's), recorded and not slept.
+
+    Waits of a few milliseconds are max_rps pacing (tests use max_rps = 1000), not kept.
+    """
+    asked: list[float] = []
+
+    async def sleep(_self: RealClock, seconds: float) -> None:
+        if seconds > 0.01:
+            asked.append(seconds)
+
+    monkeypatch.setattr(RealClock, "sleep", sleep)
+    return asked

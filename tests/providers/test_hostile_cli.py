@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,7 @@ from invoicetui.config.accounts import AccountConfig
 from invoicetui.config.load import account_to_toml
 from invoicetui.demo.server import DemoServer
 from invoicetui.demo.zilliz import ZillizDemo
-from invoicetui.service import loading
+from invoicetui.service import bounds
 
 Capture = pytest.CaptureFixture[str]
 TOKEN = "tok-SECRET-4711-abcdef"
@@ -65,7 +68,7 @@ def test_the_account_deadline_ends_a_slow_fetch(
     tmp_path: Path, hostile: HostileServer, capsys: Capture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Each byte comes in time for the attempt's 30 s timeout; the account's deadline ends it.
-    monkeypatch.setattr(loading, "deadline_seconds", lambda _account: 0.3)
+    monkeypatch.setattr(bounds, "deadline_seconds", lambda _account: 0.3)
     config = write(tmp_path, hostile_account(hostile, "trickle~0.05", timeout=30))
     code, invoices, err = export(config, capsys)
     assert code == 1 and invoices == []
@@ -131,3 +134,38 @@ def test_verify_tls_false_warns_once_per_run(
     (line,) = err.strip().splitlines()
     assert "warning: TLS certificates are not checked" in line
     assert "'vector-db', 'vector-db-2'" in line
+
+
+@pytest.mark.parametrize(
+    ("command", "provider", "scenario", "words"),
+    [
+        ("export", "doit", "bomb~1024", "larger than 64 MiB (after decompression)"),
+        ("export", "doit", "big", "larger than 64 MiB (after decompression)"),
+        ("documents", "palette", "palette-docs~big", "larger than 50 MiB (after decompression)"),
+    ],
+)
+def test_an_oversized_body_fails_with_peak_rss_under_300_mb(
+    tmp_path: Path, hostile: HostileServer, command: str, provider: str, scenario: str, words: str
+) -> None:
+    # A real process, as users run it: its peak RSS (os.wait4) while the body is refused.
+    # The gzip bomb is 1 GiB decoded, the endless bodies never end: only the cap ends them.
+    extra = {"tenant_uid": "t1"} if provider == "palette" else {}
+    acc = AccountConfig(
+        name="evil", provider=provider, base_url=hostile.url(scenario), token=TOKEN, timeout=30,
+        **extra,  # type: ignore[arg-type]
+    )  # fmt: skip
+    config = write(tmp_path, acc)
+    tail = {
+        "export": ["export", "--refresh"],
+        "documents": ["documents", "--period", "2026-01", "-o", str(tmp_path / "books")],
+    }[command]
+    argv = [sys.executable, "-m", "invoicetui", *tail, "--config", config]
+    err = tmp_path / "err.txt"
+    with err.open("wb") as stderr:
+        child = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr
+        )
+        _pid, status, usage = os.wait4(child.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 1
+    assert words in err.read_text()
+    assert usage.ru_maxrss / 1024 < 300, f"peak RSS {usage.ru_maxrss / 1024:.0f} MB"

@@ -11,7 +11,7 @@ from textual.widgets import TabbedContent
 from tui_fakes import NARROW, SIZE, main_screen, make_app, screen_text, settle, standard_service
 
 from invoicetui.tui.commands import COMMANDS, PALETTE_ORDER
-from invoicetui.tui.screens.help import HelpScreen
+from invoicetui.tui.screens.help import HelpScreen, split_sections
 from invoicetui.tui.screens.line_item import LineItemScreen
 
 WIDE = (160, 40)
@@ -117,8 +117,18 @@ async def test_help_columns_line_up_across_groups(
             line = next(line for line in lines if f" {binding_id} " in f"{line} ")
             return line.index(binding_id)
 
+        # The groups sit in two runs side by side (so that 120x36 needs no scrolling); in
+        # each run the ids line up from its first group to its last.
+        runs = split_sections(app.screen.sections, 2)
+        assert len(runs) == 2
         ids = ("cursor-down", "copy-id", "filter", "retry-failed", "tab-1")
-        assert len({column_of(binding_id) for binding_id in ids}) == 1
+        run_columns = []
+        for run in runs:
+            in_run = [i for i in ids if any(r.binding_id == i for s in run for r in s.rows)]
+            assert in_run
+            assert len({column_of(binding_id) for binding_id in in_run}) == 1
+            run_columns.append(column_of(in_run[0]))
+        assert run_columns[0] < run_columns[1]
         titles = [s.title for s in app.screen.sections]
         assert titles == [
             "Move", "Invoices", "Find and sort", "Accounts and data", "Detail tabs", "View",
@@ -219,3 +229,30 @@ async def test_export_offers_the_ui_downloads_folder_of_the_config(
         await settle(pilot)
         path = app.screen.query_one("#export-path").value
         assert path == str(downloads / "invoices-20261115-120000.csv")
+
+
+@pytest.mark.parametrize(
+    ("size", "focus"),
+    [((120, 36), "table"), ((120, 36), "sidebar"), ((160, 45), "table"), ((160, 45), "detail")],
+)
+async def test_help_fits_without_scrolling_from_120x36(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], focus: str
+) -> None:
+    """Every key group and the reading rules on one screen (at 80x24 it may scroll)."""
+    standard_service().install(monkeypatch)
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        main = await start(pilot)
+        if focus == "sidebar":
+            main.sidebar.focus()
+        elif focus == "detail":
+            await pilot.press("enter")
+            await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        body = app.screen.query_one("#help-body")
+        assert body.max_scroll_y == 0, f"{body.virtual_size.height} lines in {body.size}"
+        text = screen_text(app)
+        assert "Reading the table" in text and "Quit" in text
+        assert app.screen.sections[-1].rows[-1].description in text

@@ -12,6 +12,7 @@ from tui_fakes import (
     DOIT,
     HPC,
     SIZE,
+    FakeService,
     invoice,
     main_screen,
     make_app,
@@ -108,3 +109,56 @@ async def settle_except(pilot: Any, gate: asyncio.Event) -> None:
     for _ in range(20):
         await pilot.pause()
     assert not gate.is_set()
+
+
+async def test_a_failed_detail_names_the_key_that_retries_that_detail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not "(r retries)": r refetches the account. L fetches this invoice's details
+    again, beside the table and full screen; F stays the accounts' retry."""
+    from invoicetui.core.errors import NetworkError
+    from invoicetui.tui.screens.detail import DetailScreen
+
+    fake = FakeService().install(monkeypatch)
+    summaries = [invoice(ACME.name, "palette", n, detailed=False) for n in (1, 2)]
+    fake.results[ACME.name] = snapshot(ACME, summaries)
+    fake.details[summaries[0].id] = NetworkError("connection refused")
+    app = make_app(tmp_path, accounts=[ACME])
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        main = main_screen(app)
+        pane = str(main.detail.query_one("#detail-notice").render())
+        assert "connection refused (L retries the details)" in pane
+        assert "r retries" not in pane
+        fake.calls.clear()
+        fake.detail_calls.clear()
+        del fake.details[summaries[0].id]  # the provider answers now
+        await pilot.press("L")
+        assert main.status.message == "Loading the details of invoice N001…"
+        await settle(pilot)
+        assert fake.detail_calls == [summaries[0].id]
+        assert fake.calls == []  # no account was fetched again
+        shown = main.detail.invoice
+        assert shown is not None and shown.detailed
+        assert shown.line_items[0].description == "fetched item"
+        assert "retries" not in str(main.detail.query_one("#detail-notice").render())
+        await pilot.press("F")
+        assert main.status.message == "No failed accounts to retry"
+
+    # Full screen (narrow terminal): the same key, in the detail screen.
+    fake.details[summaries[0].id] = NetworkError("connection refused")
+    app = make_app(tmp_path, accounts=[ACME])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        notice = str(screen.pane.query_one("#detail-notice").render())
+        assert "(L retries the details)" in notice
+        del fake.details[summaries[0].id]
+        fake.detail_calls.clear()
+        await pilot.press("L")
+        await settle(pilot)
+        assert fake.detail_calls == [summaries[0].id]
+        assert screen.pane.invoice is not None and screen.pane.invoice.detailed

@@ -1,4 +1,5 @@
-"""The main screen's layout, state and data flow (its keys are in screens/main.py).
+"""The main screen's layout, state and data flow (its keys are in screens/main.py; how its
+panes fit the terminal is in screens/panes.py, what it says about its state in telling.py).
 
 Its state is a few `var`s (scope, highlighted invoice, detail visibility, row total) that the
 widgets are bound to or watch; its loader's workers post messages here, and this is the one
@@ -7,63 +8,49 @@ place that turns them, failures included, into what the widgets show.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import UTC, date
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.events import DescendantFocus, Resize
 from textual.reactive import var
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from invoicetui.config.keys import keys_for
 from invoicetui.config.options import FetchMode
 from invoicetui.core.model import AccountSnapshot, Invoice
-from invoicetui.core.sanitize import clean_text
 from invoicetui.tui import messages as msg
-from invoicetui.tui import startup
 from invoicetui.tui.keymap import key_label
 from invoicetui.tui.loader import Loader
-from invoicetui.tui.marks import Marks, compute_marks
+from invoicetui.tui.marks import Marks
 from invoicetui.tui.rows import invoice_columns, invoice_key
+from invoicetui.tui.screens import telling
 from invoicetui.tui.screens.feed import RowFeed
+from invoicetui.tui.screens.marking import Marking
+from invoicetui.tui.screens.panes import NARROW_WIDTH, SHORT_HEIGHT, Panes
 from invoicetui.tui.screens.rounds import Outcome, RefreshRound
+from invoicetui.tui.screens.starting import FirstFrame
 from invoicetui.tui.screens.store import InvoiceStore, in_scope
 from invoicetui.tui.session import Session
 from invoicetui.tui.widgets.detail import DetailPane
 from invoicetui.tui.widgets.invoices import FilterBar, InvoiceTable, search_text_on
 from invoicetui.tui.widgets.sidebar import ALL, AccountState, Sidebar
-from invoicetui.tui.widgets.statusbar import StatusBar, Tone, ago_text
-from invoicetui.tui.widgets.summary import SHORT_LINES, TALL_LINES, Coverage, SummaryStrip
+from invoicetui.tui.widgets.statusbar import StatusBar
+from invoicetui.tui.widgets.summary import Coverage, SummaryStrip
 from invoicetui.tui.widgets.table import VirtualTable
 
-if TYPE_CHECKING:
-    pass
 
-log = logging.getLogger(__name__)
-
-KNOWN = frozenset({"ok", "stale", "offline"})  # phases of an account whose data is shown
-OLD = frozenset({"stale", "failed", "offline"})  # phases whose rows may be out of date
-TINY_WIDTH = 70  # below this the sidebar shows only while it has focus (h or Esc)
-# The sidebar sizes to the account names, within a limit per terminal width.
-SIDEBAR_LIMITS = ((140, 34), (100, 26), (0, 20))
-NARROW_WIDTH = 140  # below this the detail pane leaves the side of the table
-SHORT_HEIGHT = 32  # below this the summary strip is capped, so the table keeps its rows
-
-
-class Browser(Screen[None]):
+class Browser(Panes):
     """Layout plus state: invoices per account, account states, scope, filter."""
 
     AUTO_FOCUS = "#invoices"  # not the sidebar first: each focus change restyles a subtree
     scope: var[str] = var(ALL, init=False)  # the sidebar's entry: "all", "provider:x", "account:x"
     current: var[Invoice | None] = var(None, always_update=True, init=False)  # the highlighted row
-    detail_hidden: var[bool] = var(False, init=False)  # wide terminals: p hides the detail pane
-    total_rows: var[int] = var(0, init=False)  # rows of every account, whatever the scope
+    # Rows of every account, whatever the scope, as the table holds them: the one number
+    # the sidebar's "All accounts" and the table's "n of N" both show (data_bind).
+    total_rows: var[int] = var(0, init=False)
 
     def __init__(self, session: Session) -> None:
         super().__init__(id="main")
@@ -71,12 +58,12 @@ class Browser(Screen[None]):
         self.store = InvoiceStore(session.setup.accounts, offline=session.offline)
         self.feed = RowFeed(self, self._rebuild_rows, self._append_rows)
         self.round = RefreshRound()  # the accounts the last r, R or F is still loading
+        self.shown_counts: dict[str, int] = {}  # rows per account as the "All" table has them
         self.row_before_filter: tuple[str, str] | None = None  # Esc puts the cursor back
-        self.marks = Marks()  # flags and changes, shown beside the table's rows
-        self._marks_running = False
-        self._marks_dirty = False
-        self._first_loads: dict[str, int] = {}  # account -> generation of its first load
-        self._starting = True
+        # Flags and changes, shown beside the table's rows (computed in a thread).
+        self.marking = Marking(self, session, lambda: list(self.states))
+        self.first_frame = FirstFrame(  # says its warnings after what a load's handler says
+            session.start_warnings, lambda text: self.call_later(self.say, text, "error"))
 
     def today(self) -> date:
         """The UTC day lateness is counted from (the app's clock: fixed in tests)."""
@@ -93,7 +80,7 @@ class Browser(Screen[None]):
     @property
     def starting(self) -> bool:
         """True until the first frame is on screen and the first loads have begun (tests wait)."""
-        return self._starting
+        return self.first_frame.starting
 
     @property
     def rows_pending(self) -> bool:
@@ -111,7 +98,7 @@ class Browser(Screen[None]):
             yield Static(Content(self.session.demo_hint()), id="demo-hint")
         yield SummaryStrip(id="summary")
         with Horizontal(id="body"):
-            yield Sidebar(id="sidebar")
+            yield Sidebar(id="sidebar").data_bind(total=Browser.total_rows)
             with Horizontal(id="content"):
                 with Vertical(id="table-area"):
                     yield FilterBar(id="filter-bar")
@@ -155,73 +142,14 @@ class Browser(Screen[None]):
             if self.store.cache_loaded(name, snapshot):
                 self._state_changed(self.states[name])
         if early:
-            self._marks_running = True  # their thread too waits for the first frame
-            self._marks_dirty = True
+            self.marking.hold()  # its thread too waits for the first frame
             self._rebuild_rows()
 
     def _after_first_frame(self) -> None:
         for name in self.states:
             self.start_load(name, self.session.setup.mode)
-        self._first_loads = dict(self.generations)
-        self._starting = False
-        if self._marks_dirty:
-            self._marks_running = self._marks_dirty = False
-            self._compute_marks(self.store.all_invoices())
-        startup.first_frame_shown()
-
-    def _first_load_done(self, account: str, generation: int) -> None:
-        """Once every first load has reported, the start-up warnings (TLS) have the last word
-        on the status line: a failure said a moment later must not hide them."""
-        if self._first_loads.get(account) == generation:
-            del self._first_loads[account]
-            if not self._first_loads:
-                for text in self.session.start_warnings:
-                    self.call_later(self.say, text, "error")
-
-    @property
-    def loader(self) -> Loader:
-        return self.query_one(Loader)
-
-    @property
-    def sidebar(self) -> Sidebar:
-        return self.query_one("#sidebar", Sidebar)
-
-    @property
-    def table(self) -> InvoiceTable:
-        return self.query_one("#invoices", InvoiceTable)
-
-    @property
-    def detail(self) -> DetailPane:
-        return self.query_one("#detail", DetailPane)
-
-    @property
-    def status(self) -> StatusBar:
-        return self.query_one("#status", StatusBar)
-
-    def say(self, text: str, tone: Tone = "info") -> None:
-        self.status.say(text, tone)
-
-    def on_resize(self, event: Resize) -> None:
-        self._apply_size(event.size.width, event.size.height)
-
-    def _apply_size(self, width: int, height: int) -> None:
-        self.set_class(width < NARROW_WIDTH, "-narrow")
-        self.set_class(width < TINY_WIDTH, "-tiny")
-        limit = next(w for at, w in SIDEBAR_LIMITS if width >= at)
-        self.sidebar.styles.width = self.sidebar.wanted_width(limit)
-        self.set_class(height < SHORT_HEIGHT, "-short")
-        summary = self.query_one(SummaryStrip)
-        summary.set_max_lines(SHORT_LINES if height < SHORT_HEIGHT else TALL_LINES)
-        self._apply_detail_visibility()
-
-    def watch_detail_hidden(self) -> None:
-        self._apply_detail_visibility()
-
-    def _apply_detail_visibility(self) -> None:
-        # Narrow: the pane is hidden until asked for (p), Enter opens it full screen.
-        narrow = self.has_class("-narrow")
-        hidden = self.detail_hidden if not narrow else not self.has_class("-show-detail")
-        self.detail.display = not hidden
+        self.first_frame.shown(self.generations)
+        self.marking.release(self.store.all_invoices)
 
     # ------------------------------------------------------------------ loading
 
@@ -282,7 +210,7 @@ class Browser(Screen[None]):
 
     def _round_step(self, account: str, generation: int, outcome: Outcome) -> bool:
         """True if the load was part of a refresh round (which then says how it went)."""
-        self._first_load_done(account, generation)
+        self.first_frame.load_done(account, generation)
         if not self.round.includes(account, generation):
             return False
         if self.round.finish(account, generation, outcome):
@@ -298,6 +226,9 @@ class Browser(Screen[None]):
     def _append_rows(self, rows: list[Invoice]) -> None:
         """Pages of still-loading accounts: into the table in place, no re-sort of the rest."""
         self.table.append_rows(rows)
+        for name in self.states:  # the accounts whose pages are appended (nothing cached)
+            if not self.store.invoices.get(name):
+                self.shown_counts[name] = len(self.store.rows_of(name))
         self._after_data_changed()
 
     def _rebuild_rows(self) -> None:
@@ -307,16 +238,20 @@ class Browser(Screen[None]):
         table.set_rows(self.store.scoped(self.scope))
         if at_top and table.cursor_index > 0:
             table.move_cursor(0)  # rows arriving above the first one: the top stays the top
+        self.shown_counts = {name: len(self.store.rows_of(name)) for name in self.states}
         self._after_data_changed()
 
     def _after_data_changed(self) -> None:
+        """After rows reached the table: one count for both panes, then the summary, marks."""
         everything = self.store.all_invoices()
-        self.total_rows = len(everything)
+        # Not len(everything): a loading account's pages stay out of the table until it
+        # finishes when cached rows are on screen, and the count follows the table.
+        self.total_rows = sum(self.shown_counts.values())
         self.query_one(SummaryStrip).update_data(
             everything, list(self.states), today=self.today()
         )
         self._after_rows_changed()
-        self._compute_marks(everything)
+        self.marking.compute(everything)
         for screen in self.app.screen_stack:  # the insight views recompute from the new data
             data_changed = getattr(screen, "data_changed", None)
             if callable(data_changed):
@@ -324,37 +259,13 @@ class Browser(Screen[None]):
 
     # ------------------------------------------------------------------ marks
 
-    def _compute_marks(self, invoices: Sequence[Invoice]) -> None:
-        """Flags and changes for the rows' marks, in a thread (100k invoices); while one runs,
-        the next waits for it (pages streaming in), and then reads the newest rows."""
-        if self._marks_running:
-            self._marks_dirty = True
-            return
-        self._marks_running = True
-        session = self.session
-        today, accounts = session.now().date(), list(self.states)
-
-        def work() -> None:
-            try:
-                marks = compute_marks(invoices, today, session.cache, accounts)
-            except Exception:
-                log.exception("computing the table's marks failed")
-                marks = Marks()
-            self.post_message(msg.MarksReady(marks))
-
-        # Not exclusive: a thread cannot be stopped, and the guard above already keeps one.
-        self.run_worker(work, name="marks", group="marks", thread=True,
-                        exit_on_error=False)  # fmt: skip
+    @property
+    def marks(self) -> Marks:
+        return self.marking.marks
 
     @on(msg.MarksReady)
     def _marks_ready(self, event: msg.MarksReady) -> None:
-        self._marks_running = False
-        if self._marks_dirty:
-            self._marks_dirty = False
-            self._compute_marks(self.store.all_invoices())
-        marks = event.marks
-        self.marks.flags, self.marks.changed, self.marks.since = (
-            marks.flags, marks.changed, marks.since)  # fmt: skip
+        self.marking.ready(event.marks, self.store.all_invoices)
         self.table.redraw_rows()
 
     def invoice_notes(self, invoice: Invoice) -> list[str]:
@@ -365,6 +276,8 @@ class Browser(Screen[None]):
         found = flags(invoice, same, self.session.now().date())
         return [f"{f.mark} {f.sentence}" for f in found] + self.marks.change_sentences(invoice)
 
+    # ------------------------------------------------------------------ state, in words
+
     def _after_rows_changed(self) -> None:
         """After data, scope or filter changed: title, notice, and an empty detail if no rows."""
         self.table.update_title()
@@ -374,19 +287,15 @@ class Browser(Screen[None]):
             self.current = None
 
     def _update_notice(self) -> None:
-        states = self.store.scope_states(self.scope)
-        lines = self.store.notice_lines(self.scope, self.key_hint("retry-failed"))
-        if self.table.visible_count == 0:
-            if self.table.filter_text:
-                pass  # the table itself says "No match" (once)
-            elif any(s.phase == "loading" for s in states):
-                lines.append("Loading…")
-            elif states:
-                lines.append("No invoices here")
+        table = self.table
+        text, failed = telling.notice(
+            self.store, self.scope, self.key_hint("retry-failed"), table.visible_count,
+            bool(table.filter_text),
+        )  # fmt: skip
         notice = self.query_one("#notice", Static)
-        notice.update(Content(clean_text("\n".join(lines))))
-        notice.display = bool(lines)
-        notice.set_class(any(s.phase == "failed" for s in states), "-error")
+        notice.update(Content(text))
+        notice.display = bool(text)
+        notice.set_class(failed, "-error")
 
     def _state_changed(self, state: AccountState) -> None:
         self.sidebar.update_state(state, self.session.now())
@@ -396,39 +305,22 @@ class Browser(Screen[None]):
 
     def coverage(self) -> Coverage:
         """Accounts whose data the summary stands on, of all, and when the oldest was fetched."""
-        states = list(self.states.values())
-        known = [s for s in states if s.name in self.store.invoices or s.phase in KNOWN]
-        stale = any(s.phase in OLD for s in known)
-        times = [s.fetched_at for s in known if s.fetched_at is not None]
-        as_of = None
-        if times:
-            oldest = min(times).astimezone(self.session.tz)
-            today = self.session.now().astimezone(self.session.tz).date()
-            as_of = f"{oldest:%H:%M}" if oldest.date() == today else f"{oldest:%Y-%m-%d %H:%M}"
-        return Coverage(len(known), len(states), stale, as_of)
+        return telling.coverage(self.store, self.session.now(), self.session.tz)
 
     def _show_waiting(self) -> None:
         """Until the first account reports: "Loading…", not "Nothing owed." / "No invoices"."""
-        states = self.states.values()
-        waiting = bool(states) and all(s.phase == "loading" and not s.count for s in states)
+        waiting = telling.waiting(self.states.values())
         summary = self.query_one(SummaryStrip)
         summary.set_loading(waiting)
         summary.set_coverage(self.coverage())
-        text = "Loading…" if waiting else "No invoices"
-        if self.table.filter_text:
-            shown = clean_text(self.table.filter_text, one_line=True)
-            text = f"No match for “{shown}” · Esc clears the filter"
+        text = telling.empty_text(waiting, self.table.filter_text)
         if self.table.empty_text != text:
             self.table.empty_text = text
             self.table.refresh()
 
     def _update_freshness(self) -> None:
-        states = [s for s in self.store.scope_states(self.scope) if s.fetched_at is not None]
-        if not states:
-            self.status.set_freshness("")
-            return
-        oldest = min(s.fetched_at for s in states if s.fetched_at is not None)
-        self.status.set_freshness(ago_text(oldest, self.session.now(), self.session.tz))
+        states = self.store.scope_states(self.scope)
+        self.status.set_freshness(telling.freshness(states, self.session.now(), self.session.tz))
 
     def _tick(self) -> None:
         self.sidebar.refresh_ages(self.session.now())
@@ -451,16 +343,6 @@ class Browser(Screen[None]):
     def _scope_chosen(self, event: Sidebar.Chosen) -> None:
         self.remove_class("-sidebar-open")
         self.table.focus()
-
-    def on_descendant_focus(self, event: DescendantFocus) -> None:
-        if event.widget is not self.sidebar:
-            self.remove_class("-sidebar-open")
-
-    def open_sidebar(self) -> None:
-        """Focus the accounts; on a tiny terminal they show only while focused."""
-        if self.has_class("-tiny"):
-            self.add_class("-sidebar-open")
-        self.sidebar.focus()
 
     def watch_current(self) -> None:
         self._show_detail()

@@ -44,6 +44,7 @@ class DetailScreen(Screen[Invoice | None]):
         bind("copy-url", "copy_url", "Copy URL"),
         bind("open-url", "open_url", "Open URL"),
         bind("save-documents", "save_documents", "Save documents"),
+        bind("retry-detail", "retry_detail", "Retry details"),
         *(bind(binding_id) for binding_id in TAB_COMMANDS),
     ]
 
@@ -65,6 +66,7 @@ class DetailScreen(Screen[Invoice | None]):
         index: int = 0,
         *,
         details_wanted: Callable[[Invoice], object] | None = None,
+        retry_details: Callable[[Invoice], object] | None = None,
         notes: Callable[[Invoice], list[str]] | None = None,
         save_documents: Callable[[Invoice, DetailScreen], object] | None = None,
         name: str | None = None,
@@ -74,6 +76,7 @@ class DetailScreen(Screen[Invoice | None]):
         self._source = invoices
         self._overrides: dict[tuple[str, str], Invoice] = {}
         self._details_wanted = details_wanted
+        self._retry_details = retry_details
         self._notes = notes
         self._save_documents = save_documents
         listed = self.invoices
@@ -198,6 +201,11 @@ class DetailScreen(Screen[Invoice | None]):
         """d, as on the main screen; the outcome comes back here as a notification."""
         if self.invoice is not None and self._save_documents is not None:
             self._save_documents(self.invoice, self)
+
+    def action_retry_detail(self) -> None:
+        """L: this invoice's details again (the key a failed detail's message names)."""
+        if self.invoice is not None and self._retry_details is not None:
+            self._retry_details(self.invoice)
 
     @on(DocumentsDone)
     def _documents_done(self, event: DocumentsDone) -> None:

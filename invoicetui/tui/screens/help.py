@@ -81,8 +81,36 @@ def key_sections(screen: Screen[Any]) -> list[KeySection]:
     return [KeySection(group, by_group[group]) for group in GROUPS if group in by_group]
 
 
-def _table(sections: list[KeySection]) -> Table:
-    """One table for every section, so the columns line up from the first group to the last."""
+TWO_COLUMNS_AT = 110  # terminal columns from which the groups sit in two columns (120x36 fits)
+COLUMN_GAP = 3
+
+
+def split_sections(sections: list[KeySection], parts: int) -> list[list[KeySection]]:
+    """Groups in `parts` runs, in order, the tallest run as short as possible."""
+    heights = [1 + len(s.rows) for s in sections]  # a title line, then the rows
+    if parts <= 1 or len(sections) < 2:
+        return [sections]
+    best: list[list[KeySection]] = [sections]
+    best_height = sum(heights)
+    for cut in range(1, len(sections)):  # two parts: the one cut that balances them
+        height = max(sum(heights[:cut]), sum(heights[cut:]))
+        if height < best_height:
+            best, best_height = [sections[:cut], sections[cut:]], height
+    return best
+
+
+def _table(sections: list[KeySection], columns: int = 1) -> Table:
+    """Every group's keys in one grid of `columns` runs; within a run the key, text and id
+    columns line up from the first group to the last (they share one table)."""
+    runs = split_sections(sections, columns)
+    outer = Table.grid(padding=(0, COLUMN_GAP, 0, 0), expand=True)
+    for _ in runs:
+        outer.add_column(ratio=1)
+    outer.add_row(*(_run_table(run) for run in runs))
+    return outer if len(runs) > 1 else _run_table(sections)
+
+
+def _run_table(sections: list[KeySection]) -> Table:
     table = Table(box=None, expand=True, padding=(0, 2, 0, 0), show_header=True)
     table.add_column(Text("Keys"), no_wrap=True, style="bold")
     table.add_column(Text("Does"), ratio=1)
@@ -112,10 +140,12 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 90%; max-width: 100; height: auto; max-height: 90%;
+        width: 96%; max-width: 150; height: auto; max-height: 100%;
         border: round $accent; background: $surface; padding: 0 1;
     }
+    HelpScreen > VerticalScroll.-one-column { max-width: 100; }
     HelpScreen .help-section { margin-bottom: 1; }
+    HelpScreen #help-rules { margin-bottom: 0; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -139,14 +169,20 @@ class HelpScreen(ModalScreen[None]):
         notes = tuple(getattr(screen, "HELP_NOTES", ()))
         return cls(key_sections(screen), focused_pane(screen), notes)
 
+    @property
+    def columns(self) -> int:
+        """Two runs of groups side by side where they fit, so 120x36 needs no scrolling."""
+        return 2 if self.app.size.width >= TWO_COLUMNS_AT else 1
+
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body") as body:
+        columns = self.columns
+        with VerticalScroll(id="help-body", classes="-one-column" if columns == 1 else "") as body:
             where = f" · {self.pane} pane" if self.pane else ""
             body.border_title = Content(f"Keys{where}")
             body.border_subtitle = Content("Esc closes · rebind them in [keys] of config.toml")
             for note in self.notes:
                 yield Static(Text(note), classes="help-section")
-            yield Static(_table(self.sections), classes="help-section")
+            yield Static(_table(self.sections, columns), id="help-keys", classes="help-section")
             yield Static(rules_text(), id="help-rules", classes="help-section")
 
     async def action_dismiss(self, result: None = None) -> None:

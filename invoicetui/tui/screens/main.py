@@ -33,8 +33,9 @@ __all__ = ["InvoiceTable", "MainScreen"]
 # Footer order: the keys a newcomer needs first, so 80 columns still show "? Keys".
 MAIN_COMMANDS = (
     "help", "filter", "sort", "refresh", "quit", "focus-next", "focus-previous", "sort-reverse",
-    "refresh-all", "retry-failed", "copy-id", "copy-url", "open-url", "toggle-detail", "export",
-    "save-documents", "back", "select", "next-invoice", "previous-invoice", *TAB_COMMANDS,
+    "refresh-all", "retry-failed", "retry-detail", "copy-id", "copy-url", "open-url",
+    "toggle-detail", "export", "save-documents", "back", "select", "next-invoice",
+    "previous-invoice", *TAB_COMMANDS,
 )  # fmt: skip
 DETAIL_ACTIONS = frozenset({"detail_tab", "detail_tab_step"})  # only while the detail shows
 
@@ -71,12 +72,31 @@ class MainScreen(Browser):
 
     @on(msg.DetailsFailed)
     def _details_failed(self, event: msg.DetailsFailed) -> None:
+        """Said where it happened, with the key that fetches this invoice's details again
+        (r and F fetch accounts, not one invoice's line items)."""
         self.say(f"details not loaded: {event.error}", "error")
+        text = f"{event.error} ({self.key_hint('retry-detail')} retries the details)"
         for screen in self._detail_screens():
-            screen.show_error(event.invoice, f"{event.error} ({self.key_hint('refresh')} retries)")
+            screen.show_error(event.invoice, text)
         current = self.current
         if current and (current.account, current.id) == (event.invoice.account, event.invoice.id):
-            self.detail.show_error(f"{event.error} ({self.key_hint('refresh')} retries)")
+            self.detail.show_error(text)
+
+    def retry_details(self, invoice: Invoice) -> None:
+        """L: fetch one invoice's details again (after a failure, or to be sure)."""
+        key = (invoice.account, invoice.id)
+        self.store.details.pop(key, None)
+        self.say(f"Loading the details of invoice {invoice.label}…")
+        for screen in self._detail_screens():
+            if screen.invoice is not None and (screen.invoice.account, screen.invoice.id) == key:
+                screen.pane.show_loading()
+        if self.current is not None and (self.current.account, self.current.id) == key:
+            self.detail.show_loading()
+        self.loader.load_detail(invoice)
+
+    def action_retry_detail(self) -> None:
+        if (invoice := self._need_invoice()) is not None:
+            self.retry_details(invoice)
 
     @on(DetailPane.LineItemChosen)
     def _show_line_item(self, event: DetailPane.LineItemChosen) -> None:
@@ -141,6 +161,7 @@ class MainScreen(Browser):
             lambda: table.rows_visible,
             max(0, table.cursor_index),
             details_wanted=self.want_details,
+            retry_details=self.retry_details,
             notes=self.invoice_notes,
             save_documents=save,
         )

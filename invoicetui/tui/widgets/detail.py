@@ -247,6 +247,11 @@ class DetailPane(Vertical):
         if self.is_mounted:
             self._notice(literal(text, one_line=False), error=True)
 
+    def show_loading(self) -> None:
+        """A retry began: "Loading details…" in place of the failure."""
+        if self.is_mounted:
+            self._notice("Loading details…")
+
     def focus_line_items(self) -> None:
         """Drill in: switch to the Line items tab and put the keyboard there."""
         if self._tabs_state != "ready":

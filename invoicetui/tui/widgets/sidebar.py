@@ -11,6 +11,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual.binding import BindingType
 from textual.message import Message
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -152,6 +153,10 @@ class Sidebar(OptionList):
         bind("select", "select", "Show this account's invoices"),
     ]
 
+    # Rows of every account, bound to the main screen's total_rows: "All accounts N" and the
+    # table's "n of N" are one number, never two counts that drift apart while loading.
+    total: var[int] = var(0, init=False)
+
     class ScopeChanged(Message):
         """The highlighted entry changed: "all", "provider:<name>" or "account:<name>"."""
 
@@ -181,6 +186,14 @@ class Sidebar(OptionList):
     @property
     def scope(self) -> str:
         return self._scope
+
+    def watch_total(self) -> None:
+        if self._shown:
+            self._set_prompt(ALL, self._all_prompt())
+
+    def shown(self, option_id: str) -> tuple[str, ...]:
+        """The words an entry shows now: (label, state, reason) (tests read the counts)."""
+        return self._shown[option_id]
 
     def wanted_width(self, limit: int) -> int:
         """Wide enough for the longest account name and its state, within MIN_WIDTH..limit."""
@@ -287,8 +300,7 @@ class Sidebar(OptionList):
         return {option.id for option in self.options if option.id}
 
     def _all_prompt(self) -> Row:
-        count = sum(s.count for s in self._states.values())
-        return _row(Text("All accounts", style="bold"), Text(str(count), style="dim"))
+        return _row(Text("All accounts", style="bold"), Text(str(self.total), style="dim"))
 
     def _provider_prompt(self, provider: str) -> Row:
         states = [s for s in self._states.values() if s.provider == provider]

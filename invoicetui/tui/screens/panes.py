@@ -1,0 +1,85 @@
+"""The main screen's panes: finding them, and fitting them to the terminal's size.
+
+Size classes (-narrow, -tiny, -short) restyle the tree; the sidebar sizes to the account
+names within a limit per width; below NARROW_WIDTH the detail leaves the side of the table.
+"""
+
+from __future__ import annotations
+
+from textual.events import DescendantFocus, Resize
+from textual.reactive import var
+from textual.screen import Screen
+
+from invoicetui.tui.loader import Loader
+from invoicetui.tui.widgets.detail import DetailPane
+from invoicetui.tui.widgets.invoices import InvoiceTable
+from invoicetui.tui.widgets.sidebar import Sidebar
+from invoicetui.tui.widgets.statusbar import StatusBar, Tone
+from invoicetui.tui.widgets.summary import SHORT_LINES, TALL_LINES, SummaryStrip
+
+TINY_WIDTH = 70  # below this the sidebar shows only while it has focus (h or Esc)
+# The sidebar sizes to the account names, within a limit per terminal width.
+SIDEBAR_LIMITS = ((140, 34), (100, 26), (0, 20))
+NARROW_WIDTH = 140  # below this the detail pane leaves the side of the table
+SHORT_HEIGHT = 32  # below this the summary strip is capped, so the table keeps its rows
+
+
+class Panes(Screen[None]):
+    """The widgets by role, and the layout that follows the terminal's size."""
+
+    detail_hidden: var[bool] = var(False, init=False)  # wide terminals: p hides the detail pane
+
+    @property
+    def loader(self) -> Loader:
+        return self.query_one(Loader)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one("#sidebar", Sidebar)
+
+    @property
+    def table(self) -> InvoiceTable:
+        return self.query_one("#invoices", InvoiceTable)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one("#detail", DetailPane)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one("#status", StatusBar)
+
+    def say(self, text: str, tone: Tone = "info") -> None:
+        self.status.say(text, tone)
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+        self.set_class(width < TINY_WIDTH, "-tiny")
+        limit = next(w for at, w in SIDEBAR_LIMITS if width >= at)
+        self.sidebar.styles.width = self.sidebar.wanted_width(limit)
+        self.set_class(height < SHORT_HEIGHT, "-short")
+        summary = self.query_one(SummaryStrip)
+        summary.set_max_lines(SHORT_LINES if height < SHORT_HEIGHT else TALL_LINES)
+        self._apply_detail_visibility()
+
+    def watch_detail_hidden(self) -> None:
+        self._apply_detail_visibility()
+
+    def _apply_detail_visibility(self) -> None:
+        # Narrow: the pane is hidden until asked for (p), Enter opens it full screen.
+        narrow = self.has_class("-narrow")
+        hidden = self.detail_hidden if not narrow else not self.has_class("-show-detail")
+        self.detail.display = not hidden
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        if event.widget is not self.sidebar:
+            self.remove_class("-sidebar-open")
+
+    def open_sidebar(self) -> None:
+        """Focus the accounts; on a tiny terminal they show only while focused."""
+        if self.has_class("-tiny"):
+            self.add_class("-sidebar-open")
+        self.sidebar.focus()
