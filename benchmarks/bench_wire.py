@@ -1,18 +1,20 @@
-"""Wire formats: pydantic models (wire_models.py) against today's normalizers, at 100k records.
+"""Wire formats: the providers' pydantic wire models against the normalizers they replaced.
 
-Both read the same JSON text the way the clients do, `json.loads(parse_float=Decimal)` (never
-`validate_json`: it reads JSON numbers as binary floats and loses exact money), page by page,
-and both produce the same Invoice objects (checked on every page before timing). "pydantic"
-is `TypeAdapter.validate_python` on the loaded page plus the step from models to Invoice;
-"validate only" is the TypeAdapter call alone, the floor of any pydantic design that must still
-build Invoices. Pages are the demo fakes' real shapes: DoiT invoices with their lineItems
-(demo/doit_data.scale_invoice), Zilliz v2 invoices in cents.
+"normalizer (today)" is the hand-written normalizer as it was before the models (kept in
+before_*.py); "pydantic" is the adopted path (providers/<name>/wire.py + normalize.py).
+Both read the same JSON text the way the clients do, `json.loads(parse_float=Decimal)`, page
+by page, and both produce the same Invoices (checked on every page before timing). Never
+`validate_json`: it reads JSON numbers as binary floats (0.1000000000000000055511151231257827
+becomes Decimal('0.1')), and at 10k DoiT records it saved only json.loads' 0.02 s of 0.16 s.
+"validate only" is the TypeAdapter call alone, the floor of any design that must still build
+Invoices. Pages are the demo fakes' real shapes (wire_pages.py). Wall and CPU time are both
+reported; on a shared machine the CPU time is the figure (wall measures the neighbours).
 
-    python benchmarks/bench_wire.py [--quick] [--records N] [--runs N]
+    python benchmarks/bench_wire.py [--quick] [--records N] [--runs N] [--only palette,...]
 
-Result (2026-12-03, 100k records, 3 runs, load average 13 on 2 cores): pydantic 1.27x the
-normalizer for DoiT (22.1 s against 17.5 s), 1.21x for Zilliz (33.0 s against 27.2 s); the
-TypeAdapter call alone 0.57x and 0.58x. Above the 1.2x bar, so the normalizers stay.
+Result (2026-12-03 10:15-10:33 UTC, 100k records, 3 runs, load average 5.5-8 on 2 cores), CPU
+time: DoiT 1.11x, Zilliz 1.04x, Palette 1.13x, Waldur invoices 1.14x, Waldur provider items
+1.05x, all within 1.2x, so the models are adopted (figures: invoicetui/providers/__init__.py).
 """
 
 from __future__ import annotations
@@ -20,120 +22,154 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-import wire_models
+import before_doit
+import before_palette
+import before_waldur
+import before_waldur_statements
+import before_zilliz
+import wire_pages
 from common import Measure, emit, log, median, quick_mode
 
-from invoicetui.demo.doit_data import scale_invoice
 from invoicetui.providers.doit import normalize as doit
+from invoicetui.providers.doit import wire as doit_wire
+from invoicetui.providers.palette import normalize as palette
+from invoicetui.providers.palette import wire as palette_wire
+from invoicetui.providers.waldur import normalize as waldur
+from invoicetui.providers.waldur import wire as waldur_wire
+from invoicetui.providers.waldur.statements import StatementBuilder
 from invoicetui.providers.zilliz import normalize as zilliz
+from invoicetui.providers.zilliz import wire as zilliz_wire
 
-PAGE = 500
-
-
-def _default(value: object) -> object:
-    if isinstance(value, Decimal):
-        return float(value)
-    raise TypeError(type(value).__name__)
+NOW = datetime(2026, 12, 3, tzinfo=UTC)
+Run = Callable[[Iterable[Any]], object]  # the loaded pages, one by one -> what the client keeps
 
 
-def doit_pages(count: int) -> list[bytes]:
-    pages = []
-    for start in range(0, count, PAGE):
-        records = [scale_invoice(i, count) for i in range(start, min(count, start + PAGE))]
-        pages.append(json.dumps({"invoices": records, "pageToken": "t"}, default=_default).encode())
-    return pages
+def paged(reader: Callable[[Any], list[Any]]) -> Run:
+    """A reader of one page at a time; each page's Invoices are handed on, not kept."""
+
+    def run(bodies: Iterable[Any]) -> object:
+        last: list[Any] = []
+        for body in bodies:
+            last = reader(body)
+        return last
+
+    return run
 
 
-def zilliz_record(i: int) -> dict[str, Any]:
-    start = datetime(2020, 1, 1, tzinfo=UTC) + timedelta(days=31 * (i % 70))
-    end = start + timedelta(days=30)
-    usage = 20_000 + (i * 7919) % 380_000
-    credits = 5_000 if i % 3 == 0 else 0
-    tax = (Decimal(usage - credits) * Decimal("0.0925")).quantize(Decimal("0.01"))
-    iso = "%Y-%m-%dT%H:%M:%SZ"
-    return {
-        "id": f"inv-{i:016d}",
-        "orgId": "org-ab12cd34ef56gh78",
-        "periodStart": start.strftime(iso),
-        "periodEnd": end.strftime(iso),
-        "invoiceDate": end.strftime(iso),
-        "dueDate": (end + timedelta(days=14)).strftime(iso),
-        "currency": "USD",
-        "status": ("paid", "unpaid", "overdue", "free")[i % 4],
-        "usageAmount": usage,
-        "creditsApplied": credits,
-        "alreadyBilledAmount": 0,
-        "subtotal": usage - credits,
-        "tax": float(tax),
-        "total": float(usage - credits + tax),
-        "advancePayAmount": 0,
-        "amountDue": float(usage - credits + tax) if i % 4 in (1, 2) else 0,
-    }
+def statements(
+    builder: type[StatementBuilder] | type[before_waldur_statements.StatementBuilder],
+) -> Run:
+    """Provider items page by page into one builder, then the monthly statements."""
+
+    def run(bodies: Iterable[Any]) -> object:
+        made = builder("acct", "EUR")
+        offset = 0
+        for body in bodies:
+            made.add(body, offset)
+            offset += len(body)
+        return made.finish(NOW)
+
+    return run
 
 
-def zilliz_pages(count: int) -> list[bytes]:
-    pages = []
-    for start in range(0, count, PAGE):
-        records = [zilliz_record(i) for i in range(start, min(count, start + PAGE))]
-        body = {"code": 0, "data": {"count": count, "pageSize": PAGE, "invoices": records}}
-        pages.append(json.dumps(body).encode())
-    return pages
+def _waldur_validate(body: list[Any]) -> object:
+    wires = waldur_wire.read_invoices(body)
+    return wires, [waldur_wire.read_items(r["items"]) for r in body]
 
 
-Reader = Callable[[Any], list[Any]]
-READERS: dict[str, dict[str, Reader]] = {
+READERS: dict[str, dict[str, Run]] = {
     "doit": {
-        "normalizer": lambda body: doit.invoice_page(body, "acct")[0],
-        "pydantic": lambda body: wire_models.doit_page(body, "acct"),
-        "validate only": lambda body: wire_models.DOIT_PAGE.validate_python(body["invoices"]),
+        "normalizer": paged(lambda body: before_doit.invoice_page(body, "acct")[0]),
+        "pydantic": paged(lambda body: doit.invoice_page(body, "acct")[0]),
+        "validate only": paged(lambda body: doit_wire.read_invoices(body["invoices"])),
     },
     "zilliz": {
-        "normalizer": lambda body: zilliz.normalize_page(body, "acct")[0],
-        "pydantic": lambda body: wire_models.zilliz_page(body, "acct"),
-        "validate only": lambda body: wire_models.ZILLIZ_PAGE.validate_python(
-            body["data"]["invoices"]
-        ),
+        "normalizer": paged(lambda body: before_zilliz.normalize_page(body, "acct")[0]),
+        "pydantic": paged(lambda body: zilliz.normalize_page(body, "acct")[0]),
+        "validate only": paged(lambda body: zilliz_wire.read_invoices(body["data"]["invoices"])),
     },
+    "palette": {
+        "normalizer": paged(lambda body: before_palette.normalize_list(body, "acct")[0]),
+        "pydantic": paged(lambda body: palette.normalize_list(body, "acct")[0]),
+        "validate only": paged(lambda body: palette_wire.read_invoices(body["invoices"])),
+    },
+    "waldur invoices": {
+        "normalizer": paged(lambda body: before_waldur.invoice_list(body, "acct", "EUR")),
+        "pydantic": paged(lambda body: waldur.invoice_list(body, "acct", "EUR")),
+        "validate only": paged(_waldur_validate),
+    },
+    "waldur items": {
+        "normalizer": statements(before_waldur_statements.StatementBuilder),
+        "pydantic": statements(StatementBuilder),
+        "validate only": paged(waldur_wire.read_items),
+    },
+}
+PAGES: dict[str, Callable[[int], list[bytes]]] = {
+    "doit": wire_pages.doit_pages,
+    "zilliz": wire_pages.zilliz_pages,
+    "palette": wire_pages.palette_pages,
+    "waldur invoices": wire_pages.waldur_invoice_pages,
+    "waldur items": wire_pages.waldur_item_pages,
 }
 
 
-def timed_run(pages: list[bytes], reader: Reader) -> float:
-    start = time.perf_counter()
+def loaded(pages: list[bytes]) -> Iterator[Any]:
+    """Each page as the clients load it: exact numbers (providers/base.py)."""
     for page in pages:
-        reader(json.loads(page, parse_float=Decimal))
-    return time.perf_counter() - start
+        yield json.loads(page, parse_float=Decimal)
+
+
+def timed_run(pages: list[bytes], run: Run) -> tuple[float, float]:
+    """(wall, CPU) seconds of json.loads + the reader over every page."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    run(loaded(pages))
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def same_output(provider: str, pages: list[bytes]) -> None:
+    """The models make the normalizer's Invoices, or the comparison means nothing."""
+    readers = READERS[provider]
+    if provider == "waldur items":  # statements span pages: the whole run
+        assert readers["normalizer"](loaded(pages)) == readers["pydantic"](loaded(pages))
+        return
+    for body in loaded(pages):
+        assert readers["normalizer"]([body]) == readers["pydantic"]([body]), provider
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=None)
     parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--only", default="", help="comma-separated: " + ", ".join(READERS))
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     quick = quick_mode() or args.quick
     count = args.records or (10_000 if quick else 100_000)
     runs = args.runs or (2 if quick else 5)
+    only = [p.strip() for p in args.only.split(",") if p.strip()] or list(READERS)
     measures: list[Measure] = []
-    for provider, make in (("doit", doit_pages), ("zilliz", zilliz_pages)):
-        pages = make(count)
+    for provider in only:
+        pages = PAGES[provider](count)
         readers = READERS[provider]
-        for page in pages:  # the same Invoices, or the comparison means nothing
-            body = json.loads(page, parse_float=Decimal)
-            assert readers["normalizer"](body) == readers["pydantic"](body), provider
+        same_output(provider, pages)
         samples: dict[str, list[float]] = {name: [] for name in readers}
+        cpu: dict[str, list[float]] = {name: [] for name in readers}
         for index in range(runs):  # interleaved: load drifts hit each alike
-            for name, reader in readers.items():
-                samples[name].append(timed_run(pages, reader))
+            for name, run in readers.items():
+                wall, used = timed_run(pages, run)
+                samples[name].append(wall)
+                cpu[name].append(used)
             log(f"{provider}: run {index + 1}/{runs}")
-        base = median(samples["normalizer"])
+        base, base_cpu = median(samples["normalizer"]), median(cpu["normalizer"])
         for name in ("pydantic", "validate only"):
-            value = median(samples[name])
+            value, used = median(samples[name]), median(cpu[name])
             ratio = value / base if value and base else None
+            cpu_ratio = used / base_cpu if used and base_cpu else None
             measures.append(
                 Measure(
                     f"wire {provider}",
@@ -145,6 +181,9 @@ def main() -> None:
                     target="<= 1.2x reference" if name == "pydantic" else None,
                     met=(ratio <= 1.2) if ratio and name == "pydantic" else None,
                     runs=runs,
+                    note=f"CPU {used:.2f} s against {base_cpu:.2f} s ({cpu_ratio:.2f}x)"
+                    if cpu_ratio and used and base_cpu
+                    else "",
                     samples=samples[name],
                 )
             )

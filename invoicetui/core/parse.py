@@ -1,8 +1,8 @@
 """Tolerant readers for provider values: money, dates, ids and statuses.
 
-Each returns None for a value it cannot read, so one bad field never loses a record; the
-`checked_*` forms also note, in the record's problems list, a value that was there but could
-not be read (CONTRACT.md, "Untrusted input": kept and marked, never silently dropped).
+Each returns None for a value it cannot read, so one bad field never loses a record; the wire
+models (providers/wire.py `checked`) also note, in the record's problems list, a value that
+was there but could not be read (CONTRACT.md, "Untrusted input": kept and marked).
 """
 
 from __future__ import annotations
@@ -11,15 +11,12 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Context, Decimal, InvalidOperation
-from typing import TypeVar
 
 from invoicetui.core.model import Status
 from invoicetui.core.sanitize import clean_id, clean_optional
-
-T = TypeVar("T")
 
 # Far larger than any real bill (and exact: JSON numbers arrive as Decimal, see
 # providers/base.py); beyond it a value is corrupt, and formatting it would be huge.
@@ -290,34 +287,6 @@ def shown(value: object) -> str:
         text = clean_id(value)  # sanitized before it is cut: a cut never splits a sequence
         return repr(text if len(text) <= 24 else text[:23] + "…")
     return f"a {type(value).__name__}"
-
-
-def _present(value: object) -> bool:
-    return value is not None and value != ""
-
-
-def checked(
-    reader: Callable[[object], T | None],
-    value: object,
-    field: str,
-    problems: list[str],
-    what: str = "not a finite decimal",
-) -> T | None:
-    """reader(value); when that is None for a value that was there, note it in problems."""
-    result = reader(value)
-    if result is None and _present(value):
-        problems.append(f"{field}: {what} ({shown(value)})")
-    return result
-
-
-def checked_money(value: object, field: str, problems: list[str]) -> Decimal | None:
-    return checked(money, value, field, problems)
-
-
-def checked_date(
-    reader: Callable[[object], T | None], value: object, field: str, problems: list[str]
-) -> T | None:
-    return checked(reader, value, field, problems, f"not a date in {MIN_YEAR}-{MAX_YEAR}")
 
 
 def capped(problems: list[str], limit: int = 20) -> tuple[str, ...]:

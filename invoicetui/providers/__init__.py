@@ -2,14 +2,17 @@
 
 This package's import stays light (no httpx): the registry is read from every layer.
 
-Wire formats stay in hand-written tolerant normalizers (<name>/normalize.py), by measurement:
-pydantic models of the DoiT and Zilliz pages (benchmarks/wire_models.py: tolerant leaves
-calling the same readers, extra="ignore", validate_python on json.loads(parse_float=Decimal),
-the same Invoices out) took 1.27x (DoiT) and 1.21x (Zilliz) the normalizers' time at 100k
-records (3 runs, a loaded 2-core machine; 1.37x and 1.35x at 10k), above the 1.2x bar:
-`python benchmarks/bench_wire.py`. The TypeAdapter call alone is 0.57x; the loss is building
-a model per record and then an Invoice from it, a second pass the normalizers do not make.
-Palette and Waldur, more nested with the same per-field readers, were not modelled.
+Wire formats are tolerant pydantic models, one <name>/wire.py per provider (building blocks
+in wire.py), turned into Invoices by <name>/normalize.py. Adopted by measurement against the
+hand-written normalizers they replaced (kept in benchmarks/before_*.py): at 100k records, CPU
+time of json.loads(parse_float=Decimal) + reading, same Invoices out, 3 interleaved runs,
+`python benchmarks/bench_wire.py --runs 3` (2026-12-03, load average 5.5-8 on 2 cores):
+DoiT 1.11x (4.18 s against 3.77 s), Zilliz 1.04x, Palette 1.13x (25.7 s against 22.7 s),
+Waldur invoices 1.14x (21.6 s against 18.9 s), Waldur provider items 1.05x; all within the
+1.2x bar. Wall time on that loaded machine said 1.21x, 1.15x, 1.65x, 1.65x and 1.19x: the
+process waited for the CPU most of the time (Palette: 68.8 s wall for 25.7 s of CPU), which
+measures the neighbours, not the code. The TypeAdapter call alone is 0.47-0.59x; the rest is
+building Invoices, which the normalizers did too.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ becomes model objects (equal values shared) as it arrives, optionally in a worke
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,20 +15,9 @@ from typing import Any
 
 from invoicetui.core import parse
 from invoicetui.core.model import Credit, Invoice, LineItem, Status
-from invoicetui.providers.waldur.normalize import (
-    PROVIDER,
-    Memo,
-    Warn,
-    _credits_total,
-    _item_month,
-    _offerings,
-    _project,
-    _shared,
-    credit,
-    is_credit,
-    line_item,
-    month_period,
-)
+from invoicetui.providers.waldur.normalize import PROVIDER, Warn, month_period
+from invoicetui.providers.waldur.wire import ItemWire, Memo, read_items, shared
+from invoicetui.providers.wire import Bad
 
 
 @dataclass
@@ -45,21 +34,22 @@ class _Month:
     offerings: dict[str, None] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
-    def add(self, order: int, item: Mapping[str, Any], currency: str | None, memo: Memo) -> None:
-        self.line_items.append((order, line_item(item, currency, self.problems, memo)))
-        for name in self.sums:
-            value = parse.money(item.get(name))
-            if value is not None:
-                known = self.sums[name]
-                self.sums[name] = value if known is None else parse.exact_sum((known, value))
-        if is_credit(item):
-            self.credits.append((order, credit(item)))
-            self.credit_total = parse.exact_sum((self.credit_total, _credits_total([item])))
-        project = _project(item)
+    def add(self, order: int, item: ItemWire, currency: str | None, memo: Memo) -> None:
+        self.line_items.append((order, item.line_item(currency, self.problems, memo)))
+        sums = self.sums
+        for name, value in (("price", item.price), ("tax", item.tax), ("total", item.total)):
+            if value is not None and not isinstance(value, Bad):
+                known = sums[name]
+                sums[name] = value if known is None else parse.exact_sum((known, value))
+        if item.is_credit:
+            self.credits.append((order, item.credit_of()))
+            self.credit_total = parse.exact_sum((self.credit_total, item.credit_amount()))
+        project = item.project()
         if project is not None:
             self.projects.add(project)
-        for offering in _offerings([item]):
-            self.offerings.setdefault(_shared(memo, offering), None)
+        offering = item.details.offering_name
+        if offering:
+            self.offerings.setdefault(shared(memo, offering), None)
 
 
 def _order(entry: tuple[int, object]) -> int:
@@ -104,20 +94,23 @@ class StatementBuilder:
 
     def _add(self, records: Sequence[object], order: int) -> None:
         where = "/api/provider-invoice-items/"
-        records = list(records)
+        positions: list[int] = []
+        kept: list[dict[str, Any]] = []
         for index, record in enumerate(records):
-            if not isinstance(record, dict):
-                if self.warn is not None:
-                    self.warn(
-                        f"{where}: skipped invoice item {order + index}: not an object"
-                        f" ({parse.shown(record)})"
-                    )
-                continue
-            key = _item_month(record)
+            if isinstance(record, dict):
+                positions.append(order + index)
+                kept.append(record)
+            elif self.warn is not None:
+                self.warn(
+                    f"{where}: skipped invoice item {order + index}: not an object"
+                    f" ({parse.shown(record)})"
+                )
+        for position, item in zip(positions, read_items(kept), strict=True):
+            key = item.month()
             month = self._months.get(key)
             if month is None:
                 month = self._months[key] = _Month()
-            month.add(order + index, record, self.currency, self._memo)
+            month.add(position, item, self.currency, self._memo)
 
     def finish(self, now: datetime) -> list[Invoice]:
         """The statements, newest month first, the undated one last (after every page)."""

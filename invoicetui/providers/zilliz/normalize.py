@@ -1,17 +1,13 @@
 """Zilliz Cloud v2 invoice payloads → normalized Invoice, and its in-body error codes.
 
 Amounts arrive in cents and errors may arrive as HTTP 200 with a nonzero `code`; both
-quirks are handled here, away from the HTTP code.
-
-Hand-written, not pydantic wire models: DoiT's and Zilliz's took 1.27x and 1.21x this time
-at 100k records (benchmarks/bench_wire.py; the why is in invoicetui/providers/__init__.py).
+quirks are handled here, away from the HTTP code; the records are read by the wire model
+(wire.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from invoicetui.core.errors import (
@@ -24,23 +20,10 @@ from invoicetui.core.errors import (
     ResponseFormatError,
 )
 from invoicetui.core.model import Credit, Invoice, format_decimal
-from invoicetui.core.parse import (
-    capped,
-    cents,
-    checked,
-    checked_date,
-    fallback_id,
-    ident,
-    normalize_amount,
-    period_end,
-    period_start,
-    shown,
-    status,
-)
-from invoicetui.core.parse import (
-    text_field as text,  # a sanitized, non-blank string field
-)
+from invoicetui.core.parse import capped, fallback_id, shown, status
 from invoicetui.core.sanitize import clean_json
+from invoicetui.providers.wire import good, ok
+from invoicetui.providers.zilliz.wire import InvoiceWire, read_invoices
 
 PROVIDER = "zilliz"
 AUTH_CODES = frozenset({80001, 21119})  # "Invalid token" / "The apikey is illegal."
@@ -50,13 +33,6 @@ _PERMISSION_WORDS = ("permission", "not allowed", "forbidden", "preview", "not e
 _RATE_WORDS = ("too many", "rate limit", "throttl")
 _NOT_FOUND_WORDS = ("not found", "not exist", "does not exist")
 _MAX_ITEMS = 10_000
-
-
-def amount(value: Mapping[str, Any], key: str, problems: list[str] | None = None) -> Decimal | None:
-    """value[key] in cents as exact major units (not always whole cents: read the literal)."""
-    if problems is None:
-        return normalize_amount(cents(value.get(key)))
-    return normalize_amount(checked(cents, value.get(key), key, problems))
 
 
 def body_code(data: Any) -> int | None:
@@ -112,27 +88,31 @@ def normalize_invoice(payload: Any, account: str) -> Invoice:
 
     Without an id it is kept under a stable made-up one and marked (CONTRACT.md).
     """
-    if not isinstance(payload, Mapping):
+    if not isinstance(payload, dict):
         raise ResponseFormatError(
             "an invoice in the answer is not a JSON object", provider=PROVIDER, account=account
         )
+    (wire,) = read_invoices([payload])
+    return _invoice(wire, payload, account)
+
+
+def _invoice(wire: InvoiceWire, payload: dict[str, Any], account: str) -> Invoice:
     problems: list[str] = []
-    invoice_id = ident(payload.get("id"))
+    invoice_id = wire.id
     if invoice_id is None:
         invoice_id = fallback_id(payload)
         problems.append(f"no id: shown as {invoice_id}")
-    state, state_raw = status(PROVIDER, payload.get("status"))
-    currency_raw = text(payload, "currency")
-    currency = currency_raw.upper()[:16] if currency_raw else None
-    credits = amount(payload, "creditsApplied", problems)
+    state, state_raw = status(PROVIDER, wire.status)
+    currency = wire.currency.upper()[:16] if wire.currency else None
+    credits = ok(wire.creditsApplied, "creditsApplied", problems)
     credits_detail: tuple[Credit, ...] = ()
     if credits:
         credits_detail = (Credit(name="Credits applied", amount=credits, unit=currency),)
     extra: list[tuple[str, str | None]] = [
-        ("Usage", format_decimal(amount(payload, "usageAmount"))),
-        ("Already billed", format_decimal(amount(payload, "alreadyBilledAmount"))),
-        ("Advance payment", format_decimal(amount(payload, "advancePayAmount"))),
-        ("Organization", text(payload, "orgId")),
+        ("Usage", format_decimal(good(wire.usageAmount))),
+        ("Already billed", format_decimal(good(wire.alreadyBilledAmount))),
+        ("Advance payment", format_decimal(good(wire.advancePayAmount))),
+        ("Organization", wire.orgId),
     ]
     return Invoice(
         account=account,
@@ -140,28 +120,22 @@ def normalize_invoice(payload: Any, account: str) -> Invoice:
         id=invoice_id,
         status=state,
         status_raw=state_raw,
-        issued=checked_date(period_start, payload.get("invoiceDate"), "invoiceDate", problems),
-        due=checked_date(period_start, payload.get("dueDate"), "dueDate", problems),
-        period_start=checked_date(
-            period_start, payload.get("periodStart"), "periodStart", problems
-        ),
-        period_end=checked_date(_exclusive_end, payload.get("periodEnd"), "periodEnd", problems),
+        issued=ok(wire.invoiceDate, "invoiceDate", problems),
+        due=ok(wire.dueDate, "dueDate", problems),
+        period_start=ok(wire.periodStart, "periodStart", problems),
+        period_end=ok(wire.periodEnd, "periodEnd", problems),
         currency=currency,
-        subtotal=amount(payload, "subtotal", problems),
-        tax=amount(payload, "tax", problems),
+        subtotal=ok(wire.subtotal, "subtotal", problems),
+        tax=ok(wire.tax, "tax", problems),
         credits=credits,
-        total=amount(payload, "total", problems),
-        amount_due=amount(payload, "amountDue", problems),
+        total=ok(wire.total, "total", problems),
+        amount_due=ok(wire.amountDue, "amountDue", problems),
         credits_detail=credits_detail,
         extra=tuple((k, v) for k, v in extra if v is not None),
         raw=clean_json(payload),
         detailed=True,
         problems=capped(problems),
     )
-
-
-def _exclusive_end(value: object) -> date | None:
-    return period_end(value, exclusive=True)
 
 
 def list_data(body: Any, account: str) -> Mapping[str, Any]:
@@ -186,13 +160,15 @@ def normalize_page(
         raw = []
     if not isinstance(raw, list):
         raise ResponseFormatError("data.invoices is not a list", provider=PROVIDER, account=account)
-    invoices: list[Invoice] = []
+    kept: list[dict[str, Any]] = []
     for index, item in enumerate(raw[:_MAX_ITEMS]):
-        if not isinstance(item, Mapping):
+        if not isinstance(item, dict):
             if warn is not None:
                 warn(f"skipped invoice record {index} of a page: not an object ({shown(item)})")
             continue
-        invoices.append(normalize_invoice(item, account))
+        kept.append(item)
+    wires = read_invoices(kept)
+    invoices = [_invoice(w, r, account) for w, r in zip(wires, kept, strict=True)]
     return invoices, _count(data.get("count")), _count(data.get("pageSize"))
 
 

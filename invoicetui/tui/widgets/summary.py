@@ -86,14 +86,23 @@ def whole(amount: Decimal) -> str:
 
 
 def owed_entry(item: CurrencyOwed) -> Text:
-    """'EUR 12,345.67 owed · 1,200.00 overdue · 7 open' (one currency, never summed across)."""
+    """'EUR 12,345.67 owed · 1,200.00 overdue · 7 open' (one currency, never summed across).
+
+    A net credit (a negative outstanding, DoiT's balances) is owed to the user, so it reads
+    'BHD 2.010 in credit', as `invoicetui summary` says, never '-2.010 owed'.
+    """
+    code = clean_text(item.currency, one_line=True)
     text = Text()
-    text.append(f"{clean_text(item.currency, one_line=True)} ", style="bold")
-    text.append(money_str(item.outstanding), style="bold")
-    text.append(" owed")
+    text.append(f"{code} ", style="bold")
+    if item.outstanding < 0:
+        text.append(money_str(-item.outstanding, code), style="bold green")
+        text.append(" in credit")
+    else:
+        text.append(money_str(item.outstanding, code), style="bold")
+        text.append(" owed")
     if item.overdue:
         text.append(" · ")
-        text.append(f"{money_str(item.overdue)} overdue", style="bold red")
+        text.append(f"{money_str(item.overdue, code)} overdue", style="bold red")
     text.append(f" · {item.count} open", style="dim")
     return text
 

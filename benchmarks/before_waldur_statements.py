@@ -1,0 +1,170 @@
+"""Waldur's statement builder before the wire models (commit e58c8f2), for bench_wire.py.
+
+Kept verbatim (imports aside) so that "normalizer (today)" stays measurable after adoption.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import before_parse as parse
+from before_waldur import (
+    PROVIDER,
+    Memo,
+    Warn,
+    _credits_total,
+    _item_month,
+    _offerings,
+    _project,
+    _shared,
+    credit,
+    is_credit,
+    line_item,
+    month_period,
+)
+
+from invoicetui.core.model import Credit, Invoice, LineItem, Status
+
+
+@dataclass
+class _Month:
+    """What one month's statement needs, gathered item by item."""
+
+    line_items: list[tuple[int, LineItem]] = field(default_factory=list)  # (order, item)
+    credits: list[tuple[int, Credit]] = field(default_factory=list)
+    credit_total: Decimal = Decimal(0)
+    sums: dict[str, Decimal | None] = field(
+        default_factory=lambda: dict.fromkeys(("price", "tax", "total"))
+    )
+    projects: set[str] = field(default_factory=set)
+    offerings: dict[str, None] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, order: int, item: Mapping[str, Any], currency: str | None, memo: Memo) -> None:
+        self.line_items.append((order, line_item(item, currency, self.problems, memo)))
+        for name in self.sums:
+            value = parse.money(item.get(name))
+            if value is not None:
+                known = self.sums[name]
+                self.sums[name] = value if known is None else parse.exact_sum((known, value))
+        if is_credit(item):
+            self.credits.append((order, credit(item)))
+            self.credit_total = parse.exact_sum((self.credit_total, _credits_total([item])))
+        project = _project(item)
+        if project is not None:
+            self.projects.add(project)
+        for offering in _offerings([item]):
+            self.offerings.setdefault(_shared(memo, offering), None)
+
+
+def _order(entry: tuple[int, object]) -> int:
+    return entry[0]
+
+
+class StatementBuilder:
+    """Monthly statements built as pages of provider items arrive: each page's raw records
+    become model objects at once and can be dropped (a million raw items held until the end
+    took 4 GB; their line items, sharing equal values, take a few hundred MB)."""
+
+    def __init__(
+        self,
+        account: str,
+        currency: str | None,
+        warn: Warn | None = None,
+        *,
+        background: bool = False,
+    ) -> None:
+        self.account = account
+        self.currency = currency
+        self.warn = warn
+        self._months: dict[tuple[int, int] | None, _Month] = {}
+        self._memo: Memo = {}
+        # background: pages are turned into model objects by one worker thread, in order,
+        # so the event loop (and the UI's keys) never waits on a page's CPU work.
+        self._worker = ThreadPoolExecutor(1, "waldur-statements") if background else None
+        self._pending: list[Future[None]] = []
+
+    def add(self, records: Sequence[object], order: int = 0) -> None:
+        """A run of raw items (a page), the first at position `order` of the whole list:
+        pages may arrive in any order, the statements list items by position."""
+        if self._worker is not None:
+            self._pending.append(self._worker.submit(self._add, list(records), order))
+        else:
+            self._add(records, order)
+
+    def abandon(self) -> None:
+        """The fetch failed or was cancelled: drop the pages not yet turned into objects."""
+        if self._worker is not None:
+            self._worker.shutdown(wait=False, cancel_futures=True)
+
+    def _add(self, records: Sequence[object], order: int) -> None:
+        where = "/api/provider-invoice-items/"
+        records = list(records)
+        for index, record in enumerate(records):
+            if not isinstance(record, dict):
+                if self.warn is not None:
+                    self.warn(
+                        f"{where}: skipped invoice item {order + index}: not an object"
+                        f" ({parse.shown(record)})"
+                    )
+                continue
+            key = _item_month(record)
+            month = self._months.get(key)
+            if month is None:
+                month = self._months[key] = _Month()
+            month.add(order + index, record, self.currency, self._memo)
+
+    def finish(self, now: datetime) -> list[Invoice]:
+        """The statements, newest month first, the undated one last (after every page)."""
+        if self._worker is not None:
+            self._worker.shutdown(wait=True)
+            for done in self._pending:
+                done.result()  # a page's error is raised here
+            self._pending.clear()
+        current = (now.year, now.month)
+        dated = sorted((key for key in self._months if key is not None), reverse=True)
+        keys = [*dated, *([None] if None in self._months else [])]
+        return [self._statement(key, self._months[key], current) for key in keys]
+
+    def _statement(
+        self, key: tuple[int, int] | None, month: _Month, current: tuple[int, int]
+    ) -> Invoice:
+        if key is None:
+            ident, status, period = "undated", Status.UNKNOWN, None
+        else:
+            ident = f"{key[0]:04d}-{key[1]:02d}"
+            status = Status.DRAFT if key >= current else Status.ISSUED
+            period = month_period(key[0], key[1])
+        month.line_items.sort(key=_order)
+        month.credits.sort(key=_order)
+        count = len(month.line_items)
+        extra = [("items", str(count)), ("projects", str(len(month.projects)))]
+        if month.offerings:
+            extra.append(("offerings", ", ".join(month.offerings)))
+        return Invoice(
+            account=self.account,
+            provider=PROVIDER,
+            id=ident,
+            number=None,
+            status=status,
+            status_raw=None,
+            period_start=period[0] if period else None,
+            period_end=period[1] if period else None,
+            currency=self.currency,
+            subtotal=parse.two_places(month.sums["price"]),
+            tax=parse.two_places(month.sums["tax"]),
+            credits=parse.two_places(month.credit_total),
+            total=parse.two_places(month.sums["total"]),
+            amount_due=None,
+            line_items=tuple(item for _, item in month.line_items),
+            credits_detail=tuple(item for _, item in month.credits),
+            extra=tuple(extra),
+            raw={"source": "/api/provider-invoice-items/", "month": ident, "items": count},
+            detailed=True,
+            problems=parse.capped(month.problems),
+        )
