@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.widget import Widget
 
 from invoicetui.core.model import Invoice
@@ -281,6 +282,11 @@ class SummaryStrip(Widget):
             under.append(" " * (text.cell_len - under.cell_len))
             ticks[id(text)] = under
         return entries, ticks
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The lines at the width being laid out; rendering to measure would ask for this
+        widget's region mid-layout, and so lay the whole screen out twice (~10 ms at start)."""
+        return len(self.lines(max(1, width), self.max_lines)) if width else 0
 
     def render(self) -> Text:
         lines = self.lines(max(1, self.content_region.width or 80), self.max_lines)
