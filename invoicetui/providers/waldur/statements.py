@@ -20,6 +20,9 @@ from invoicetui.providers.waldur.wire import ItemWire, Memo, read_items, shared
 from invoicetui.providers.wire import Bad
 
 T = TypeVar("T")
+# Raw pages waiting for the worker thread at most; the fetch (its own thread in the TUI)
+# waits for the oldest beyond this. 300-item pages: a few thousand raw records held.
+MAX_QUEUED_PAGES = 8
 
 
 @dataclass
@@ -93,7 +96,12 @@ class StatementBuilder:
         """A run of raw items (a page), the first at position `order` of the whole list:
         pages may arrive in any order, the statements list items by position."""
         if self._worker is not None:
-            self._pending.append(self._worker.submit(self._add, list(records), order))
+            pending = self._pending
+            if len(pending) >= MAX_QUEUED_PAGES:
+                # The fetch outran the worker: wait for the oldest page (raised here if it
+                # failed), so raw pages never pile up (1M items: 1.1 GB peak without this).
+                pending.pop(0).result()
+            pending.append(self._worker.submit(self._add, list(records), order))
         else:
             self._add(records, order)
 
