@@ -209,6 +209,10 @@ async def wait_for_workers(app: Any) -> None:
 
 async def settle(pilot: Any) -> None:
     """Let workers finish and every posted message (and refresh callback) be handled."""
+    for _ in range(200):  # the first loads begin once the first frame is on screen (bounded)
+        if not any(getattr(s, "starting", False) for s in pilot.app.screen_stack):
+            break
+        await pilot.pause(0.01)
     await wait_for_workers(pilot.app)
     await pilot.pause()
     for _ in range(200):  # a throttled table rebuild may still be scheduled (bounded)

@@ -30,6 +30,8 @@ SQLITE_READONLY_DBMOVED = 8 | (4 << 8)
 
 @dataclass
 class _Handle:
+    """An open connection and the file it was opened on."""
+
     con: sqlite3.Connection
     db: Path
     ident: tuple[int, int] | None

@@ -24,6 +24,16 @@ def demo_tables(setup: AppSetup) -> None:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
+    from invoicetui.tui import startup
+
+    startup.pause_gc()  # until the first frame is on screen (tui/startup.py)
+    try:
+        return _run_tui(args)
+    finally:
+        startup.resume_gc()  # if the first frame never came (no terminal, an error)
+
+
+def _run_tui(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         resolved = resolve(args, stack, auto_demo=True, ui=True)
         config = resolved.config

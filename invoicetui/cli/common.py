@@ -60,6 +60,8 @@ def cache_location(demo: bool) -> Path:
 
 @dataclass
 class Resolved:
+    """The accounts a command works on, and where they came from."""
+
     accounts: list[AccountConfig]
     config: Config | None
     config_path: Path

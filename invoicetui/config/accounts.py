@@ -11,6 +11,8 @@ DEFAULT_TIMEOUT = 30.0
 
 @dataclass(frozen=True, slots=True)
 class AccountConfig:
+    """One [[accounts]] entry, validated (config/account_model.py); what every layer gets."""
+
     name: str
     provider: str  # palette | waldur | doit | zilliz
     base_url: str | None = None

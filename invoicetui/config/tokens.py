@@ -29,11 +29,13 @@ def resolve_token(account: AccountConfig, *, command_timeout: float = 20.0) -> s
             raise _unavailable(account, "token in the config is empty")
         return _checked(account, account.token.strip(), "token in the config")
     if account.token_env:
-        value = os.environ.get(account.token_env, "").strip()
+        raw = os.environ.get(account.token_env)
+        value = (raw or "").strip()
         if not value:
+            state = "is not set" if raw is None else "is empty"
             raise _unavailable(
                 account,
-                f"environment variable {account.token_env} is not set",
+                f"environment variable {account.token_env} {state}",
                 hint=f"export {account.token_env}=<your API key>",
             )
         return _checked(account, value, f"token_env {account.token_env}")
@@ -47,6 +49,13 @@ def resolve_token(account: AccountConfig, *, command_timeout: float = 20.0) -> s
                 stdin=subprocess.DEVNULL,
                 check=False,
             )
+        except FileNotFoundError as exc:  # the user's typo, or a tool not on PATH
+            program = shlex.split(account.token_command)[0]
+            raise _unavailable(
+                account,
+                f"token_command: program {program!r} not found",
+                hint="check the command name, or give its full path",
+            ) from exc
         except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
             raise _unavailable(
                 account, f"token_command could not run ({type(exc).__name__})"

@@ -46,6 +46,8 @@ Day = date  # a `date` or a `datetime` (always UTC-aware); datetime is a subclas
 
 @dataclass(frozen=True, slots=True)
 class LineItem:
+    """One charge of an invoice, as the provider itemises it."""
+
     description: str
     kind: str | None = None
     project: str | None = None
@@ -63,6 +65,8 @@ class LineItem:
 
 @dataclass(frozen=True, slots=True)
 class Credit:
+    """A credit applied to an invoice (a discount, a promotion, a prepayment)."""
+
     name: str
     kind: str | None = None
     amount: Decimal | None = None
@@ -73,6 +77,8 @@ class Credit:
 
 @dataclass(frozen=True, slots=True)
 class Payment:
+    """One payment attempt on an invoice, and how it went."""
+
     state: Status
     state_raw: str | None
     at: datetime | None = None

@@ -20,12 +20,14 @@ from decimal import Decimal
 from typing import Literal
 
 from invoicetui.core.model import PROVIDER_LABELS, Invoice, Status, format_decimal
+from invoicetui.core.parse import EXACT, exact_sum
 
 Style = Literal["ledger", "beancount"]
 # Not booked: a draft's amounts still change, a void invoice was never owed.
 NOT_BOOKED = {Status.DRAFT: "draft", Status.VOID: "void"}
 _COMPONENT_BAD = re.compile(r"[^A-Za-z0-9-]+")
 _COMMODITY = re.compile(r"^[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]$")
+_LETTERS = re.compile(r"^[A-Z]+$")  # hledger reads other commodities only when quoted
 _TEXT_BAD = re.compile(r"[\"\\;|#\x00-\x1f\x7f-\x9f]+")
 NO_CURRENCY = "XXX"  # ISO 4217's "no currency": a journal amount needs a commodity
 
@@ -68,6 +70,7 @@ class Entry:
     invoice: Invoice
     currency: str
     postings: tuple[Posting, ...]
+    notes: tuple[str, ...] = ()  # comment lines: what the transaction could not book
 
 
 def _day(invoice: Invoice) -> date | None:
@@ -85,18 +88,29 @@ def entry_for(invoice: Invoice) -> Entry | None:
     provider = PROVIDER_LABELS.get(invoice.provider, invoice.provider)
     expenses = f"Expenses:Cloud:{account_component(provider)}"
     postings: list[Posting] = []
+    notes: list[str] = []
+    currency = commodity(invoice.currency)
     for item in invoice.line_items:
         if item.amount is not None and item.amount.is_finite():
+            item_currency = commodity(item.currency) if item.currency else currency
+            if item_currency != currency:
+                # Never write USD 2.00 as EUR 2.00: the item stays out (said in a comment),
+                # the invoice total still balances through the remainder below.
+                notes.append(
+                    f"line item {clean_text(item.description)[:60]} not booked in {currency}:"
+                    f" {_amount(item.amount, item_currency)}"
+                )
+                continue
             part = account_component(item.project or item.kind or item.description)
             postings.append(Posting(f"{expenses}:{part}", item.amount))
     if not postings and invoice.subtotal is not None and invoice.subtotal.is_finite():
         postings.append(Posting(f"{expenses}:Usage", invoice.subtotal))
     if invoice.tax and invoice.tax.is_finite():
         postings.append(Posting(f"{expenses}:Tax", invoice.tax))
-    booked = sum((p.amount for p in postings), Decimal(0))
+    booked = exact_sum(p.amount for p in postings)  # 28 digits would round: exact, always
     given = invoice.total
     total = given if given is not None and given.is_finite() else booked
-    rest = total - booked
+    rest = EXACT.subtract(total, booked)
     if rest:
         # What the items do not explain: credits taken off (Zilliz), or the provider's rounding.
         label = "Credits" if invoice.credits and rest < 0 else "Adjustments"
@@ -104,7 +118,8 @@ def entry_for(invoice: Invoice) -> Entry | None:
     if not postings:
         return None
     liability = f"Liabilities:AccountsPayable:{account_component(provider)}"
-    postings.append(Posting(f"{liability}:{account_component(invoice.account)}", -total))
+    owed = f"{liability}:{account_component(invoice.account)}"
+    postings.append(Posting(owed, EXACT.minus(total)))
     period = ""
     if invoice.period_start and invoice.period_end:
         period = f" {_iso(invoice.period_start)} to {_iso(invoice.period_end)}"
@@ -114,8 +129,9 @@ def entry_for(invoice: Invoice) -> Entry | None:
         payee=clean_text(f"{provider} {invoice.account}"),
         narration=clean_text(f"Invoice {invoice.label}{period}"),
         invoice=invoice,
-        currency=commodity(invoice.currency),
+        currency=currency,
         postings=tuple(postings),
+        notes=tuple(notes),
     )
 
 
@@ -139,9 +155,12 @@ def _ledger(entry: Entry) -> list[str]:
         f"    ; invoice-id: {_meta_value(inv.id)}",
         f"    ; status: {inv.status.value}",
     ]
+    lines += [f"    ; {note}" for note in entry.notes]
+    # hledger takes a commodity of letters bare; USD1 or X.Y only in double quotes.
+    code = entry.currency if _LETTERS.match(entry.currency) else f'"{entry.currency}"'
     width = max(len(p.account) for p in entry.postings) + 4
     for posting in entry.postings:
-        lines.append(f"    {posting.account.ljust(width)}{_amount(posting.amount, entry.currency)}")
+        lines.append(f"    {posting.account.ljust(width)}{_amount(posting.amount, code)}")
     return lines
 
 
@@ -157,6 +176,7 @@ def _beancount(entry: Entry) -> list[str]:
         f"  invoice-id: {_quoted(clean_text(inv.id))}",
         f"  status: {_quoted(inv.status.value)}",
     ]
+    lines += [f"  ; {note}" for note in entry.notes]
     width = max(len(p.account) for p in entry.postings) + 4
     for posting in entry.postings:
         lines.append(f"  {posting.account.ljust(width)}{_amount(posting.amount, entry.currency)}")

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import events, on
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import BindingType
 from textual.message import Message
-from textual.widgets import Static
+from textual.screen import Screen
 
 from invoicetui.cache import Cache
 from invoicetui.config.accounts import insecure_tls_warning
@@ -91,15 +91,18 @@ class InvoiceApp(App[int]):
         if setup.demo:
             self.sub_title = "DEMO"
 
-    def compose(self) -> ComposeResult:
-        yield Static("")  # the default screen is only a backdrop for MainScreen
-
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[None]:
+        """The main screen is the first screen: pushed over a backdrop from on_mount, it was
+        laid out and rendered once inside Textual's start-up batch for nothing (~10 ms)."""
         from invoicetui.tui.screens.main import MainScreen
 
+        return MainScreen(self.session)
+
+    def on_mount(self) -> None:
         if self.catch_hangup:
             self._catch_hangup()
-        # The cache is read while the main screen is built, so rows can be in its first frame.
+        # Small caches are read now, before the main screen mounts, so their rows are in its
+        # first frame; the rest are read in a thread while it is built (tui/session.py).
         self.session.reads.prefetch(self.setup.accounts, self)
         self._apply_theme()
         apply_keymap(self, self.setup.keys)
@@ -109,7 +112,7 @@ class InvoiceApp(App[int]):
         if insecure:  # once per run: a toast that stays a while, and the status line
             self.notify(insecure, title="TLS", severity="warning", markup=False, timeout=30)
             self.call_after_refresh(self._say, insecure, "error")
-        self.push_screen(MainScreen(self.session))
+            self.session.start_warnings.append(insecure)  # and after the first loads' errors
 
     def _apply_theme(self) -> None:
         name = self.setup.theme

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from rich.style import Style
 from rich.text import Text
 
+from invoicetui.core.currency import minor_places, rounded
 from invoicetui.core.lateness import Lateness, lateness, urgency, utc_day
 from invoicetui.core.model import Invoice, LineItem, Status
-from invoicetui.core.parse import EXACT
 from invoicetui.core.sanitize import clean_text
 from invoicetui.tui.widgets.columns import Column
 from invoicetui.tui.widgets.rowindex import exact_key
@@ -66,24 +66,24 @@ def status_text(status: Status) -> Text:
     return Text(status_word(status), style=STATUS_STYLES.get(status, "dim"))
 
 
-CENT = Decimal("0.01")
-
-
-def money_str(amount: Decimal | None, *, exact: bool = False) -> str:
-    """'1,600.22': grouped, at least two places; rounded to the cent for display.
+def money_str(amount: Decimal | None, currency: str | None = None, *, exact: bool = False) -> str:
+    """'1,600.22': grouped, at least the currency's minor unit; rounded to it for display.
 
     Waldur sends invoice money with 10 places and an unrounded tax (4,234.052): the table
-    shows 4,234.05 and the detail adds the exact value. Amounts below a cent keep their
-    places (a metered unit price of 0.000123 is not 0.00), and exact=True keeps them all.
+    shows 4,234.05 and the detail adds the exact value. The minor unit is the currency's
+    (core.currency: JPY 1,234,567, BHD -1.005; unknown or none: 2 places). Amounts below one
+    minor unit keep their places (a metered unit price of 0.000123 is not 0.00), and
+    exact=True keeps them all.
     """
     if amount is None:
         return MISSING
     if not amount.is_finite():
         return str(amount)
+    unit = minor_places(currency)
     exponent = amount.as_tuple().exponent
-    places = max(2, -exponent) if isinstance(exponent, int) else 2
-    if places > 2 and not exact and abs(amount) >= CENT:
-        amount, places = amount.quantize(CENT, rounding=ROUND_HALF_EVEN, context=EXACT), 2
+    places = max(unit, -exponent) if isinstance(exponent, int) else unit
+    if places > unit and not exact and abs(amount) >= Decimal(1).scaleb(-unit):
+        amount, places = rounded(amount, currency), unit
     if amount == 0:
         amount = abs(amount)
     return format(amount, f",.{places}f")
@@ -94,7 +94,7 @@ def money_text(amount: Decimal | None, currency: str | None, *, exact: bool = Fa
     if amount is None:
         return Text(MISSING, style=MISSING_STYLE)
     code = clean_text(currency, one_line=True) if currency else "?"
-    text = Text(money_str(amount, exact=exact), style="green" if amount < 0 else "")
+    text = Text(money_str(amount, currency, exact=exact), style="green" if amount < 0 else "")
     text.append(f" {code:<3}", style="dim")
     return text
 

@@ -54,6 +54,6 @@ def open_view(app: App[Any], session: Session, name: str) -> None:
         return
     # From within the views (a view, the invoices behind a figure): back to the main screen
     # first, so Esc always leads home in one step per view.
-    while len(app.screen_stack) > 2 and isinstance(app.screen, InsightPart):
+    while len(app.screen_stack) > 1 and isinstance(app.screen, InsightPart):
         app.pop_screen()
     app.push_screen(screen_cls(session))

@@ -150,6 +150,8 @@ async def settle(pilot: Pilot[Any]) -> None:
     app = pilot.app
 
     def busy() -> bool:  # pending counts: a worker just asked for has not started yet
+        if any(getattr(screen, "starting", False) for screen in app.screen_stack):
+            return True  # the first loads begin once the first frame is on screen
         return any(not worker.is_finished for worker in app.workers)
 
     for _ in range(100):

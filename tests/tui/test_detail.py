@@ -207,8 +207,9 @@ async def test_huge_amounts_stay_exact() -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         money = static_text(app, "#detail-money")
-        # Shown to the cent, then exactly (every digit), as CONTRACT.md's Money bullet allows.
-        assert "123,456,789,012,345,678,901,234,567,890.12 JPY" in money
+        # Shown to the yen (JPY's minor unit), then exactly (every digit), as CONTRACT.md's
+        # Money bullet allows.
+        assert "123,456,789,012,345,678,901,234,567,890 JPY" in money
         assert "exactly" in money
         assert "123,456,789,012,345,678,901,234,567,890.123456789" in money.replace("\n", "")
         assert "-0.01 JPY" in money

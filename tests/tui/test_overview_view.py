@@ -118,7 +118,7 @@ async def test_a_view_key_inside_a_view_switches_views_and_esc_goes_home(
         await pilot.press("T")
         await settle(pilot)
         assert isinstance(app.screen, TrendsScreen)
-        assert len(app.screen_stack) == 3  # backdrop, main, trends
+        assert len(app.screen_stack) == 2  # main, trends (one view at a time)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Literal, Protocol
 
 from invoicetui.core.changeset import Key
+from invoicetui.core.currency import rounded
 from invoicetui.core.model import Invoice, Status, format_decimal
 
 WARN_RATIO = Decimal("0.8")
@@ -64,7 +65,7 @@ class Approx:
     def sentence(self, what: str = "") -> str:
         """≈ 1,234.56 EUR {what} in total (1 USD = 0.92 EUR); GBP left out (no rate)."""
         words = f"{self.base} {what} in total" if what else f"{self.base} in total"
-        text = f"≈ {self.total.quantize(Decimal('0.01')):,} {words}"
+        text = f"≈ {rounded(self.total, self.base):,} {words}"
         rates = [
             f"1 {c} = {format_decimal(r)} {self.base}"
             for c, r in self.used.items()

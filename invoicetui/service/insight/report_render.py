@@ -11,23 +11,24 @@ from decimal import Decimal
 from typing import Any
 
 from invoicetui.core.changeset import Brief, ChangeSet, SavedChanges
+from invoicetui.core.currency import rounded
 from invoicetui.core.model import format_day, format_decimal
 from invoicetui.service.insight.overview import Figure
 from invoicetui.service.insight.report import Report
 
 MAX_OVERDUE_LINES = 15
 MAX_CHANGE_LINES = 30
-CENT = Decimal("0.01")
 WIDTH = 80
 
 
-def money(value: Decimal | None) -> str:
-    """1,234.50 (rounded to the cent for reading; the JSON keeps every digit)."""
-    return "-" if value is None else f"{value.quantize(CENT):,}"
+def money(value: Decimal | None, currency: str | None) -> str:
+    """1,234.50 (rounded to the currency's minor unit for reading: BHD 12.345, JPY 1,500; the
+    JSON keeps every digit)."""
+    return "-" if value is None else f"{rounded(value, currency):,}"
 
 
-def signed(value: Decimal | None) -> str:
-    return "-" if value is None else ("+" if value > 0 else "") + money(value)
+def signed(value: Decimal | None, currency: str | None) -> str:
+    return "-" if value is None else ("+" if value > 0 else "") + money(value, currency)
 
 
 def stamp(value: datetime | None) -> str:
@@ -52,8 +53,8 @@ def _wrapped(text: str) -> list[str]:
     )
 
 
-def _figure(f: Figure) -> str:
-    return f"{money(f.amount)} ({f.count})" if f.count else "-"
+def _figure(f: Figure, currency: str | None) -> str:
+    return f"{money(f.amount, currency)} ({f.count})" if f.count else "-"
 
 
 def render_text(report: Report) -> str:
@@ -69,12 +70,16 @@ def _text(report: Report) -> Iterator[str]:
         rows = [["CUR", "OUTSTANDING", "OVERDUE", "DUE IN 7D", "DUE IN 30D"]]
         ages = [["", "OVERDUE 1-30D", "31-60D", "OVER 60D"]]
         for c in report.currencies:
-            rows.append([c.currency, *map(_figure, (c.outstanding, c.overdue, c.due_7, c.due_30))])
+            figures = (c.outstanding, c.overdue, c.due_7, c.due_30)
+            rows.append([c.currency, *(_figure(f, c.currency) for f in figures)])
             if c.overdue.count:
                 ages.append(
                     [
                         c.currency,
-                        *map(_figure, (c.overdue_1_30, c.overdue_31_60, c.overdue_over_60)),
+                        *(
+                            _figure(f, c.currency)
+                            for f in (c.overdue_1_30, c.overdue_31_60, c.overdue_over_60)
+                        ),
                     ]
                 )
         yield from columns(rows, {1, 2, 3, 4})
@@ -82,7 +87,9 @@ def _text(report: Report) -> Iterator[str]:
             yield ""
             yield from columns(ages, {1, 2, 3})
         credits = [
-            f"{money(c.credit.amount)} {c.currency}" for c in report.currencies if c.credit.count
+            f"{money(c.credit.amount, c.currency)} {c.currency}"
+            for c in report.currencies
+            if c.credit.count
         ]
         if credits:
             yield f"  credit balances (owed to you, not counted): {', '.join(credits)}"
@@ -100,7 +107,7 @@ def _text(report: Report) -> Iterator[str]:
                 o.account,
                 o.label,
                 o.currency,
-                money(o.amount),
+                money(o.amount, o.currency),
                 f"due {o.due.isoformat()}" if o.due else "no due date",
             ]
             for o in report.overdue[:MAX_OVERDUE_LINES]
@@ -125,9 +132,9 @@ def _text(report: Report) -> Iterator[str]:
                 [
                     s.account,
                     s.currency,
-                    money(s.this_month),
-                    money(s.last_month),
-                    signed(s.delta),
+                    money(s.this_month, s.currency),
+                    money(s.last_month, s.currency),
+                    signed(s.delta, s.currency),
                     pct,
                 ]
             )
@@ -145,8 +152,8 @@ def _text(report: Report) -> Iterator[str]:
                 [
                     b.account,
                     b.currency or "?",
-                    money(b.accrued),
-                    f"of {money(b.budget)}",
+                    money(b.accrued, b.currency),
+                    f"of {money(b.budget, b.currency)}",
                     pct,
                     level,
                 ]
@@ -209,21 +216,22 @@ def change_lines(changes: ChangeSet) -> Iterator[str]:
     amount = {n.key: (o, n) for o, n in changes.amount_changed}
     for key in sorted(status.keys() | amount.keys()):
         old, new = status.get(key) or amount[key]
+        cur = new.currency
         parts = []
         if key in status:
             parts.append(f"{old.status.value} → {new.status.value}")
         if key in amount:
             if old.total != new.total:
-                parts.append(f"total {money(old.total)} → {money(new.total)}")
+                parts.append(f"total {money(old.total, cur)} → {money(new.total, cur)}")
             if old.amount_due != new.amount_due:
-                parts.append(f"due {money(old.amount_due)} → {money(new.amount_due)}")
+                parts.append(f"due {money(old.amount_due, cur)} → {money(new.amount_due, cur)}")
         yield f"changed  {new.label}  {'; '.join(parts)} {new.currency or ''}".rstrip()
     for b in changes.gone:
         yield f"gone     {b.label}  (was {b.status.value}, {_amount(b)})"
 
 
 def _amount(b: Brief) -> str:
-    return f"{money(b.total)} {b.currency or ''}".rstrip()
+    return f"{money(b.total, b.currency)} {b.currency or ''}".rstrip()
 
 
 # ---------------------------------------------------------------------- JSON

@@ -14,6 +14,7 @@ from statistics import median
 
 from invoicetui.core.changeset import Key
 from invoicetui.core.model import Invoice, Status
+from invoicetui.core.parse import EXACT
 
 UNKNOWN_CURRENCY = "?"
 ANOMALY_WINDOW = 6  # full months before the one judged
@@ -135,8 +136,9 @@ def _row(
     if len(full) >= 2:
         before, after = totals[full[-2]], totals[full[-1]]
         if before is not None and after is not None:
-            delta = after - before
-            pct = (delta * 100 / before).quantize(Decimal("0.1")) if before else None
+            delta = EXACT.subtract(after, before)
+            share = EXACT.divide(EXACT.multiply(delta, Decimal(100)), before) if before else None
+            pct = None if share is None else share.quantize(Decimal("0.1"), context=EXACT)
     anomalies = [i for i in full if is_anomaly(by_month, window[i])]
     return TrendRow(
         account,

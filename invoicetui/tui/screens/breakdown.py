@@ -78,7 +78,7 @@ def grid_rows(data: Breakdown) -> tuple[list[Text], list[GridRow], list[Group | 
     without = set(data.without_items)
     for cur in data.currencies:
         code = clean_text(cur.currency, one_line=True)
-        title = Text(f"{code} · total {money_str(cur.total)}", style="bold underline")
+        title = Text(f"{code} · total {money_str(cur.total, code)}", style="bold underline")
         rows.append(GridRow(title, ()))
         behind.append(None)
         for group in cur.groups:
@@ -89,7 +89,7 @@ def grid_rows(data: Breakdown) -> tuple[list[Text], list[GridRow], list[Group | 
             cell_title = f"{name} · {code}"
             keys = group.keys
             rows.append(GridRow(label, (
-                Cell(Text(f"{money_str(group.amount)} {code}"), keys, cell_title),
+                Cell(Text(f"{money_str(group.amount, code)} {code}"), keys, cell_title),
                 Cell(share_text(group.share), keys, cell_title),
                 Cell(Text(str(len(group.items))), keys, cell_title),
             )))  # fmt: skip

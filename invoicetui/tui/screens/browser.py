@@ -20,7 +20,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from invoicetui.config.keys import keys_for
 from invoicetui.config.options import FetchMode
-from invoicetui.core.model import Invoice
+from invoicetui.core.model import AccountSnapshot, Invoice
 from invoicetui.tui import messages as msg
 from invoicetui.tui.keymap import key_label
 from invoicetui.tui.loader import Loader
@@ -31,6 +31,7 @@ from invoicetui.tui.screens.feed import RowFeed
 from invoicetui.tui.screens.marking import Marking
 from invoicetui.tui.screens.panes import NARROW_WIDTH, SHORT_HEIGHT, Panes
 from invoicetui.tui.screens.rounds import Outcome, RefreshRound
+from invoicetui.tui.screens.starting import FirstFrame
 from invoicetui.tui.screens.store import InvoiceStore, in_scope
 from invoicetui.tui.session import Session
 from invoicetui.tui.widgets.detail import DetailPane
@@ -44,6 +45,7 @@ from invoicetui.tui.widgets.table import VirtualTable
 class Browser(Panes):
     """Layout plus state: invoices per account, account states, scope, filter."""
 
+    AUTO_FOCUS = "#invoices"  # not the sidebar first: each focus change restyles a subtree
     scope: var[str] = var(ALL, init=False)  # the sidebar's entry: "all", "provider:x", "account:x"
     current: var[Invoice | None] = var(None, always_update=True, init=False)  # the highlighted row
     # Rows of every account, whatever the scope, as the table holds them: the one number
@@ -60,6 +62,8 @@ class Browser(Panes):
         self.row_before_filter: tuple[str, str] | None = None  # Esc puts the cursor back
         # Flags and changes, shown beside the table's rows (computed in a thread).
         self.marking = Marking(self, session, lambda: list(self.states))
+        self.first_frame = FirstFrame(  # says its warnings after what a load's handler says
+            session.start_warnings, lambda text: self.call_later(self.say, text, "error"))
 
     def today(self) -> date:
         """The UTC day lateness is counted from (the app's clock: fixed in tests)."""
@@ -72,6 +76,11 @@ class Browser(Panes):
     @property
     def generations(self) -> dict[str, int]:
         return self.store.generations
+
+    @property
+    def starting(self) -> bool:
+        """True until the first frame is on screen and the first loads have begun (tests wait)."""
+        return self.first_frame.starting
 
     @property
     def rows_pending(self) -> bool:
@@ -122,9 +131,25 @@ class Browser(Panes):
         self.table.update_title()
         if not setup.accounts:
             self.status.say("No accounts configured; add one to the config file (see README)")
-        for name in self.states:
-            self.start_load(name, setup.mode)
+        self._paint_early(self.session.reads.early())
+        # The loads (threads, and the network) start once the first frame is on screen.
+        self.call_after_refresh(self._after_first_frame)
         self.set_interval(30, self._tick)
+
+    def _paint_early(self, early: dict[str, AccountSnapshot]) -> None:
+        """Rows read at start-up go in the first frame, not through messages after it."""
+        for name, snapshot in early.items():
+            if self.store.cache_loaded(name, snapshot):
+                self._state_changed(self.states[name])
+        if early:
+            self.marking.hold()  # its thread too waits for the first frame
+            self._rebuild_rows()
+
+    def _after_first_frame(self) -> None:
+        for name in self.states:
+            self.start_load(name, self.session.setup.mode)
+        self.first_frame.shown(self.generations)
+        self.marking.release(self.store.all_invoices)
 
     # ------------------------------------------------------------------ loading
 
@@ -137,6 +162,9 @@ class Browser(Panes):
 
     @on(msg.CacheLoaded)
     def _cache_loaded(self, event: msg.CacheLoaded) -> None:
+        snapshot = event.snapshot
+        if snapshot is not None and self.store.invoices.get(event.account) is snapshot.invoices:
+            return  # painted already, in the first frame (_paint_early)
         if self.store.is_current(event.account, event.generation) and self.store.cache_loaded(
             event.account, event.snapshot
         ):
@@ -182,6 +210,7 @@ class Browser(Panes):
 
     def _round_step(self, account: str, generation: int, outcome: Outcome) -> bool:
         """True if the load was part of a refresh round (which then says how it went)."""
+        self.first_frame.load_done(account, generation)
         if not self.round.includes(account, generation):
             return False
         if self.round.finish(account, generation, outcome):

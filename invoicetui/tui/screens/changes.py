@@ -57,7 +57,7 @@ def when(value: datetime | None, tz: tzinfo | None) -> str:
 def _money(brief: Any) -> str:
     amount = brief.amount_due if brief.amount_due is not None else brief.total
     code = clean_text(brief.currency or "", one_line=True)
-    return f"{money_str(amount)} {code}".strip()
+    return f"{money_str(amount, code)} {code}".strip()
 
 
 def change_rows(saved: Any) -> list[ChangeRow]:

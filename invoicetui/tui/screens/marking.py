@@ -29,10 +29,11 @@ class Marking:
         self.marks = Marks()
         self._running = False
         self._dirty = False
+        self._held = False
 
     def compute(self, invoices: Sequence[Invoice]) -> None:
         """Flags and changes of `invoices`; the host hears msg.MarksReady when they are in."""
-        if self._running:
+        if self._running or self._held:
             self._dirty = True
             return
         self._running = True
@@ -49,6 +50,17 @@ class Marking:
 
         # Not exclusive: a thread cannot be stopped, and the guard above already keeps one.
         host.run_worker(work, name="marks", group="marks", thread=True, exit_on_error=False)
+
+    def hold(self) -> None:
+        """Until release(): compute() only notes that the rows changed (the first frame first)."""
+        self._held = True
+
+    def release(self, newest: Callable[[], Sequence[Invoice]]) -> None:
+        """Compute what was held back, on `newest()` (a no-op when nothing was)."""
+        held, self._held = self._held, False
+        if held and self._dirty and not self._running:
+            self._dirty = False
+            self.compute(newest())
 
     def ready(self, marks: Marks, newest: Callable[[], Sequence[Invoice]]) -> None:
         """A computation ended: keep its marks; start the one that waited, on `newest()`."""

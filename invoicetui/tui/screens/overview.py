@@ -46,11 +46,11 @@ class OverviewData:
     approx: Approx | None
 
 
-def figure_text(figure: Figure, *, overdue: bool = False) -> Text:
+def figure_text(figure: Figure, currency: str | None = None, *, overdue: bool = False) -> Text:
     """ "4,200.00 (3)"; nothing behind it: a dim dash."""
     if not figure.count:
         return MISSING.copy()
-    text = Text(money_str(figure.amount), style="bold red" if overdue else "")
+    text = Text(money_str(figure.amount, currency), style="bold red" if overdue else "")
     text.append_text(muted(f" ({figure.count})"))
     return text
 
@@ -75,7 +75,7 @@ def owed_rows(data: Overview) -> tuple[list[Text], list[GridRow]]:
         for cur in data.currencies:
             figure: Figure = getattr(cur, attr)
             code = clean_text(cur.currency, one_line=True)
-            text = figure_text(figure, overdue=overdue)
+            text = figure_text(figure, code, overdue=overdue)
             cells.append(Cell(text, figure.keys, f"{code} · {noun}"))
         rows.append(GridRow(Text(label, style="bold" if overdue else ""), tuple(cells)))
     return headers, rows
@@ -103,7 +103,7 @@ def approx_text(approx: Approx | None) -> Text:
         return Text("No [rates] configured: amounts of different currencies are never added.",
                     style="dim")  # fmt: skip
     base = clean_text(approx.base, one_line=True)
-    text = Text(f"≈ {money_str(approx.total)} {base} in total outstanding", style="bold")
+    text = Text(f"≈ {money_str(approx.total, base)} {base} in total outstanding", style="bold")
     used = ", ".join(
         f"{clean_text(c, one_line=True)} {r}" for c, r in approx.used.items() if c != approx.base
     )
@@ -126,11 +126,11 @@ def budget_rows(lines: Sequence[BudgetLine]) -> tuple[list[Text], list[GridRow]]
         title = f"{name} · accruing this month"
         keys = line.keys
         rows.append(GridRow(Text(name), (
-            Cell(Text(f"{money_str(line.accrued)} {code}".strip()), keys, title),
-            Cell(Text(f"{money_str(line.budget)} {code}".strip()), keys, title),
+            Cell(Text(f"{money_str(line.accrued, code)} {code}".strip()), keys, title),
+            Cell(Text(f"{money_str(line.budget, code)} {code}".strip()), keys, title),
             Cell(Text(f"{percent} %" if percent is not None else "—", style=style), keys, title),
             Cell(Text(word, style=style), keys, title),
-            Cell(muted(f"{money_str(line.projected)} {code}".strip()), keys, title),
+            Cell(muted(f"{money_str(line.projected, code)} {code}".strip()), keys, title),
         )))  # fmt: skip
     return headers, rows
 

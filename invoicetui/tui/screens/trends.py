@@ -75,10 +75,10 @@ def grid_rows(data: Trends) -> tuple[list[Text], list[GridRow], list[TrendRow]]:
             if total is None:
                 cells.append(Cell(muted("—")))
                 continue
-            amount = money_str(total)
+            amount = money_str(total, code)
             text = muted(amount, "italic dim") if month.to_date else Text(amount)
             if m in trend.anomalies:
-                text = Text(f"{money_str(total)}!", style="bold red")
+                text = Text(f"{money_str(total, code)}!", style="bold red")
             label = f"{name} · {code} · {month_name(month)}{' to date' if month.to_date else ''}"
             cells.append(Cell(text, trend.keys[m], label))
         both: frozenset[tuple[str, str]] = frozenset()
@@ -215,5 +215,6 @@ class TrendsScreen(InsightScreen[Trends]):
         when = month_name(month) if month else "?"
         self.status_line(
             f"Anomaly {index} of {len(cells)}: {row_name(row)} {when}: "
-            f"{money_str(total)} {clean_text(row.currency, one_line=True)} (rule in ?)"
+            f"{money_str(total, row.currency)} {clean_text(row.currency, one_line=True)}"
+            " (rule in ?)"
         )

@@ -72,19 +72,19 @@ def when(value: date | None, *, exact: bool = False) -> str:
 
 
 def money(amount: Decimal | None, currency: str | None) -> str:
-    """Amount with thousands separators and its currency, to the cent; a dash where not given."""
+    """Amount with separators and its currency, to its minor unit; a dash where not given."""
     if amount is None:
         return DASH
-    text = money_str(amount)
+    text = money_str(amount, currency)
     return f"{text} {literal(currency)}" if currency else text
 
 
-def exact_money(amount: Decimal | None) -> str | None:
+def exact_money(amount: Decimal | None, currency: str | None = None) -> str | None:
     """Every digit of an amount that money() rounds (Waldur's unrounded tax), else None."""
     if amount is None:
         return None
-    exact = money_str(amount, exact=True)
-    return exact if exact != money_str(amount) else None
+    exact = money_str(amount, currency, exact=True)
+    return exact if exact != money_str(amount, currency) else None
 
 
 def status_content(status: Status, raw: str | None = None, *, color: bool = True) -> Content:
@@ -168,8 +168,8 @@ def money_pairs(invoice: Invoice) -> Pairs:
         ("Amount due", invoice.amount_due, "bold"),
     ):
         pairs.append((label, Text(money(amount, cur), style=style)))
-        exact = exact_money(amount)
-        if exact is not None:  # shown to the cent above; the provider's exact value here
+        exact = exact_money(amount, cur)
+        if exact is not None:  # shown to the minor unit above; the provider's exact value here
             pairs.append(("  exactly", Text(exact, style="dim")))
     return pairs
 

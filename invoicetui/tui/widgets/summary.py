@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.widget import Widget
 
 from invoicetui.core.model import Invoice
@@ -85,14 +86,23 @@ def whole(amount: Decimal) -> str:
 
 
 def owed_entry(item: CurrencyOwed) -> Text:
-    """'EUR 12,345.67 owed · 1,200.00 overdue · 7 open' (one currency, never summed across)."""
+    """'EUR 12,345.67 owed · 1,200.00 overdue · 7 open' (one currency, never summed across).
+
+    A net credit (a negative outstanding, DoiT's balances) is owed to the user, so it reads
+    'BHD 2.010 in credit', as `invoicetui summary` says, never '-2.010 owed'.
+    """
+    code = clean_text(item.currency, one_line=True)
     text = Text()
-    text.append(f"{clean_text(item.currency, one_line=True)} ", style="bold")
-    text.append(money_str(item.outstanding), style="bold")
-    text.append(" owed")
+    text.append(f"{code} ", style="bold")
+    if item.outstanding < 0:
+        text.append(money_str(-item.outstanding, code), style="bold green")
+        text.append(" in credit")
+    else:
+        text.append(money_str(item.outstanding, code), style="bold")
+        text.append(" owed")
     if item.overdue:
         text.append(" · ")
-        text.append(f"{money_str(item.overdue)} overdue", style="bold red")
+        text.append(f"{money_str(item.overdue, code)} overdue", style="bold red")
     text.append(f" · {item.count} open", style="dim")
     return text
 
@@ -237,6 +247,11 @@ class SummaryStrip(Widget):
             text.append(f" {whole(series[-1][1])}", style="dim")
             entries.append(text)
         return entries
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The lines at the width being laid out; rendering to measure would ask for this
+        widget's region mid-layout, and so lay the whole screen out twice (~10 ms at start)."""
+        return len(self.lines(max(1, width), self.max_lines)) if width else 0
 
     def render(self) -> Text:
         lines = self.lines(max(1, self.content_region.width or 80), self.max_lines)
