@@ -1,4 +1,5 @@
-"""End to end in tmux: what the screen says with no data at all, and F retrying what failed.
+"""End to end in tmux: what the screen says with no data at all, F retrying what failed, and
+the 16-colour theme as a real TERM=xterm terminal gets it.
 
 The app runs as installed, against the demo server on 127.0.0.1 (started by the test, with
 a fault switched on and off), in a real pty; every step waits for its effect on screen.
@@ -6,6 +7,7 @@ a fault switched on and off), in a real pty; every step waits for its effect on 
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,4 +75,78 @@ def test_f_retries_the_failed_account_and_says_what_came_of_it(
     wait_for_text(tmux, "vector-db: 20 invoices, 20 changed")
     wait_gone(tmux, "retries failed accounts")
     assert "failed" not in tmux.screen()
+    tmux.keys("q")
+
+
+# ---------------------------------------------------------------- 16 colours, detected for real
+
+SGR = re.compile(r"\x1b\[([0-9;:]*)m")
+RED = {31, 91}
+
+
+def foregrounds(line: str) -> tuple[str, list[int | str | None]]:
+    """A `capture-pane -e` line as its text and each character's SGR foreground:
+    30-37/90-97, "extended" (256-colour or truecolor), or None (the default)."""
+    fg: int | str | None = None
+    text, colours = "", []
+    position = 0
+    for match in [*SGR.finditer(line), None]:
+        chunk = line[position : match.start() if match else len(line)]
+        text += chunk
+        colours += [fg] * len(chunk)
+        if match is None:
+            break
+        position = match.end()
+        params = [int(p) if p.isdigit() else 0 for p in (match[1] or "0").split(";")]
+        index = 0
+        while index < len(params):
+            code = params[index]
+            if code in (0, 39):
+                fg = None
+            elif 30 <= code <= 37 or 90 <= code <= 97:
+                fg = code
+            elif code in (38, 48):
+                fg = "extended" if code == 38 else fg
+                index += 4 if params[index + 1 : index + 2] == [2] else 2
+            index += 1
+    return text, colours
+
+
+def colour_of(lines: list[str], word: str) -> int | str | None:
+    """The foreground of `word` where it first shows off the cursor row."""
+    for line in lines:
+        text, colours = foregrounds(line)
+        if word in text and "▶" not in text:
+            return colours[text.index(word)]
+    raise AssertionError(f"{word!r} not on screen")
+
+
+def test_xterm_16_colours_keep_open_apart_from_overdue_and_the_focus_not_red(
+    tmux: Tmux, tmp_path: Path, server: DemoServer
+) -> None:
+    """TERM=xterm in tmux (default-terminal xterm), no theme given: the app detects 16
+    colours itself; then OPEN is not red like OVERDUE, and the focused border is not red."""
+    accounts = [a for a in demo_accounts(server) if a.name in ("doit", "edge-palette")]
+    config = tmp_path / "config.toml"
+    config.write_text(demo_config_text(server, accounts), encoding="utf-8")
+    command = f"cd {tmp_path} && exec {EXE} --config {config}"
+    tmux.env = {**tmux.env, "TERM": "xterm"}
+    tmux.run("start-server", ";", "set-option", "-g", "default-terminal", "xterm", ";",
+             "new-session", "-d", "-x", "120", "-y", "36", "-s", "app", command)  # fmt: skip
+    tmux.run("set-option", "-s", "escape-time", "0")
+    wait_for_text(tmux, "All accounts", "edge-palette")
+    wait_until("every account done", lambda: loaded(tmux), tmux.screen)
+    wait_for_text(tmux, "OVERDUE", "OPEN")
+    lines = tmux.run("capture-pane", "-p", "-e", "-t", "app").stdout.splitlines()
+    screen = "\n".join(lines)
+    assert "38;5;" not in screen and "38;2;" not in screen  # 16 colours: detected, not faked
+    overdue, open_ = colour_of(lines, "OVERDUE"), colour_of(lines, "OPEN")
+    assert overdue in RED
+    assert open_ not in RED and open_ != overdue
+    # The focused pane (the table) has the border with the title "Invoices n of N".
+    titled = next(line for line in lines if "Invoices " in foregrounds(line)[0])
+    text, colours = foregrounds(titled)
+    corner = text.index("Invoices ") - 3  # "┏━ Invoices" (or "╭─ Invoices")
+    assert text[corner] in "┏╭┌", text
+    assert colours[corner] not in RED and colours[text.index("Invoices ")] not in RED
     tmux.keys("q")

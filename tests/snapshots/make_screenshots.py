@@ -34,7 +34,7 @@ def main(argv: list[str]) -> int:
         return 2
     OUT.mkdir(exist_ok=True)
     for scene in wanted:
-        with demo_server() as server, tempfile.TemporaryDirectory() as tmp:
+        with demo_server(scene.ordinary) as server, tempfile.TemporaryDirectory() as tmp:
             svg = take_svg(scene, server, Path(tmp) / "cache")
         path = OUT / f"{scene.name.replace('_', '-')}.svg"
         path.write_text(svg, encoding="utf-8")

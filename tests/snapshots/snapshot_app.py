@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
@@ -26,10 +27,19 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from invoicetui.cache import Cache
 from invoicetui.cli.cmd_tui import demo_tables
+from invoicetui.config.accounts import AccountConfig
 from invoicetui.config.options import AppSetup, FetchMode
 from invoicetui.core.model import Invoice, Status
 from invoicetui.demo.data import DEMO_NOW
-from invoicetui.demo.server import DemoServer, ProviderDemo, build_providers, demo_accounts
+from invoicetui.demo.server import (
+    DemoRequest,
+    DemoResponse,
+    DemoServer,
+    ProviderDemo,
+    build_providers,
+    demo_accounts,
+)
+from invoicetui.demo.waldur_data import HOSTILE_CUSTOMER, HOSTILE_ITEM_NAME, HOSTILE_PROJECT
 from invoicetui.service import loading as service
 from invoicetui.tui.app import InvoiceApp
 from invoicetui.tui.screens.detail import DetailScreen
@@ -62,16 +72,78 @@ class Scene:
     theme: str | None = None
     screenshot: bool = False  # also written to screenshots/ by make_screenshots.py
 
+    @property
+    def ordinary(self) -> bool:
+        """What a reader sees first shows ordinary rows (OrdinaryDemo); the other scenes keep
+        the demo's deliberately awkward strings ("[bold]x[/]", "Plan [Pro]", bidi controls)."""
+        return self.screenshot
+
 
 @cache
-def providers() -> dict[str, ProviderDemo]:
+def providers(ordinary: bool = False) -> dict[str, ProviderDemo]:
     """The demo fakes keep no per-request state: build them once per process."""
-    return build_providers()
+    built = build_providers()
+    if ordinary:
+        return {name: OrdinaryDemo(demo) for name, demo in built.items()}
+    return built
 
 
-def demo_server() -> DemoServer:
+def demo_server(ordinary: bool = False) -> DemoServer:
     """The four fake APIs on 127.0.0.1 without rate limits (the rig never waits on time)."""
-    return DemoServer(providers=providers(), rate_limits=False)
+    return DemoServer(providers=providers(ordinary), rate_limits=False)
+
+
+# The demo's awkward strings (markup look-alikes, unclosed brackets, terminal escapes, bidi
+# controls) and what a screenshot shows instead; the tests keep the originals.
+ORDINARY_WORDS = (
+    ("[bold]x[/] lab", "Research lab"),
+    ("[bold]x[/]", "analytics"),
+    ("Plan [Pro]", "Plan Pro"),
+    (" [/", ""),
+)
+ORDINARY_NAMES = {
+    HOSTILE_ITEM_NAME: "Cloud VM cluster",
+    HOSTILE_PROJECT: "Plasma simulations",
+    HOSTILE_CUSTOMER: "Nordic HPC AS",
+}
+UNUSUAL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069"
+                     "\u061c\ud800-\udfff]")  # fmt: skip
+
+
+def ordinary_text(text: str) -> str:
+    """A demo string as an ordinary bill would have it."""
+    if text in ORDINARY_NAMES:
+        return ORDINARY_NAMES[text]
+    for awkward, plain in ORDINARY_WORDS:
+        text = text.replace(awkward, plain)
+    return re.sub(" +", " ", UNUSUAL.sub(" ", text)).strip() if UNUSUAL.search(text) else text
+
+
+def ordinary_body(value: Any) -> Any:
+    if isinstance(value, str):
+        return ordinary_text(value)
+    if isinstance(value, dict):
+        return {key: ordinary_body(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [ordinary_body(item) for item in value]
+    return value
+
+
+class OrdinaryDemo:
+    """A demo API whose JSON answers carry ordinary text (for the README's screenshots)."""
+
+    def __init__(self, inner: ProviderDemo) -> None:
+        self.inner = inner
+        self.name = inner.name
+
+    def handle(self, request: DemoRequest) -> DemoResponse:
+        response = self.inner.handle(request)
+        if not isinstance(response.body, bytes):
+            response = replace(response, body=ordinary_body(response.body))
+        return response
+
+    def accounts(self, base_url: str) -> list[AccountConfig]:
+        return self.inner.accounts(base_url)
 
 
 @contextmanager

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +234,38 @@ async def test_every_size_keeps_status_lateness_amount_and_currency(
         assert "26-11" not in screen_text(app)  # no yy-mm-dd dates anywhere
 
 
+@pytest.mark.parametrize("size", [(60, 15), (80, 24), (120, 36), (160, 45)])
+async def test_every_column_is_separated_at_every_size(
+    size: tuple[int, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The widest status word next to the widest amounts: never run together. A numeric
+    column is filled to its left edge by its widest value, so two blanks stand between it
+    and a column of words; after another amount, that amount's currency code ends the cell."""
+    fake = FakeService()
+    wide = replace(
+        invoice(ACME.name, "palette", 1, status=Status.PROCESSING, total="151484.98",
+                currency="EUR"),
+        number="LONG-1", due=TODAY + timedelta(days=3), amount_due=Decimal("151484.98"),
+    )  # fmt: skip
+    fake.results[ACME.name] = snapshot(ACME, [wide, late_open()])
+    fake.install(monkeypatch)
+    app = make_app(tmp_path, accounts=[ACME])
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        table = main_screen(app).table
+        placed = table._layout
+        for row in table.rows_visible:
+            for (left, x, width), (right, x2, width2) in pairwise(placed):
+                shown = min(left.render(row).cell_len, width)
+                end = x + (shown if left.align == "left" else width)
+                start = x2 if right.align == "left" else x2 + width2 - right.render(row).cell_len
+                wanted = 2 if (left.align, right.align) == ("left", "right") else 1
+                assert start - end >= wanted, (size, left.key, right.key, row.number)
+        line = row_text(app, "LONG-1")
+        assert "PROCESSING  " in line and "151,484.98 EUR" in line
+        assert "PROCESSING 1" not in line and "EUR151" not in line
+
+
 async def test_sixty_columns_hide_the_sidebar_until_asked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -357,3 +391,46 @@ def test_info_tab_formats_money_and_quantities() -> None:
     assert info_value("Pure free credits allocated", "250000", "USD") == "250,000"
     assert info_value("Organization", "org-123", "USD") == "org-123"
     assert info_value("items", "1500", "EUR") == "1,500"
+
+
+def test_sparklines_name_their_months_and_end_with_the_last_value() -> None:
+    """The span once ("Dec'25–Nov'26:"), the last bar's month and value after each spark,
+    and, where a row is free, one letter per month under its bar."""
+    strip = SummaryStrip()
+    invoices = [
+        replace(invoice("acct-a", "doit", n, total=str(100 * n)), issued=date(2026, m, 1))
+        for n, m in enumerate(range(1, 11), 1)
+    ]
+    strip.update_data(invoices, today=TODAY)
+    strip.set_coverage(Coverage(1, 1))
+    three = [line.plain for line in strip.lines(118, 3)]
+    assert len(three) <= 3
+    spark = next(line for line in three if "acct-a" in line)
+    assert spark.startswith("Nov'25–Oct'26:")  # the twelve months up to the last with data
+    assert spark.rstrip().endswith("·█▇▆▅▄▄▃▂▁█ Oct 1,000")  # October's 1,000 is the last bar
+    # Room for it: the month letters sit under the bars, November under the first.
+    four = [line.plain for line in strip.lines(118, 4)]
+    spark_at = next(n for n, line in enumerate(four) if "acct-a" in line)
+    ticks = four[spark_at + 1]
+    start = four[spark_at].index("acct-a") + len("acct-a ")
+    assert ticks[start : start + 12] == "NDJFMAMJJASO"
+
+
+@pytest.mark.parametrize(("size", "rows"), [((80, 24), 2), ((120, 36), 3), ((160, 45), 4)])
+async def test_the_summary_strip_keeps_to_its_rows(
+    size: tuple[int, int], rows: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most 3 rows at 36 rows (2 at 24, 4 from 44); a free row gets the month letters."""
+    one_rule_service().install(monkeypatch)
+    app = make_app(tmp_path, accounts=[ACME, VECTOR])
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        strip = main_screen(app).query_one(SummaryStrip)
+        assert strip.size.height <= rows
+        assert strip.max_lines == rows
+        # "Oct 154": the last bar's month and value; at 80 columns the month would push the
+        # second sparkline off the row, so there only the value stays (the span names the month).
+        month = r" [A-Z][a-z]{2}" if rows >= 3 else ""
+        assert re.search(rf"[▁-█·]{{12}}{month} [\d,]+", screen_text(app))
+        ticks = re.search(r"^ +[JFMASOND]{12}( +[JFMASOND]{12})* *$", screen_text(app), re.M)
+        assert bool(ticks) is (rows >= 3)  # one currency owed: a row is free from 36 rows

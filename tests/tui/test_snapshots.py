@@ -32,6 +32,6 @@ def test_snapshot(
     shown = scene(name)
     if shown.no_color:
         monkeypatch.setenv("NO_COLOR", "1")
-    with demo_server() as server, fixed_clock():
+    with demo_server(shown.ordinary) as server, fixed_clock():
         app: Any = build_app(shown, server, tmp_path / "cache")
         assert snap_compare(app, terminal_size=shown.size, run_before=run_before(shown))

@@ -15,13 +15,14 @@ from invoicetui.tui.widgets.detail import DetailPane
 from invoicetui.tui.widgets.invoices import InvoiceTable
 from invoicetui.tui.widgets.sidebar import Sidebar
 from invoicetui.tui.widgets.statusbar import StatusBar, Tone
-from invoicetui.tui.widgets.summary import SHORT_LINES, TALL_LINES, SummaryStrip
+from invoicetui.tui.widgets.summary import ROOMY_LINES, SHORT_LINES, TALL_LINES, SummaryStrip
 
 TINY_WIDTH = 70  # below this the sidebar shows only while it has focus (h or Esc)
 # The sidebar sizes to the account names, within a limit per terminal width.
 SIDEBAR_LIMITS = ((140, 34), (100, 26), (0, 20))
 NARROW_WIDTH = 140  # below this the detail pane leaves the side of the table
 SHORT_HEIGHT = 32  # below this the summary strip is capped, so the table keeps its rows
+ROOMY_HEIGHT = 44  # from this the strip has a row for the month letters under the sparklines
 
 
 class Panes(Screen[None]):
@@ -62,7 +63,8 @@ class Panes(Screen[None]):
         self.sidebar.styles.width = self.sidebar.wanted_width(limit)
         self.set_class(height < SHORT_HEIGHT, "-short")
         summary = self.query_one(SummaryStrip)
-        summary.set_max_lines(SHORT_LINES if height < SHORT_HEIGHT else TALL_LINES)
+        lines = TALL_LINES if height < ROOMY_HEIGHT else ROOMY_LINES
+        summary.set_max_lines(SHORT_LINES if height < SHORT_HEIGHT else lines)
         self._apply_detail_visibility()
 
     def watch_detail_hidden(self) -> None:

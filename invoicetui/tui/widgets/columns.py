@@ -16,6 +16,10 @@ Cut = Literal["end", "start", "middle"]
 
 GUTTER = 1  # the cursor marker column
 SEP = 1  # blank cells between columns
+# Between a left-aligned column and a right-aligned (numeric) one: the number's widest value
+# fills its column to the left edge, so one blank would run a word into it
+# ("PROCESSING 151,484.98"); after another amount its currency code ends the cell already.
+NUMBER_SEP = 2
 COMFORT = 3  # flexible columns give up this many cells before optional columns are dropped
 OPTIONAL = 4  # columns of this priority or more go before flexible ones are cut further
 MAX_GROW = 28  # right-aligned (numeric) columns widen to fit what was shown, up to this
@@ -81,7 +85,7 @@ def layout_columns(
         return max(minimum(col), natural(col) - COMFORT) if col.flex else natural(col)
 
     def need(cols: list[Column[Any]], size: Callable[[Column[Any]], int]) -> int:
-        return GUTTER + sum(size(c) for c in cols) + SEP * max(0, len(cols) - 1)
+        return GUTTER + sum(size(c) for c in cols) + sum(map(gap, cols, cols[1:]))
 
     def drop(cols: list[Column[Any]], lowest: int) -> list[Column[Any]] | None:
         droppable = [c for c in cols if c.priority >= lowest]
@@ -114,10 +118,16 @@ def layout_columns(
             slack += 1
     out: list[tuple[Column[Any], int, int]] = []
     x = GUTTER
-    for col in chosen:
+    for n, col in enumerate(chosen):
+        x += gap(chosen[n - 1], col) if n else 0
         out.append((col, x, widths[col.key]))
-        x += widths[col.key] + SEP
+        x += widths[col.key]
     return out
+
+
+def gap(before: Column[Any], col: Column[Any]) -> int:
+    """Blank cells between two neighbouring columns."""
+    return NUMBER_SEP if before.align == "left" and col.align == "right" else SEP
 
 
 def fit_cell(text: Text, width: int, cut: Cut) -> Text:

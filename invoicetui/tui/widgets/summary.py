@@ -23,7 +23,8 @@ EMPTY_MONTH = "·"
 NAME_WIDTH = 14
 ENTRY_GAP = 2
 OWED_GAP = "  │  "
-TALL_LINES = 3  # owed figures (wrapped) + sparklines, at most 3 rows (120x36 and taller)
+ROOMY_LINES = 4  # tall terminals (160x45): room for the month ticks under the sparklines
+TALL_LINES = 3  # owed figures (wrapped) + sparklines, at most 3 rows (120x36)
 SHORT_LINES = 2  # one line of each on short terminals (80x24)
 
 
@@ -80,6 +81,11 @@ def month_label(key: str) -> str:
     return f"{MONTHS[int(key[5:7]) - 1]}'{key[2:4]}"
 
 
+def month_ticks(keys: Sequence[str]) -> str:
+    """One letter per month under its bar: 'DJFMAMJJASON' for Dec..Nov."""
+    return "".join(MONTHS[int(key[5:7]) - 1][0] for key in keys)
+
+
 def whole(amount: Decimal) -> str:
     """The last month's spend beside its sparkline, to the unit: '2,781'."""
     return format(amount.quantize(Decimal(1), context=EXACT), ",f")
@@ -109,6 +115,13 @@ def owed_entry(item: CurrencyOwed) -> Text:
 
 def pack(entries: Sequence[Text], width: int, gap: Text, limit: int | None) -> list[Text]:
     """Entries side by side, wrapped between entries; past `limit` lines, '+N more' ends it."""
+    return [gap.join(line) for line in pack_lines(entries, width, gap, limit)]
+
+
+def pack_lines(
+    entries: Sequence[Text], width: int, gap: Text, limit: int | None
+) -> list[list[Text]]:
+    """pack(), line by line and entry by entry (what sits under what, for the month ticks)."""
     lines: list[list[Text]] = []
     for entry in entries:
         line = lines[-1] if lines else None
@@ -135,7 +148,7 @@ def pack(entries: Sequence[Text], width: int, gap: Text, limit: int | None) -> l
             last.pop()
             shown -= 1
         lines = kept
-    return [gap.join(line) for line in lines]
+    return lines
 
 
 class SummaryStrip(Widget):
@@ -216,16 +229,29 @@ class SummaryStrip(Widget):
                 entries.insert(0, Text(f"{note}:", style="bold yellow"))
             owed = pack(entries, width, gap, room)
         out = owed
-        entries = self._spend_entries()
+        entries, ticks = self._spend_entries()
+        gap = Text(" " * ENTRY_GAP)
+        if entries:
+            bare, bare_ticks = self._spend_entries(month=False)
+            if len(pack_lines(entries, width, gap, None)) > len(pack_lines(bare, width, gap, None)):
+                entries, ticks = bare, bare_ticks  # the last bar's month only where it costs no row
         room = None if max_lines is None else max_lines - len(owed)
         if entries and (room is None or room > 0):
-            out += pack(entries, width, Text(" " * ENTRY_GAP), room)
+            # Two rows or more: the sparklines' first row gets the month letters under it.
+            rows = room - 1 if room is not None and room >= 2 else room
+            sparks = pack_lines(entries, width, gap, rows)
+            if rows != room:
+                under = [ticks.get(id(entry), Text(" " * entry.cell_len)) for entry in sparks[0]]
+                sparks.insert(1, under)
+            out += [gap.join(line) for line in sparks]
         for line in out:
             line.truncate(width, overflow="ellipsis")
         return out
 
-    def _spend_entries(self) -> list[Text]:
-        """'acme-palette ▅▆▄▆▅▇▄█▅▆▆·' per account (its currency too when it bills in several)."""
+    def _spend_entries(self, *, month: bool = True) -> tuple[list[Text], dict[int, Text]]:
+        """'acme-palette ▅▆▄▆▅▇▄█▅▆▆· Nov 2,781' per account (its currency too when it bills
+        in several): the last bar's month (unless month=False) and value; and, by id of its
+        entry, the line of month letters that goes under each sparkline where there is a row."""
         several = {a for a, _, _ in self._spend if sum(1 for b, _, _ in self._spend if b == a) > 1}
         names = []
         for account, currency, _ in self._spend:
@@ -241,12 +267,21 @@ class SummaryStrip(Widget):
             months = self._spend[0][2]
             entries.append(Text(f"{month_label(months[0][0])}–{month_label(months[-1][0])}:",
                                 style="dim"))  # fmt: skip
+        ticks: dict[int, Text] = {}
+        if entries:
+            ticks[id(entries[0])] = Text(" " * entries[0].cell_len)
         for name, (_, _, series) in zip(names, self._spend, strict=True):
             text = Text(f"{name:<{pad}} ")
             text.append(sparkline([v for _, v in series]), style="cyan")
-            text.append(f" {whole(series[-1][1])}", style="dim")
+            last_month, last_value = series[-1]
+            when = f" {MONTHS[int(last_month[5:7]) - 1]}" if month else ""
+            text.append(f"{when} {whole(last_value)}", style="dim")
             entries.append(text)
-        return entries
+            under = Text(" " * (pad + 1))
+            under.append(month_ticks([key for key, _ in series]), style="dim")
+            under.append(" " * (text.cell_len - under.cell_len))
+            ticks[id(text)] = under
+        return entries, ticks
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """The lines at the width being laid out; rendering to measure would ask for this

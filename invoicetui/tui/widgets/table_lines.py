@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.strip import Strip
 
 from invoicetui.config.keys import DEFAULT_KEYS
-from invoicetui.tui.widgets.columns import MAX_GROW, SEP, Column, fit_cell
+from invoicetui.tui.widgets.columns import GUTTER, MAX_GROW, Column, fit_cell
 
 R = TypeVar("R")
 CURSOR_MARK = "▶"
@@ -127,9 +127,11 @@ class CellPainter:
     ) -> Strip:
         """One row: the cursor or row mark in the gutter, then each cell fitted."""
         segments: list[Segment] = [Segment(mark[:1], mark_style if mark != " " else None)]
-        for n, (col, _x, w) in enumerate(layout):
-            if n:
-                segments.append(Segment(" " * SEP))
+        at = GUTTER  # after the cursor or row mark
+        for col, x, w in layout:
+            if x > at:  # the layout's gap (wider before a numeric column)
+                segments.append(Segment(" " * (x - at)))
+            at = x + w
             text = col.render(row)
             length = text.cell_len
             if length > w:
