@@ -8,7 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tui_fakes import ACME, HPC, SIZE, FakeService, invoice, main_screen, make_app, settle, snapshot
+from textual.widgets import Static
+from tui_fakes import (
+    ACME,
+    HPC,
+    NARROW,
+    SIZE,
+    FakeService,
+    invoice,
+    main_screen,
+    make_app,
+    settle,
+    snapshot,
+)  # fmt: skip
 
 from invoicetui.service import loading as service
 from invoicetui.tui import session, startup
@@ -94,3 +106,20 @@ def test_the_gc_waits_for_the_first_frame_only_when_paused() -> None:
     finally:
         startup.resume_gc()  # what cmd_tui does when no frame ever came
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+async def test_a_hidden_detail_pane_builds_its_header_on_first_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeService().install(monkeypatch)
+    fake.results[ACME.name] = snapshot(ACME, [invoice(ACME.name, "palette", 1)])
+    app = make_app(tmp_path, accounts=[ACME])
+    async with app.run_test(size=NARROW) as pilot:  # below 140 columns the pane starts hidden
+        await settle(pilot)
+        main = main_screen(app)
+        assert not main.detail.display and not main.detail.query("#detail-title")
+        await pilot.press("p")
+        await settle(pilot)
+        assert main.detail.display
+        title = main.detail.query_one("#detail-title", Static)
+        assert "N001" in str(title.render())

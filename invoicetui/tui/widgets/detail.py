@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Resize, Show
 from textual.message import Message
@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from invoicetui.core.model import Invoice, LineItem, utcnow
 from invoicetui.tui.rows import line_item_columns, line_item_search_text, money_text
+from invoicetui.tui.widgets.detail_header import header_widgets, mount_header
 from invoicetui.tui.widgets.detail_parts import (
     MONEY_COLUMNS,
     MUTED,
@@ -50,10 +51,6 @@ TITLES = {"tab-items": "Line items", "tab-credits": "Credits", "tab-payments": "
           "tab-info": "Info"}  # fmt: skip
 SHORT_TITLES = {**TITLES, "tab-items": "Items"}
 TAB_ORDER = ("tab-items", "tab-credits", "tab-payments", "tab-info", "tab-raw")  # keys 1-5
-
-
-class HeaderScroll(VerticalScroll, can_focus=False):
-    """The facts and money; scrolls (mouse) rather than push the tabs off a short pane."""
 
 
 class DetailPane(Vertical):
@@ -122,6 +119,7 @@ class DetailPane(Vertical):
         self._items: VirtualTable[LineItem] | None = None
         self._tabs: TabbedContent | None = None
         self._raw: TextArea | None = None
+        self._has_header = False
 
     def _line_item_columns(self) -> list[Column[LineItem]]:
         """rows.line_item_columns; money in the invoice's currency where an item has none."""
@@ -140,14 +138,15 @@ class DetailPane(Vertical):
         ]
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="detail-top"):
-            yield Static(id="detail-title", markup=False)
-            yield Static(id="detail-position", markup=False)
-        with HeaderScroll(id="detail-header"), Horizontal(id="detail-summary"):
-            yield Static(id="detail-facts", markup=False)
-            yield Static(id="detail-money", markup=False)
-        yield Static(id="detail-notice", markup=False)
-        yield Static(id="detail-flags", markup=False)
+        if self.display:  # else on first use, after the first frame (detail_header.py)
+            self._has_header = True
+            yield from header_widgets()
+
+    def _ensure_header(self) -> None:
+        """The header's widgets, from here on (mount registers them at once: queries work)."""
+        if not self._has_header:
+            self._has_header = True
+            mount_header(self)
 
     def _build_tabs(self) -> TabbedContent:
         """The tabs and their contents: built on the pane's first show (a hidden pane never is)."""
@@ -183,6 +182,7 @@ class DetailPane(Vertical):
         if self._tabs_state != "none":
             return
         self._tabs_state = "mounting"
+        self._ensure_header()
         await self.mount(self._build_tabs())
         self._tabs_state = "ready"
         if update and self.display:
@@ -198,6 +198,7 @@ class DetailPane(Vertical):
             self.show_invoice(self.invoice, self.position)
 
     def on_resize(self, event: Resize) -> None:
+        self._ensure_header()
         narrow = event.size.width < NARROW_WIDTH
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
@@ -236,6 +237,7 @@ class DetailPane(Vertical):
         self._update_view()
 
     def _on_show(self, event: Show) -> None:
+        self._ensure_header()
         if self._tabs_state == "none":
             self.call_later(self._ensure_tabs)
         if self._view_stale:
@@ -290,6 +292,7 @@ class DetailPane(Vertical):
     # ------------------------------------------------------------------ rendering
 
     def _notice(self, text: str | None, *, error: bool = False) -> None:
+        self._ensure_header()
         notice = self.query_one("#detail-notice", Static)
         notice.update(Content(text or ""))
         notice.set_class(error, "-error")
@@ -302,6 +305,7 @@ class DetailPane(Vertical):
         return cast(datetime, now).astimezone(UTC).date()
 
     def _update_view(self) -> None:
+        self._ensure_header()
         invoice = self.invoice
         title = self.query_one("#detail-title", Static)
         self.set_class(invoice is None, "-empty")
