@@ -12,6 +12,7 @@ most of the half second in creating Python strings.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import sys
 from array import array
@@ -21,7 +22,7 @@ from decimal import Decimal
 from itertools import repeat
 from typing import Any
 
-from invoicetui.cache.codec import NONE, SEP, SUMMARY_FIELDS, CacheFormatError
+from invoicetui.cache.codec import NONE, SEP, SUMMARY_FIELDS, CacheFormatError, clean_key
 from invoicetui.core.model import Invoice, Status, parse_day
 from invoicetui.core.sanitize import clean_text
 
@@ -246,3 +247,38 @@ def summaries_from_columns(
         return list(map(_MAKE, repeat(account), repeat(provider), *fields))
     except (KeyError, IndexError, ValueError, TypeError, AttributeError, ArithmeticError) as exc:
         raise CacheFormatError(f"unreadable invoice list ({type(exc).__name__})") from exc
+
+
+# List format 2 adds one record to list_columns: the problems of the invoices that have any
+# (the table's "!" mark), sparse, as ASCII JSON {"position": [problem, ...]}. A cache written
+# before it (format 1) has no such record: its invoices load, without marks, as they did.
+# Not a summary field: the fingerprints (and so the cached details) stay as they were.
+LIST_FORMAT = 2
+PROBLEMS = "problems"
+
+
+def encode_problems(invoices: Sequence[Invoice]) -> Column | None:
+    """The problems record of a list (None: no invoice has problems, nothing to store)."""
+    found = {str(pos): list(inv.problems) for pos, inv in enumerate(invoices) if inv.problems}
+    if not found:
+        return None
+    return (False, json.dumps(found, ensure_ascii=True, separators=(",", ":")), None)
+
+
+def put_problems(invoices: list[Invoice], column: Column | None) -> None:
+    """The stored problems back on their invoices, in place (cleaned: the file is untrusted)."""
+    if column is None:
+        return
+    dictionary, text, _ = column
+    try:
+        stored = json.loads(text)
+        if dictionary or not isinstance(stored, dict):
+            raise TypeError("not a mapping")
+        for key, problems in stored.items():
+            pos = int(key)
+            if not 0 <= pos < len(invoices) or not isinstance(problems, list):
+                raise ValueError("no such invoice")
+            cleaned = tuple(clean_key(str(p)) for p in problems if isinstance(p, str) and p)
+            invoices[pos] = dataclasses.replace(invoices[pos], problems=cleaned)
+    except (ValueError, TypeError) as exc:
+        raise CacheFormatError(f"unreadable problems of the invoice list ({exc})") from exc

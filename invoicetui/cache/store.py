@@ -29,7 +29,14 @@ from invoicetui.cache.codec import (
     gc_paused,
     summary_fields,
 )
-from invoicetui.cache.columns import encode_columns, summaries_from_columns
+from invoicetui.cache.columns import (
+    LIST_FORMAT,
+    PROBLEMS,
+    encode_columns,
+    encode_problems,
+    put_problems,
+    summaries_from_columns,
+)
 from invoicetui.core.model import AccountSnapshot, Invoice, utcnow
 
 
@@ -69,6 +76,7 @@ class Cache(ChangeStore):
                 )
             }
             invoices = summaries_from_columns(row[0], columns, account, provider)
+            put_problems(invoices, columns.get(PROBLEMS))  # list format 1: none stored
             if details:
                 blobs = dict(con.execute("SELECT id, data FROM details"))
                 for index, inv in enumerate(invoices):
@@ -146,6 +154,9 @@ class Cache(ChangeStore):
                 summaries.append((key, fp))
 
         columns = encode_columns(fields)
+        problems = encode_problems(snapshot.invoices)
+        if problems is not None:
+            columns[PROBLEMS] = problems
 
         def write(con: sqlite3.Connection) -> None:
             con.execute("BEGIN IMMEDIATE")
@@ -165,7 +176,12 @@ class Cache(ChangeStore):
             con.execute("DELETE FROM details WHERE id NOT IN (SELECT id FROM invoices)")
             _set_meta(
                 con,
-                {"account": snapshot.account, "provider": snapshot.provider, "fetched_at": fetched},
+                {
+                    "account": snapshot.account,
+                    "provider": snapshot.provider,
+                    "fetched_at": fetched,
+                    "list_format": str(LIST_FORMAT),
+                },
             )
             con.execute("COMMIT")
 

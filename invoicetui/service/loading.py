@@ -9,8 +9,7 @@ seconds, and the TUI's event loop must keep painting meanwhile. The Cache is thr
 from __future__ import annotations
 
 import asyncio
-import weakref
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -20,53 +19,23 @@ from invoicetui.config.accounts import AccountConfig
 from invoicetui.config.options import FetchMode
 from invoicetui.config.tokens import resolve_token
 from invoicetui.core.errors import CacheError, OfflineNoData, ProviderError
-from invoicetui.core.model import SETTLED, AccountSnapshot, Invoice, utcnow
+from invoicetui.core.model import AccountSnapshot, Invoice, utcnow
 from invoicetui.service import tracking
+from invoicetui.service.background import run_in_fetch_loop
 from invoicetui.service.bounds import account_deadline
+from invoicetui.service.cached import FINAL as FINAL
+from invoicetui.service.cached import cached as _cached
+from invoicetui.service.cached import cached_at, cached_details, load_cached
+from invoicetui.service.cached import is_fresh as is_fresh
+from invoicetui.service.cached import offline_error as offline_error
+from invoicetui.service.slots import FETCH_SLOTS as FETCH_SLOTS
+from invoicetui.service.slots import fetch_slots
 
 if TYPE_CHECKING:  # httpx and the providers load on the first fetch: an offline start needs none
     import httpx
 
     from invoicetui.providers.base import PageCallback, ProgressCallback, ProviderClient
     from invoicetui.providers.limits import Clock
-
-# At most this many accounts talk to their providers at once (a 40-account config must not
-# open 40 connection pools and burst every provider at the same moment). Cached reads are
-# not limited: every account still paints from its cache at once.
-FETCH_SLOTS = 8
-_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def fetch_slots() -> asyncio.Semaphore:
-    """This event loop's semaphore of fetch slots (a Semaphore must not cross loops)."""
-    loop = asyncio.get_running_loop()
-    slots = _slots.get(loop)
-    if slots is None:
-        slots = _slots[loop] = asyncio.Semaphore(FETCH_SLOTS)
-    return slots
-
-
-# Details of invoices in these states do not change: cached details are reused as long as the
-# list summary is unchanged. Others (open, draft...) are fetched again on every refresh.
-FINAL = SETTLED
-
-
-def is_fresh(snapshot: AccountSnapshot, ttl: float, now: datetime) -> bool:
-    """Fetched less than ttl seconds before now (a fetch time in the future is not fresh)."""
-    if snapshot.fetched_at is None or ttl <= 0:
-        return False
-    age = (now - snapshot.fetched_at).total_seconds()
-    return 0 <= age < ttl
-
-
-def offline_error(account: AccountConfig) -> OfflineNoData:
-    # The account is named in the message itself (CONTRACT.md wording), not as a prefix.
-    return OfflineNoData(
-        f"no cached data for account '{account.name}'; run without --offline",
-        provider=account.provider,
-    )
 
 
 def read_cached(
@@ -91,18 +60,28 @@ async def load_account(
     wallclock: Callable[[], datetime] | None = None,
     http: httpx.AsyncClient | None = None,
     clock: Clock | None = None,
+    background: bool = False,
 ) -> AccountSnapshot:
     """The account's invoices per mode; a failed fetch falls back to cached data, marked stale.
 
     Raises ProviderError (account attached) only when the fetch failed and nothing is cached,
-    and OfflineNoData in OFFLINE mode with nothing cached.
+    and OfflineNoData in OFFLINE mode with nothing cached. `background`: all of it runs on
+    the fetch thread's loop (service/background.py; the callbacks are called in that thread,
+    and `http`/`clock` must not be tied to the caller's loop): the TUI's keys stay quick.
     """
+    if background:
+        return await run_in_fetch_loop(
+            load_account(
+                account, cache, mode, with_details=with_details, on_progress=on_progress,
+                on_page=on_page, wallclock=wallclock, http=http, clock=clock,
+            )
+        )  # fmt: skip
     now_fn = wallclock or utcnow
     # Decide on the fetch time alone: decoding 100k cached details only to throw them away
     # after a successful fetch would cost seconds.
-    fetched_at = await asyncio.to_thread(_cached_at, account, cache)
+    fetched_at = await asyncio.to_thread(cached_at, account, cache)
     if mode is FetchMode.OFFLINE:
-        cached = await _load_cached(account, cache, with_details) if fetched_at else None
+        cached = await load_cached(account, cache, with_details) if fetched_at else None
         if cached is None:
             raise offline_error(account)
         uncached = sum(1 for inv in cached.invoices if not inv.detailed) if with_details else 0
@@ -115,7 +94,7 @@ async def load_account(
         stale = not is_fresh(cached, account.cache_ttl, now_fn())
         return replace(cached, stale=stale, error=error)
     if mode is FetchMode.AUTO and fetched_at is not None:
-        cached = await _load_cached(account, cache, with_details)
+        cached = await load_cached(account, cache, with_details)
         if cached is not None and is_fresh(cached, account.cache_ttl, now_fn()):
             missing = [inv for inv in cached.invoices if not inv.detailed] if with_details else []
             if not missing:
@@ -140,7 +119,7 @@ async def load_account(
                 )
     except ProviderError as exc:
         exc.with_account(account.provider, account.name)
-        cached = await _load_cached(account, cache, with_details) if fetched_at else None
+        cached = await load_cached(account, cache, with_details) if fetched_at else None
         if cached is None:
             raise
         return replace(cached, stale=True, error=str(exc))
@@ -249,56 +228,6 @@ async def _open_client(account: AccountConfig, **kwargs: Any) -> ProviderClient:
     return make_client(account, token, **kwargs)
 
 
-def _cached_at(account: AccountConfig, cache: Cache | None) -> datetime | None:
-    if cache is None:
-        return None
-    stamp = cache.stamp(account.name)
-    if stamp is None or stamp[0] != account.provider:
-        return None  # the account now points at another provider: its old data is not its
-    return stamp[1]
-
-
-def _cached(
-    account: AccountConfig, cache: Cache | None, *, details: bool
-) -> AccountSnapshot | None:
-    if cache is None:
-        return None
-    snapshot = cache.load(account.name, details=details)
-    if snapshot is None or snapshot.provider != account.provider:
-        return None  # the account now points at another provider: its old data is not its
-    return snapshot
-
-
-async def _load_cached(
-    account: AccountConfig, cache: Cache | None, details: bool
-) -> AccountSnapshot | None:
-    return await asyncio.to_thread(lambda: _cached(account, cache, details=details))
-
-
-async def _cached_details(
-    account: AccountConfig,
-    cache: Cache | None,
-    summaries: list[Invoice],
-    list_fps: dict[str, str],
-) -> dict[str, Invoice]:
-    """Cached details still valid for these list summaries: final and unchanged since."""
-    if cache is None:
-        return {}
-
-    def read() -> dict[str, Invoice]:
-        cached_fps = cache.detail_fingerprints(account.name)
-        reusable: Collection[str] = {
-            inv.id
-            for inv in summaries
-            if not inv.detailed
-            and inv.status in FINAL
-            and cached_fps.get(inv.id) == list_fps[inv.id]
-        }
-        return cache.load_details(account.name, reusable)
-
-    return await asyncio.to_thread(read)
-
-
 async def _fetch(
     client: ProviderClient,
     account: AccountConfig,
@@ -310,14 +239,14 @@ async def _fetch(
     """List, then details not cached (or changed, or not final), then save."""
     started = now_fn()
     summaries = _unique(await client.list_invoices())
-    previous = await _load_cached(account, cache, False)  # what changed: service/tracking.py
+    previous = await load_cached(account, cache, False)  # what changed: service/tracking.py
     list_fps = await asyncio.to_thread(lambda: {inv.id: fingerprint(inv) for inv in summaries})
     errors: list[ProviderError] = []
     reused: dict[str, Invoice] = {}
     need: list[Invoice] = []
     fetched: dict[str, Invoice] = {}
     if with_details:
-        reused = await _cached_details(account, cache, summaries, list_fps)
+        reused = await cached_details(account, cache, summaries, list_fps)
         need = [inv for inv in summaries if not inv.detailed and inv.id not in reused]
         fetched = await _fetch_details(client, need, errors)
     snapshot = AccountSnapshot(

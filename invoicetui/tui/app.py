@@ -28,6 +28,7 @@ from invoicetui.cache import Cache
 from invoicetui.config.accounts import insecure_tls_warning
 from invoicetui.config.options import AppSetup
 from invoicetui.core.model import utcnow
+from invoicetui.tui import runtime
 from invoicetui.tui.invoice_actions import launch_url
 from invoicetui.tui.keymap import apply_keymap, bind, key_clashes
 from invoicetui.tui.palette import InvoiceCommands
@@ -90,6 +91,7 @@ class InvoiceApp(App[int]):
         self.catch_hangup = False  # run() sets it; tests leave the test runner's signals alone
         if setup.demo:
             self.sub_title = "DEMO"
+        self._restore_runtime: Callable[[], None] | None = None  # tui/runtime.py, while it runs
 
     def get_default_screen(self) -> Screen[None]:
         """The main screen is the first screen: pushed over a backdrop from on_mount, it was
@@ -101,6 +103,7 @@ class InvoiceApp(App[int]):
     def on_mount(self) -> None:
         if self.catch_hangup:
             self._catch_hangup()
+        self._restore_runtime = runtime.tune()  # keys stay quick while threads fetch
         # Small caches are read now, before the main screen mounts, so their rows are in its
         # first frame; the rest are read in a thread while it is built (tui/session.py).
         self.session.reads.prefetch(self.setup.accounts, self)
@@ -113,6 +116,10 @@ class InvoiceApp(App[int]):
             self.notify(insecure, title="TLS", severity="warning", markup=False, timeout=30)
             self.call_after_refresh(self._say, insecure, "error")
             self.session.start_warnings.append(insecure)  # and after the first loads' errors
+
+    def on_unmount(self) -> None:
+        if self._restore_runtime is not None:
+            self._restore_runtime()
 
     def _apply_theme(self) -> None:
         name = self.setup.theme

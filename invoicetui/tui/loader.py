@@ -134,12 +134,15 @@ class Loader(Widget):
 
         name = account.name
         await asyncio.shield(cached)  # a cache read error lands here, and so in the funnel
+        # The fetch runs in the fetch thread (background=True): its callbacks only post, to
+        # the screen looked up here, on the UI's thread (post_message is thread-safe).
+        screen = self.screen
 
         def progress(done: int, total: int | None) -> None:
-            self._post(msg.AccountProgress(name, done, total, generation))
+            screen.post_message(msg.AccountProgress(name, done, total, generation))
 
         def page(invoices: Sequence[Invoice]) -> None:
-            self._post(msg.InvoicesArrived(name, tuple(invoices), generation))
+            screen.post_message(msg.InvoicesArrived(name, tuple(invoices), generation))
 
         snapshot = await service.load_account(
             account,
@@ -149,6 +152,7 @@ class Loader(Widget):
             on_progress=progress,
             on_page=page,
             wallclock=self.session.now,
+            background=True,
         )
         self._post(msg.InvoicesLoaded(name, snapshot, generation))
 

@@ -88,7 +88,11 @@ async def test_sidebar_and_table_counts_agree_while_loading_failing_filtering_re
 ) -> None:
     samples = Samples()
     install_sampler(monkeypatch, samples)
-    server.faults.append(Fault("slow", provider="doit", path_contains="pageToken", delay=0.05))
+    # DoiT's pages come 0.25 s apart, so some arrive after the UI has started. (This fault
+    # matched "pageToken" before, which is in the query, never in the path a fault is matched
+    # against: it never applied, and once the fetch ran in its own thread the four pages
+    # could all arrive while a loaded UI was still starting.)
+    server.faults.append(Fault("slow", provider="doit", path_contains="/invoices", delay=0.25))
     app = make_app(server, tmp_path / "cache")
     async with app.run_test(size=(120, 36)) as pilot:
         main = main_screen(app)

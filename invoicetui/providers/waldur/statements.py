@@ -11,7 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from invoicetui.core import parse
 from invoicetui.core.model import Credit, Invoice, LineItem, Status
@@ -19,13 +19,19 @@ from invoicetui.providers.waldur.normalize import PROVIDER, Warn, month_period
 from invoicetui.providers.waldur.wire import ItemWire, Memo, read_items, shared
 from invoicetui.providers.wire import Bad
 
+T = TypeVar("T")
+
 
 @dataclass
 class _Month:
     """What one month's statement needs, gathered item by item."""
 
-    line_items: list[tuple[int, LineItem]] = field(default_factory=list)  # (order, item)
-    credits: list[tuple[int, Credit]] = field(default_factory=list)
+    # Items and their positions in parallel lists, not (order, item) pairs: a million pairs
+    # were a million more objects for Python's garbage collector to walk while they stream in.
+    line_items: list[LineItem] = field(default_factory=list)
+    item_order: list[int] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)
+    credit_order: list[int] = field(default_factory=list)
     credit_total: Decimal = Decimal(0)
     sums: dict[str, Decimal | None] = field(
         default_factory=lambda: dict.fromkeys(("price", "tax", "total"))
@@ -35,14 +41,16 @@ class _Month:
     problems: list[str] = field(default_factory=list)
 
     def add(self, order: int, item: ItemWire, currency: str | None, memo: Memo) -> None:
-        self.line_items.append((order, item.line_item(currency, self.problems, memo)))
+        self.line_items.append(item.line_item(currency, self.problems, memo))
+        self.item_order.append(order)
         sums = self.sums
         for name, value in (("price", item.price), ("tax", item.tax), ("total", item.total)):
             if value is not None and not isinstance(value, Bad):
                 known = sums[name]
                 sums[name] = value if known is None else parse.exact_sum((known, value))
         if item.is_credit:
-            self.credits.append((order, item.credit_of()))
+            self.credits.append(item.credit_of())
+            self.credit_order.append(order)
             self.credit_total = parse.exact_sum((self.credit_total, item.credit_amount()))
         project = item.project()
         if project is not None:
@@ -52,8 +60,10 @@ class _Month:
             self.offerings.setdefault(shared(memo, offering), None)
 
 
-def _order(entry: tuple[int, object]) -> int:
-    return entry[0]
+def _in_order(values: list[T], order: list[int]) -> tuple[T, ...]:
+    """values by their positions in `order` (pages may have arrived in any order)."""
+    ranks = sorted(range(len(values)), key=order.__getitem__)
+    return tuple(values[i] for i in ranks)
 
 
 class StatementBuilder:
@@ -133,8 +143,6 @@ class StatementBuilder:
             ident = f"{key[0]:04d}-{key[1]:02d}"
             status = Status.DRAFT if key >= current else Status.ISSUED
             period = month_period(key[0], key[1])
-        month.line_items.sort(key=_order)
-        month.credits.sort(key=_order)
         count = len(month.line_items)
         extra = [("items", str(count)), ("projects", str(len(month.projects)))]
         if month.offerings:
@@ -154,8 +162,8 @@ class StatementBuilder:
             credits=parse.two_places(month.credit_total),
             total=parse.two_places(month.sums["total"]),
             amount_due=None,
-            line_items=tuple(item for _, item in month.line_items),
-            credits_detail=tuple(item for _, item in month.credits),
+            line_items=_in_order(month.line_items, month.item_order),
+            credits_detail=_in_order(month.credits, month.credit_order),
             extra=tuple(extra),
             raw={"source": "/api/provider-invoice-items/", "month": ident, "items": count},
             detailed=True,

@@ -62,6 +62,7 @@ class Browser(Panes):
         self.row_before_filter: tuple[str, str] | None = None  # Esc puts the cursor back
         # Flags and changes, shown beside the table's rows (computed in a thread).
         self.marking = Marking(self, session, lambda: list(self.states))
+        self._notice_text = ""  # what #notice shows (updated only when it changes)
         self.first_frame = FirstFrame(  # says its warnings after what a load's handler says
             session.start_warnings, lambda text: self.call_later(self.say, text, "error"))
 
@@ -293,7 +294,9 @@ class Browser(Panes):
             bool(table.filter_text),
         )  # fmt: skip
         notice = self.query_one("#notice", Static)
-        notice.update(Content(text))
+        if text != self._notice_text:  # unchanged (most pages of a load): no relayout
+            self._notice_text = text
+            notice.update(Content(text))
         notice.display = bool(text)
         notice.set_class(failed, "-error")
 

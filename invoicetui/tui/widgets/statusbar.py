@@ -67,5 +67,7 @@ class StatusBar(Horizontal):
         label.set_class(tone == "success", "-success")
 
     def set_freshness(self, text: str) -> None:
+        if text == self.freshness:
+            return  # unchanged: no relayout (each streamed page of an account asks again)
         self.freshness = text
         self.query_one("#status-fresh", Static).update(Content(text))
