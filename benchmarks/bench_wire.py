@@ -12,9 +12,9 @@ reported; on a shared machine the CPU time is the figure (wall measures the neig
 
     python benchmarks/bench_wire.py [--quick] [--records N] [--runs N] [--only palette,...]
 
-Result (2026-12-03 10:15-10:33 UTC, 100k records, 3 runs, load average 5.5-8 on 2 cores), CPU
-time: DoiT 1.11x, Zilliz 1.04x, Palette 1.13x, Waldur invoices 1.14x, Waldur provider items
-1.05x, all within 1.2x, so the models are adopted (figures: invoicetui/providers/__init__.py).
+Result (2026-12-03 10:50-11:03 UTC, 100k records, 3 runs, load average 3-6.5 on 2 cores), CPU
+time: DoiT 1.11x, Zilliz 1.04x, Palette 1.09x, Waldur invoices 1.10x, Waldur provider items
+1.03x, all within 1.2x, so the models are adopted (figures: invoicetui/providers/__init__.py).
 """
 
 from __future__ import annotations

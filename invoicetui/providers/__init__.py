@@ -6,13 +6,14 @@ Wire formats are tolerant pydantic models, one <name>/wire.py per provider (buil
 in wire.py), turned into Invoices by <name>/normalize.py. Adopted by measurement against the
 hand-written normalizers they replaced (kept in benchmarks/before_*.py): at 100k records, CPU
 time of json.loads(parse_float=Decimal) + reading, same Invoices out, 3 interleaved runs,
-`python benchmarks/bench_wire.py --runs 3` (2026-12-03, load average 5.5-8 on 2 cores):
-DoiT 1.11x (4.18 s against 3.77 s), Zilliz 1.04x, Palette 1.13x (25.7 s against 22.7 s),
-Waldur invoices 1.14x (21.6 s against 18.9 s), Waldur provider items 1.05x; all within the
-1.2x bar. Wall time on that loaded machine said 1.21x, 1.15x, 1.65x, 1.65x and 1.19x: the
-process waited for the CPU most of the time (Palette: 68.8 s wall for 25.7 s of CPU), which
-measures the neighbours, not the code. The TypeAdapter call alone is 0.47-0.59x; the rest is
-building Invoices, which the normalizers did too.
+`python benchmarks/bench_wire.py --runs 3` (2026-12-03 10:50-11:03 UTC, load average 3-6.5 on
+2 cores): DoiT 1.11x (3.97 s against 3.57 s), Zilliz 1.04x, Palette 1.09x (23.6 s against
+21.6 s), Waldur invoices 1.10x (20.1 s against 18.2 s), Waldur provider items 1.03x; all
+within the 1.2x bar. Wall time in that run: 1.21x, 1.07x, 1.14x, 1.02x, 1.04x; DoiT again with
+`--runs 5 --only doit` at load 2: 1.05x wall, 1.08x CPU (the wall figure follows the
+neighbours' load; an earlier run at load 8 read 1.65x wall for Palette at 1.13x CPU). The
+TypeAdapter call alone is 0.45-0.57x; the rest is building Invoices (clean_json of the raw
+record is the largest part), which the normalizers did too.
 """
 
 from __future__ import annotations

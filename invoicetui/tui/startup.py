@@ -1,6 +1,6 @@
 """The cyclic GC waits while the TUI builds its first frame (no Textual here: cmd_tui uses it).
 
-Start-up makes some 60k tracked objects that nearly all live on (modules, classes, widgets,
+Start-up makes some 60-100k tracked objects that nearly all live on (modules, classes, widgets,
 styles); the GC scans them again and again for nothing: ~150 young collections and one full
 one of ~12 ms, ~35 ms CPU of a ~330 ms start (measured with gc.callbacks and
 benchmarks/bench_startup.py). Once the first frame is on screen they are frozen out of later

@@ -1,9 +1,8 @@
-"""The main screen's layout, state and data flow (its keys are in screens/main.py; how its
-panes fit the terminal is in screens/panes.py, what it says about its state in telling.py).
+"""The main screen's layout, state and data flow (keys: main.py; fit: panes.py; words: telling.py).
 
-Its state is a few `var`s (scope, highlighted invoice, detail visibility, row total) that the
-widgets are bound to or watch; its loader's workers post messages here, and this is the one
-place that turns them, failures included, into what the widgets show.
+Its state is a few `var`s (scope, highlighted invoice, detail, row total) the widgets bind to or
+watch; the loader's workers post messages here, the one place that turns them (failures too)
+into what the widgets show.
 """
 
 from __future__ import annotations
@@ -48,8 +47,7 @@ class Browser(Panes):
     AUTO_FOCUS = "#invoices"  # not the sidebar first: each focus change restyles a subtree
     scope: var[str] = var(ALL, init=False)  # the sidebar's entry: "all", "provider:x", "account:x"
     current: var[Invoice | None] = var(None, always_update=True, init=False)  # the highlighted row
-    # Rows of every account, whatever the scope, as the table holds them: the one number
-    # the sidebar's "All accounts" and the table's "n of N" both show (data_bind).
+    # All accounts' rows as the table holds them: the sidebar's and the table's one count.
     total_rows: var[int] = var(0, init=False)
 
     def __init__(self, session: Session) -> None:
