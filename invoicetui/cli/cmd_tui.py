@@ -24,13 +24,13 @@ def demo_tables(setup: AppSetup) -> None:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from invoicetui.tui import startup
+    from invoicetui.tui import runtime
 
-    startup.pause_gc()  # until the first frame is on screen (tui/startup.py)
+    runtime.pause_gc()  # until the first frame is on screen (tui/runtime.py)
     try:
         return _run_tui(args)
     finally:
-        startup.resume_gc()  # if the first frame never came (no terminal, an error)
+        runtime.resume_gc()  # if the first frame never came (no terminal, an error)
 
 
 def _run_tui(args: argparse.Namespace) -> int:

@@ -1,4 +1,11 @@
-"""Interpreter settings for a UI that stays quick while threads fill it with a million objects.
+"""Interpreter settings for the TUI: the GC paused until the first frame, then a UI that stays
+quick while threads fill it with a million objects (no Textual here: cmd_tui uses it first).
+
+Start-up makes some 60-100k tracked objects that nearly all live on (modules, classes, widgets,
+styles); the GC scanned them again and again for nothing: ~150 young collections and one full
+one of ~12 ms, ~35 ms CPU of a ~330 ms start (measured with gc.callbacks and
+benchmarks/bench_startup.py). So it waits for the first frame, which then freezes them out of
+later collections (gc.freeze).
 
 Measured with benchmarks/bench_keys.py (1M Waldur items streaming in, 2 cores):
 - The GIL passes between threads every switch interval (5 ms by default): the UI thread
@@ -35,3 +42,29 @@ def tune() -> Callable[[], None]:
         gc.set_threshold(*thresholds)
 
     return restore
+
+
+_paused = False
+
+
+def pause_gc() -> None:
+    """Before the heavy imports: no collections until first_frame_shown()."""
+    global _paused
+    if gc.isenabled():
+        gc.disable()
+        _paused = True
+
+
+def first_frame_shown() -> None:
+    """The first frame is on screen: freeze what start-up made, then the GC again."""
+    if _paused:
+        gc.freeze()
+    resume_gc()
+
+
+def resume_gc() -> None:
+    """The GC again, if pause_gc stopped it (idempotent; a no-op in tests, which never pause)."""
+    global _paused
+    if _paused:
+        _paused = False
+        gc.enable()

@@ -23,7 +23,7 @@ from tui_fakes import (
 )  # fmt: skip
 
 from invoicetui.service import loading as service
-from invoicetui.tui import session, startup
+from invoicetui.tui import runtime, session
 from invoicetui.tui.screens.main import MainScreen
 
 
@@ -98,13 +98,13 @@ async def test_a_large_cache_is_read_in_a_thread_after_all(
 
 def test_the_gc_waits_for_the_first_frame_only_when_paused() -> None:
     assert gc.isenabled()
-    startup.first_frame_shown()  # never paused (as in tests): nothing frozen, GC untouched
+    runtime.first_frame_shown()  # never paused (as in tests): nothing frozen, GC untouched
     assert gc.isenabled() and gc.get_freeze_count() == 0
-    startup.pause_gc()
+    runtime.pause_gc()
     try:
         assert not gc.isenabled()
     finally:
-        startup.resume_gc()  # what cmd_tui does when no frame ever came
+        runtime.resume_gc()  # what cmd_tui does when no frame ever came
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from invoicetui.tui import startup
+from invoicetui.tui import runtime
 
 
 class FirstFrame:
@@ -26,7 +26,7 @@ class FirstFrame:
         """The first frame is on screen and the first loads (these generations) have begun."""
         self.starting = False
         self._first_loads = dict(generations)
-        startup.first_frame_shown()
+        runtime.first_frame_shown()
 
     def load_done(self, account: str, generation: int) -> None:
         """A load reported; after the last first load, each start-up warning is said."""
