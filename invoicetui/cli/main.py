@@ -12,9 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from invoicetui.cli.common import EXIT_FAILED, EXIT_USAGE, UsageError, err
-from invoicetui.cli.parser import PROG, build_parser
-from invoicetui.core.errors import ConfigError
+from invoicetui.tui import runtime  # no Textual: the GC pause below
 
 # Subcommand -> (module, function). Only the chosen command's module is imported: the TUI's
 # start does not pay for export, and `cache info` does not pay for the TUI.
@@ -38,13 +36,31 @@ def command(name: str | None) -> Callable[[argparse.Namespace], int]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code instead of exiting (tests call it directly)."""
+    # The modules about to load make tens of thousands of objects that all live on: the GC
+    # would only scan them again and again. Paused until the command runs (the TUI: until its
+    # first frame, tui/runtime.py).
+    runtime.pause_gc()
+    try:
+        return _dispatch(argv)
+    finally:
+        runtime.resume_gc()
+
+
+def _dispatch(argv: list[str] | None) -> int:
+    from invoicetui.cli.common import EXIT_FAILED, EXIT_USAGE, UsageError, err
+    from invoicetui.cli.parser import PROG, build_parser
+    from invoicetui.core.errors import ConfigError
+
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error (argparse exits 2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
-        return command(args.command)(args)
+        run = command(args.command)
+        if args.command is not None:
+            runtime.resume_gc()  # the TUI keeps it paused until its first frame
+        return run(args)
     except ConfigError as exc:
         err(f"{PROG}: config error: {exc}")
         return EXIT_USAGE

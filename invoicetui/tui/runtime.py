@@ -1,5 +1,6 @@
-"""Interpreter settings for the TUI: the GC paused until the first frame, then a UI that stays
-quick while threads fill it with a million objects (no Textual here: cmd_tui uses it first).
+"""Interpreter settings: the GC paused while modules load (the TUI: until its first frame), then
+a UI that stays quick while threads fill it with a million objects (no Textual here: cli/main.py
+uses it first, for every command).
 
 Start-up makes some 60-100k tracked objects that nearly all live on (modules, classes, widgets,
 styles); the GC scanned them again and again for nothing: ~150 young collections and one full
@@ -48,7 +49,7 @@ _paused = False
 
 
 def pause_gc() -> None:
-    """Before the heavy imports: no collections until first_frame_shown()."""
+    """Before the heavy imports: no collections until resume_gc() or first_frame_shown()."""
     global _paused
     if gc.isenabled():
         gc.disable()
