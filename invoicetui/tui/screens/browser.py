@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import var
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Static
 
 from invoicetui.config.keys import keys_for
 from invoicetui.config.options import FetchMode
@@ -34,11 +35,14 @@ from invoicetui.tui.screens.starting import FirstFrame
 from invoicetui.tui.screens.store import InvoiceStore, in_scope
 from invoicetui.tui.session import Session
 from invoicetui.tui.widgets.detail import DetailPane
-from invoicetui.tui.widgets.invoices import FilterBar, InvoiceTable, search_text_on
+from invoicetui.tui.widgets.invoices import InvoiceTable, search_text_on
 from invoicetui.tui.widgets.sidebar import ALL, AccountState, Sidebar
 from invoicetui.tui.widgets.statusbar import StatusBar
 from invoicetui.tui.widgets.summary import Coverage, SummaryStrip
 from invoicetui.tui.widgets.table import VirtualTable
+
+if TYPE_CHECKING:
+    from textual.widgets import Input
 
 
 class Browser(Panes):
@@ -100,7 +104,6 @@ class Browser(Panes):
             yield Sidebar(id="sidebar").data_bind(total=Browser.total_rows)
             with Horizontal(id="content"):
                 with Vertical(id="table-area"):
-                    yield FilterBar(id="filter-bar")
                     yield Static("", id="notice", markup=False)
                     yield InvoiceTable(
                         invoice_columns(self.today),
@@ -122,7 +125,6 @@ class Browser(Panes):
     def on_mount(self) -> None:
         setup = self.session.setup
         self.sidebar.set_accounts(list(self.states.values()), self.session.now())
-        self.query_one(FilterBar).show(False)
         self.query_one("#notice", Static).display = False
         self._apply_size(self.size.width, self.size.height)
         self.table.row_mark = self.marks.gutter  # flags (!) and changes (+ •) beside the rows
@@ -361,15 +363,18 @@ class Browser(Panes):
         if self.current is not None and self.detail.position != self.position():
             self._show_detail()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
+    # By name, not @on(Input...): Input is imported with the filter box, on the first "/".
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "filter":
+            return
         self.table.set_filter(event.value)
         self._after_rows_changed()
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "filter":
+            return
         self.table.set_filter(event.value)
-        self.query_one(FilterBar).show(False)
+        self.filter_bar().show(False)
         self.table.focus()
         if not event.value:
             self.restore_row()  # Esc (or an empty filter): back on the row it was on

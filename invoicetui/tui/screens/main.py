@@ -21,7 +21,7 @@ from invoicetui.tui.commands import COMMANDS, TAB_COMMANDS
 from invoicetui.tui.screens.browser import Browser
 from invoicetui.tui.screens.store import in_scope
 from invoicetui.tui.widgets.detail import DetailPane
-from invoicetui.tui.widgets.invoices import FilterBar, InvoiceTable
+from invoicetui.tui.widgets.invoices import InvoiceTable
 from invoicetui.tui.widgets.sidebar import ALL
 from invoicetui.tui.widgets.table import VirtualTable
 
@@ -214,7 +214,7 @@ class MainScreen(Browser):
     # ------------------------------------------------------------------ filter and sort
 
     def action_filter(self) -> None:
-        bar = self.query_one(FilterBar)
+        bar = self.filter_bar()
         bar.show(True)
         row = self.table.cursor_row
         if not self.table.filter_text:
@@ -225,9 +225,10 @@ class MainScreen(Browser):
 
     def clear_filter(self) -> None:
         """Esc in the table: the filter goes; the cursor stays on the row it is on."""
-        box = self.query_one(FilterBar).input
-        with box.prevent(box.Changed):
-            box.value = ""
+        if self.has_filter_bar():  # else "/" was never pressed: no box to empty
+            box = self.filter_bar().input
+            with box.prevent(box.Changed):
+                box.value = ""
         row = self.table.cursor_row
         self.table.set_filter("")
         if row is None:

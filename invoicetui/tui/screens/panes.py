@@ -6,6 +6,8 @@ names within a limit per width; below NARROW_WIDTH the detail leaves the side of
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.events import DescendantFocus, Resize
 from textual.reactive import var
 from textual.screen import Screen
@@ -16,6 +18,9 @@ from invoicetui.tui.widgets.invoices import InvoiceTable
 from invoicetui.tui.widgets.sidebar import Sidebar
 from invoicetui.tui.widgets.statusbar import StatusBar, Tone
 from invoicetui.tui.widgets.summary import ROOMY_LINES, SHORT_LINES, TALL_LINES, SummaryStrip
+
+if TYPE_CHECKING:
+    from invoicetui.tui.widgets.filter_bar import FilterBar
 
 TINY_WIDTH = 70  # below this the sidebar shows only while it has focus (h or Esc)
 # The sidebar sizes to the account names, within a limit per terminal width.
@@ -45,6 +50,20 @@ class Panes(Screen[None]):
     @property
     def detail(self) -> DetailPane:
         return self.query_one("#detail", DetailPane)
+
+    def filter_bar(self) -> FilterBar:
+        """The "/" box, mounted above the table on first use (not needed for the first frame)."""
+        from invoicetui.tui.widgets.filter_bar import FilterBar
+
+        for bar in self.query(FilterBar):
+            return bar
+        bar = FilterBar(id="filter-bar")
+        self.query_one("#table-area").mount(bar, before=0)
+        bar.mount(*bar.parts())  # registered now (compose would wait): the box can take focus
+        return bar
+
+    def has_filter_bar(self) -> bool:
+        return bool(self.query("#filter-bar"))
 
     @property
     def status(self) -> StatusBar:

@@ -1,4 +1,4 @@
-"""The invoice table and its "/" filter box, as the main screen uses them.
+"""The invoice table, as the main screen uses it (widgets/filter_bar.py has its "/" box).
 
 The table titles itself ("Invoices 5 of 40 · account: x · filter: y", "sort: Due ↓") from
 its own rows, sort and filter plus the screen's scope and total, which the screen binds to
@@ -11,12 +11,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import ClassVar
 
-from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import var
-from textual.widgets import Input, Static
 
 from invoicetui.core.lateness import lateness
 from invoicetui.core.model import Invoice
@@ -48,42 +45,6 @@ def search_text(invoice: Invoice, today: date | None = None) -> str:
 def search_text_on(today: Callable[[], date]) -> Callable[[Invoice], str]:
     """The table's search text with lateness as of `today()` (the app's clock)."""
     return lambda invoice: search_text(invoice, today())
-
-
-class FilterInput(Input):
-    """The "/" filter: Enter applies and hides, Esc clears and hides."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        bind("back", "clear_filter", "Clear the filter", keys="escape"),
-    ]
-
-    def action_clear_filter(self) -> None:
-        self.value = ""
-        self.post_message(self.Submitted(self, ""))
-
-
-class FilterBar(Horizontal):
-    """ "/ [filter…]  Enter keeps · Esc clears": the box says what it is and how to leave it."""
-
-    DEFAULT_CSS = """
-    FilterBar { height: 1; background: $boost; }
-    FilterBar #filter-prompt { width: 2; padding-left: 1; color: $accent; text-style: bold; }
-    FilterBar #filter { width: 1fr; }
-    FilterBar #filter-hint { width: auto; padding: 0 1; color: $text-muted; }
-    """
-
-    def compose(self) -> ComposeResult:
-        yield Static("/", id="filter-prompt", markup=False)
-        yield FilterInput(placeholder="id, account, description, status", id="filter")
-        yield Static("Enter keeps · Esc clears", id="filter-hint", markup=False)
-
-    @property
-    def input(self) -> FilterInput:
-        return self.query_one("#filter", FilterInput)
-
-    def show(self, visible: bool) -> None:
-        self.display = visible
-        self.input.display = visible
 
 
 class InvoiceTable(VirtualTable[Invoice]):
