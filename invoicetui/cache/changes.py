@@ -10,15 +10,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from invoicetui.cache.access import CacheAccess
-from invoicetui.core.changeset import (
-    ChangeSet,
-    ChangesFormatError,
-    SavedChanges,
-    changes_from_json,
-    changes_to_json,
-)
+
+if TYPE_CHECKING:  # imported on first use: the TUI's first frame needs no change set
+    from invoicetui.core.changeset import ChangeSet, SavedChanges
 
 KEY = "changes"
 
@@ -30,6 +27,8 @@ class ChangeStore(CacheAccess):
         self, account: str, changes: ChangeSet, at: datetime, *, since: datetime | None = None
     ) -> None:
         """Replace the account's stored change set (computed at `at`, against `since`)."""
+        from invoicetui.core.changeset import changes_to_json
+
         record = {
             "at": at.astimezone(UTC).isoformat(),
             "since": since.astimezone(UTC).isoformat() if since is not None else None,
@@ -54,6 +53,8 @@ class ChangeStore(CacheAccess):
         text = self._read(account, read, None)
         if text is None:
             return None
+        from invoicetui.core.changeset import ChangesFormatError, SavedChanges, changes_from_json
+
         try:
             record = json.loads(text)
             if not isinstance(record, dict):
@@ -73,6 +74,8 @@ class ChangeStore(CacheAccess):
 
 
 def _time(value: object) -> datetime | None:
+    from invoicetui.core.changeset import ChangesFormatError
+
     if value is None:
         return None
     if not isinstance(value, str):

@@ -20,7 +20,6 @@ from invoicetui.config.options import FetchMode
 from invoicetui.config.tokens import resolve_token
 from invoicetui.core.errors import CacheError, OfflineNoData, ProviderError
 from invoicetui.core.model import AccountSnapshot, Invoice, utcnow
-from invoicetui.service import tracking
 from invoicetui.service.background import run_in_fetch_loop
 from invoicetui.service.bounds import account_deadline
 from invoicetui.service.cached import FINAL as FINAL
@@ -263,6 +262,8 @@ async def _fetch(
         await _save(cache, account, cache.save, snapshot, list_fingerprints=list_fps)
     if reused:
         snapshot = replace(snapshot, invoices=tuple(reused.get(i.id, i) for i in snapshot.invoices))
+    from invoicetui.service import tracking  # not needed before the first frame
+
     await tracking.record_changes(cache, account, previous, snapshot)
     return snapshot
 

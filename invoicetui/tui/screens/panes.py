@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.events import DescendantFocus, Resize
+from textual.events import DescendantFocus, Resize, ScreenResume
 from textual.reactive import var
 from textual.screen import Screen
 
@@ -34,6 +34,7 @@ class Panes(Screen[None]):
     """The widgets by role, and the layout that follows the terminal's size."""
 
     detail_hidden: var[bool] = var(False, init=False)  # wide terminals: p hides the detail pane
+    _resumed_once = False
 
     @property
     def loader(self) -> Loader:
@@ -71,6 +72,13 @@ class Panes(Screen[None]):
 
     def say(self, text: str, tone: Tone = "info") -> None:
         self.status.say(text, tone)
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        # Textual restyles every node when a screen resumes; on the first resume they were all
+        # styled at mount a moment ago (~25M instructions before the first frame for nothing).
+        if not self._resumed_once:
+            self._resumed_once = True
+            event.refresh_styles = False
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
