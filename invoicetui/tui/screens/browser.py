@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import var
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from invoicetui.config.keys import keys_for
 from invoicetui.config.options import FetchMode
@@ -31,7 +31,7 @@ from invoicetui.tui.screens.feed import RowFeed
 from invoicetui.tui.screens.marking import Marking
 from invoicetui.tui.screens.panes import NARROW_WIDTH, SHORT_HEIGHT, Panes
 from invoicetui.tui.screens.rounds import Outcome, RefreshRound
-from invoicetui.tui.screens.starting import FirstFrame
+from invoicetui.tui.screens.starting import FOOTER_STAND_IN, HEADER_STAND_IN, FirstFrame, mount_bars
 from invoicetui.tui.screens.store import InvoiceStore, in_scope
 from invoicetui.tui.session import Session
 from invoicetui.tui.widgets.detail import DetailPane
@@ -66,7 +66,8 @@ class Browser(Panes):
         self.marking = Marking(self, session, lambda: list(self.states))
         self._notice_text = ""  # what #notice shows (updated only when it changes)
         self.first_frame = FirstFrame(  # says its warnings after what a load's handler says
-            session.start_warnings, lambda text: self.call_later(self.say, text, "error"))
+            session.start_warnings, lambda text: self.call_later(self.say, text, "error")
+        )
 
     def today(self) -> date:
         """The UTC day lateness is counted from (the app's clock: fixed in tests)."""
@@ -96,7 +97,7 @@ class Browser(Panes):
         # Size classes before the first layout: set after mount, each restyles the whole tree.
         self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         self.set_class(self.app.size.height < SHORT_HEIGHT, "-short")
-        yield Header(show_clock=False)
+        yield HEADER_STAND_IN()  # the header and footer come right after the first frame
         if self.session.setup.demo:
             yield Static(Content(self.session.demo_hint()), id="demo-hint")
         yield SummaryStrip(id="summary")
@@ -119,7 +120,7 @@ class Browser(Panes):
                 detail.display = self.app.size.width >= NARROW_WIDTH
                 yield detail
         yield StatusBar(id="status")
-        yield Footer()
+        yield FOOTER_STAND_IN()
         yield Loader(self.session)
 
     def on_mount(self) -> None:
@@ -147,6 +148,7 @@ class Browser(Panes):
             self._rebuild_rows()
 
     def _after_first_frame(self) -> None:
+        mount_bars(self)
         for name in self.states:
             self.start_load(name, self.session.setup.mode)
         self.first_frame.shown(self.generations)
@@ -248,9 +250,7 @@ class Browser(Panes):
         # Not len(everything): a loading account's pages stay out of the table until it
         # finishes when cached rows are on screen, and the count follows the table.
         self.total_rows = sum(self.shown_counts.values())
-        self.query_one(SummaryStrip).update_data(
-            everything, list(self.states), today=self.today()
-        )
+        self.query_one(SummaryStrip).update_data(everything, list(self.states), today=self.today())
         self._after_rows_changed()
         self.marking.compute(everything)
         for screen in self.app.screen_stack:  # the insight views recompute from the new data
