@@ -1,6 +1,7 @@
 """Table columns and how they share a width: compact forms, then dropping, then shrinking.
 
-Pure layout (rich Text only, no widget), so the order in which columns give way is testable.
+Pure layout (rich Text, or Textual Content for fit_content; no widget), so the order in which
+columns give way is testable.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, Literal, TypeVar
 
+from rich.cells import set_cell_size
 from rich.text import Text
+from textual.content import Content, Span
 
 R = TypeVar("R")
 Cut = Literal["end", "start", "middle"]
@@ -155,3 +158,50 @@ def fit_cell(text: Text, width: int, cut: Cut) -> Text:
         head -= 1
         out = text[:head] + ellipsis + text[len(plain) - tail :] if tail else text[:head] + ellipsis
     return out
+
+
+def ellipsize(content: Content, width: int) -> Content:
+    """Content cut to `width` with "…", exactly as rich's Text.truncate(overflow="ellipsis").
+
+    Content.truncate differs only at width 0, where rich keeps all but the last character
+    (set_cell_size(text, -1)) and an ellipsis; kept so a line never changes when it moves
+    from Text to Content.
+    """
+    if content.cell_length <= width:
+        return content
+    if width > 0:
+        return content.truncate(width, ellipsis=True)
+    text = set_cell_size(content.plain, width - 1) + "…"
+    end = len(text)
+    spans = [Span(s.start, min(s.end, end), s.style) for s in content.spans if s.start < end]
+    return Content(text, spans, strip_control_codes=False)
+
+
+def fit_content(content: Content, width: int, cut: Cut) -> Content:
+    """fit_cell for Textual Content: the same cuts and the same characters kept.
+
+    The "…" takes the styles of the character it replaces, as fit_cell's takes the Text's.
+    """
+    if content.cell_length <= width:
+        return content
+    if width <= 1 or cut == "end":
+        return ellipsize(content, width)
+    plain = content.plain
+    if cut == "start":
+        out = _ellipsis(content, len(plain) - width) + content[len(plain) - (width - 1) :]
+        while out.cell_length > width:  # wide characters take two cells
+            out = _ellipsis(out, 1) + out[2:]
+        return out
+    head, tail = width // 2, (width - 1) // 2
+    end = content[len(plain) - tail :] if tail else Content()
+    out = content[:head] + _ellipsis(content, head) + end
+    while out.cell_length > width and head > 0:  # wide characters take two cells
+        head -= 1
+        out = content[:head] + _ellipsis(content, head) + end
+    return out
+
+
+def _ellipsis(content: Content, offset: int) -> Content:
+    """A "…" in the styles of `content` at character `offset`."""
+    styles = [s.style for s in content.spans if s.start <= offset < s.end]
+    return Content("…", [Span(0, 1, style) for style in styles], strip_control_codes=False)
