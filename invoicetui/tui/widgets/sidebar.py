@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Literal
 
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.text import Text
 from textual.binding import BindingType
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 from textual.timer import Timer
@@ -19,7 +18,8 @@ from textual.widgets.option_list import Option
 from invoicetui.core.model import PROVIDER_LABELS, PROVIDERS
 from invoicetui.core.sanitize import clean_text
 from invoicetui.tui.keymap import bind
-from invoicetui.tui.widgets.columns import fit_cell
+from invoicetui.tui.widgets.columns import ellipsize
+from invoicetui.tui.widgets.sidebar_row import Row, styled
 
 Phase = Literal["loading", "ok", "stale", "offline", "failed"]
 
@@ -76,22 +76,22 @@ def style_for(key: str, no_color: bool = False) -> str:
     return mono if no_color else colour
 
 
-def state_text(state: AccountState, now: datetime, no_color: bool = False) -> Text:
+def state_text(state: AccountState, now: datetime, no_color: bool = False) -> Content:
     """The state word of an account row, readable without colour."""
     style = style_for(state.phase, no_color)
     if state.phase == "loading":
         if state.total:
-            return Text(f"loading {state.done}/{state.total}", style=style)
+            return styled(f"loading {state.done}/{state.total}", style)
         if state.done:
-            return Text(f"loading {state.done}", style=style)
-        return Text("loading…", style=style)
+            return styled(f"loading {state.done}", style)
+        return styled("loading…", style)
     if state.phase == "ok":
-        return Text(f"ok {state.count}", style=style)
+        return styled(f"ok {state.count}", style)
     if state.phase == "stale":
-        return Text(f"stale {age_text(state.fetched_at, now)}", style=style)
+        return styled(f"stale {age_text(state.fetched_at, now)}", style)
     if state.phase == "offline":
-        return Text(f"offline {age_text(state.fetched_at, now)}", style=style)
-    return Text("failed", style=style)
+        return styled(f"offline {age_text(state.fetched_at, now)}", style)
+    return styled("failed", style)
 
 
 def scope_for_account(name: str) -> str:
@@ -100,44 +100,6 @@ def scope_for_account(name: str) -> str:
 
 def scope_for_provider(provider: str) -> str:
     return f"provider:{provider}"
-
-
-class Row:
-    """One sidebar entry: label left (cut with "…"), state right; an optional second line.
-
-    Plain Text lines sized to the width given: a rich Table.grid per row made every
-    repaint of the list cost a table layout per entry.
-    """
-
-    def __init__(self, label: Text, state: Text | None, reason: Text | None = None) -> None:
-        self.label = label
-        self.state = state
-        self.reason = reason
-        self.plain = (label.plain, state.plain if state else "", reason.plain if reason else "")
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
-        line = self.label.copy()
-        line.no_wrap = True
-        state = self.state
-        room = max(0, width - (state.cell_len + 1 if state else 0))
-        # Cut in the middle: vector-db and vector-db-staging never both read "vector-db…".
-        line = fit_cell(line, room, "middle")
-        line.pad_right(room - line.cell_len)
-        if state is not None:
-            line.append(" ")
-            line.append_text(state)
-        line.truncate(width, overflow="ellipsis")
-        yield line
-        if self.reason is not None:
-            reason = self.reason.copy()
-            reason.no_wrap = True
-            reason.truncate(width, overflow="ellipsis")
-            yield reason
-
-
-def _row(label: Text, state: Text | None) -> Row:
-    return Row(label, state)
 
 
 class Sidebar(OptionList):
@@ -300,28 +262,24 @@ class Sidebar(OptionList):
         return {option.id for option in self.options if option.id}
 
     def _all_prompt(self) -> Row:
-        return _row(Text("All accounts", style="bold"), Text(str(self.total), style="dim"))
+        return Row(Content("All accounts"), styled(str(self.total), "dim"), style="bold")
 
     def _provider_prompt(self, provider: str) -> Row:
         states = [s for s in self._states.values() if s.provider == provider]
         failed = sum(1 for s in states if s.phase == "failed")
-        label = Text(PROVIDER_LABELS.get(provider, provider), style="bold")
-        badge = Text(f"{failed} failed", style=style_for("reason", self.app.no_color))
-        return _row(label, badge if failed else None)
+        label = Content(PROVIDER_LABELS.get(provider, provider))
+        badge = styled(f"{failed} failed", style_for("reason", self.app.no_color))
+        return Row(label, badge if failed else None, style="bold")
 
     def _account_prompt(self, state: AccountState, now: datetime) -> Row:
         no_color = self.app.no_color
-        name = Text("  ") + Text(clean_text(state.name, one_line=True))
+        # Plain Content, never markup: account names come from the user's config.
+        name = Content("  " + clean_text(state.name, one_line=True))
         if state.phase != "failed":
             return Row(name, state_text(state, now, no_color))
         # The reason gets a line of its own so a narrow sidebar never hides it.
-        reason = Text(
-            "    " + (state.short_error or "error"),
-            style=style_for("reason", no_color),
-            no_wrap=True,
-        )
-        reason.truncate(60, overflow="ellipsis")
-        return Row(name, state_text(state, now, no_color), reason)
+        reason = styled("    " + (state.short_error or "error"), style_for("reason", no_color))
+        return Row(name, state_text(state, now, no_color), ellipsize(reason, 60))
 
     def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
