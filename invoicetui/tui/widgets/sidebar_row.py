@@ -95,9 +95,13 @@ class Row(Visual):
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions
     ) -> list[Strip]:
-        """Each line is one strip (never wrapped), so the height below always holds."""
-        lines = self.lines(width)[:height]
-        return [strip for line in lines for strip in line.render_strips(width, 1, style, options)]
+        """One strip per line, never wrapped (so get_height holds), straight from the segments.
+
+        Content.render_strips would wrap, align and add selection offsets to each segment's
+        style: an OptionList neither wraps these lines nor lets its text be selected.
+        """
+        lines = self.lines(width)[:height] if width > 0 else []
+        return [Strip(line.render_segments(style), line.cell_length) for line in lines]
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
         """The width that shows every word (the sidebar sets its own: Sidebar.wanted_width)."""
