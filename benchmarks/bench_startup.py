@@ -2,10 +2,11 @@
 
 Both programs are launched the same way: a fresh Python process on a pseudo-terminal of
 120x36 with TERM=xterm-256color; the clock starts just before the process is spawned and stops
-when a known string shows up in what the process wrote to the terminal (escape sequences
-stripped). For invoicetui the strings are the labels (number or id) of the first account's
-invoices, read from a prior `invoicetui export` run that also warmed the cache; the TUI then runs
-with --offline, with the demo server stopped, so nothing but the cache can feed it.
+when the bytes arrive in which a known string shows up in what the process wrote to the
+terminal (escape sequences stripped). For invoicetui the strings are the labels (number or id)
+of the first account's invoices, read from a prior `invoicetui export` run that also warmed the
+cache; the TUI then runs with --offline, with the demo server stopped, so nothing but the cache
+can feed it.
 
 Wall time, and the child's CPU time at the same moment (all its threads, from
 /proc/PID/task/*/schedstat), which other work on the machine hardly changes.
@@ -122,13 +123,16 @@ def time_to_text(
                 chunk = os.read(master, 65536)
             except OSError:  # EIO: the child closed the terminal
                 break
+            # The clocks are read as the bytes arrive, before the search below: the child
+            # goes on working meanwhile, and a bigger frame takes longer to search.
+            arrived = time.perf_counter() - start
+            used = cpu_seconds(proc.pid) if cpu is not None else None
             if not chunk:
                 break
             buffer += chunk
             screen = strip_ansi(buffer.decode("utf-8", "replace"))
             if any(needle in screen for needle in needles):
-                found = time.perf_counter() - start
-                used = cpu_seconds(proc.pid) if cpu is not None else None
+                found = arrived
                 if cpu is not None and used is not None:
                     cpu.append(used)
                 break
