@@ -13,9 +13,8 @@ import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from invoicetui.cache import files
 from invoicetui.cache.codec import CacheFormatError
@@ -28,9 +27,8 @@ T = TypeVar("T")
 SQLITE_READONLY_DBMOVED = 8 | (4 << 8)
 
 
-@dataclass
-class _Handle:
-    """An open connection and the file it was opened on."""
+class _Handle(NamedTuple):
+    """An open connection and the file it was opened on (not a dataclass: ~1 ms at import)."""
 
     con: sqlite3.Connection
     db: Path

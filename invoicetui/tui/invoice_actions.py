@@ -10,7 +10,6 @@ import logging
 import os
 import sys
 import threading
-import webbrowser
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -67,6 +66,8 @@ def launch_url(app: App[Any], url: str, *, new_tab: bool = True) -> bool:
 
     def browse() -> None:
         """In a thread: webbrowser waits for a console browser (w3m, lynx) to exit."""
+        import webbrowser  # on first use (with shlex): not on the path to the first frame
+
         if webbrowser.open(url, new=2 if new_tab else 0):
             return
         try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 from time import perf_counter
@@ -30,18 +29,20 @@ FIRST_FRAME_BYTES = 4_000_000
 FIRST_FRAME_SECONDS = 0.05
 
 
-@dataclass
 class CacheReads:
     """Cache reads of accounts asked for in one loop step run in one thread, and arrive together.
 
     So the rows of every account come in one go (one table rebuild, one frame) instead of one
-    frame per account; the app starts them before the main screen is built.
+    frame per account; the app starts them before the main screen is built. (A plain class,
+    as Session: a dataclass costs ~1 ms of generated code at import, on the path to the first
+    frame, for equality and a repr these never need.)
     """
 
-    cache: Cache
-    now: Callable[[], datetime]
-    _batch: dict[str, tuple[AccountConfig, asyncio.Future[object]]] = field(default_factory=dict)
-    _ready: dict[str, asyncio.Future[object]] = field(default_factory=dict)
+    def __init__(self, cache: Cache, now: Callable[[], datetime]) -> None:
+        self.cache = cache
+        self.now = now
+        self._batch: dict[str, tuple[AccountConfig, asyncio.Future[object]]] = {}
+        self._ready: dict[str, asyncio.Future[object]] = {}
 
     def prefetch(self, accounts: list[AccountConfig], runner: DOMNode) -> None:
         """Small caches at once (their rows make the first frame), the rest in one batch."""
@@ -135,25 +136,27 @@ class CacheReads:
         runner.run_worker(deliver(), name="read cache", group="cache-read", exit_on_error=False)
 
 
-@dataclass
 class Session:
     """One run of the TUI: its setup, clock and zone, cache, and the user's keymap."""
 
-    setup: AppSetup
-    cache: Cache
-    now: Callable[[], datetime]
-    tz: tzinfo | None = None  # where "as of 14:02" is told; None: the local zone
-    export_dir: Path | None = None
-    reads: CacheReads = field(init=False)
-    accounts: dict[str, AccountConfig] = field(init=False)
-    keymap: dict[str, str] = field(init=False)  # the [keys] overrides, by binding id
-    # Said on the status line again once the first loads have reported (verify_tls = false).
-    start_warnings: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.reads = CacheReads(self.cache, self.now)
-        self.accounts = {a.name: a for a in self.setup.accounts}
-        self.keymap = user_keymap(self.setup.keys)
+    def __init__(
+        self,
+        setup: AppSetup,
+        cache: Cache,
+        now: Callable[[], datetime],
+        tz: tzinfo | None = None,  # where "as of 14:02" is told; None: the local zone
+        export_dir: Path | None = None,
+    ) -> None:
+        self.setup = setup
+        self.cache = cache
+        self.now = now
+        self.tz = tz
+        self.export_dir = export_dir
+        self.reads = CacheReads(cache, now)
+        self.accounts = {a.name: a for a in setup.accounts}
+        self.keymap = user_keymap(setup.keys)  # the [keys] overrides, by binding id
+        # Said on the status line again once the first loads have reported (verify_tls = false).
+        self.start_warnings: list[str] = []
 
     @property
     def offline(self) -> bool:

@@ -11,7 +11,6 @@ from tui_fakes import NARROW, SIZE, main_screen, make_app, settle, standard_serv
 
 from invoicetui.config.options import AppSetup
 from invoicetui.tui import app as app_module
-from invoicetui.tui import invoice_actions
 from invoicetui.tui import session as session_module
 from invoicetui.tui.terminal import can_show_browser, terminal_problem
 
@@ -90,7 +89,7 @@ async def test_o_over_ssh_copies_and_shows_the_url_without_a_browser(
 ) -> None:
     isolate_env(monkeypatch, SSH_CONNECTION="127.0.0.1 50000 127.0.0.1 22")
     browsed: list[str] = []
-    monkeypatch.setattr(invoice_actions.webbrowser, "open", lambda url, **_: browsed.append(url))
+    monkeypatch.setattr("webbrowser.open", lambda url, **_: browsed.append(url))
     standard_service().install(monkeypatch)
     app = make_app(tmp_path)
     copied: list[str] = []
@@ -118,7 +117,7 @@ async def test_o_with_a_display_starts_the_browser_off_the_event_loop(
         done.set()
         return True
 
-    monkeypatch.setattr(invoice_actions.webbrowser, "open", browser)
+    monkeypatch.setattr("webbrowser.open", browser)
     standard_service().install(monkeypatch)
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -132,7 +131,7 @@ async def test_o_in_the_full_screen_detail_over_ssh_does_not_claim_it_opened(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     isolate_env(monkeypatch, SSH_TTY="/dev/pts/9")
-    monkeypatch.setattr(invoice_actions.webbrowser, "open", lambda url, **_: pytest.fail(url))
+    monkeypatch.setattr("webbrowser.open", lambda url, **_: pytest.fail(url))
     standard_service().install(monkeypatch)
     app = make_app(tmp_path)
     async with app.run_test(size=NARROW) as pilot:
