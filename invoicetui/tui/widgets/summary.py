@@ -177,6 +177,9 @@ class SummaryStrip(Widget):
         self.max_lines: int | None = None
         self.loading = False  # "Loading…" instead of "Nothing owed." until an account reports
         self.coverage = Coverage(0, 0)
+        # Layout asks for the lines (their count), render for the same lines: built once.
+        self._data_version = 0
+        self._lines: tuple[object, list[Text]] | None = None
 
     def set_loading(self, loading: bool) -> None:
         if loading != self.loading:
@@ -213,10 +216,17 @@ class SummaryStrip(Widget):
         self._spend = [
             (account, currency, series[(account, currency)]) for account, currency in keys
         ]
+        self._data_version += 1
         self.refresh(layout=True)
 
     def lines(self, width: int, max_lines: int | None = None) -> list[Text]:
         """The strip's lines for a content width (each fits it), at most max_lines of them."""
+        key = (width, max_lines, self.loading, self.coverage, self._data_version)
+        if self._lines is None or self._lines[0] != key:
+            self._lines = (key, self._build_lines(width, max_lines))
+        return list(self._lines[1])
+
+    def _build_lines(self, width: int, max_lines: int | None) -> list[Text]:
         note = self.coverage.note()
         if not self._owed:
             words = "Loading…" if self.loading else unknown_text(self.coverage)
