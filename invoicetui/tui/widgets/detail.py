@@ -58,26 +58,7 @@ class DetailPane(Vertical):
 
     DEFAULT_CSS = """
     DetailPane { height: 1fr; padding: 0 1; }
-    DetailPane #detail-top { height: auto; }
-    DetailPane #detail-title { width: 1fr; height: auto; }
-    DetailPane #detail-position { width: auto; height: 1; margin-left: 2; }
-    DetailPane #detail-header { height: auto; max-height: 50%; margin-bottom: 1; }
-    DetailPane #detail-summary { height: auto; }
-    DetailPane #detail-facts { width: 1fr; height: auto; }
-    DetailPane #detail-money { width: auto; height: auto; margin-left: 2; }
-    DetailPane.-narrow #detail-summary { layout: vertical; }
-    DetailPane.-narrow #detail-money { width: 1fr; margin-left: 0; }
-    DetailPane #detail-notice { height: auto; display: none; color: $text-warning; }
-    DetailPane #detail-flags { height: auto; max-height: 4; color: $text-warning; }
-    DetailPane #detail-notice.-error { color: $text-error; }
-    DetailPane.-notice #detail-notice { display: block; }
-    DetailPane.-empty #detail-header, DetailPane.-empty #detail-tabs { display: none; }
-    DetailPane #detail-tabs { height: 1fr; }
-    DetailPane TabPane { padding: 0; height: 1fr; }
-    DetailPane #detail-items { height: 1fr; }
-    DetailPane .detail-scroll { height: 1fr; }
-    DetailPane #detail-raw { height: 1fr; border: none; padding: 0; }
-    """
+    """  # the rules of its parts: detail_header.PartStyles, with the parts on first show
 
     class DetailsWanted(Message):
         """The shown invoice is only a summary: someone should fetch its details."""
