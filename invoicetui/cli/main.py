@@ -51,7 +51,10 @@ def _dispatch(argv: list[str] | None) -> int:
     from invoicetui.cli.parser import PROG, build_parser
     from invoicetui.core.errors import ConfigError
 
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    # Only the command named (at most one) gets its whole parser; --help shows every one.
+    wanted = None if {"-h", "--help"} & set(words) else set(words)
+    parser = build_parser(wanted)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error (argparse exits 2)

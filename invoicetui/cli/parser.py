@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Collection
 from typing import Any
 
 from invoicetui import __version__
@@ -104,10 +105,10 @@ def _add_mode(parser: argparse.ArgumentParser, *, sub: bool) -> None:
     )
 
 
-def _add_summary(subs: Any) -> None:
+def _add_summary(subs: Any, help_line: str) -> None:
     summary = subs.add_parser(
         "summary",
-        help="what is owed, overdue, due soon, spent, and what changed",
+        help=help_line,
         description="What is owed per currency, what is overdue (oldest first), spend this\n"
         "month and last per account, and what changed at the last refresh.",
         epilog=SUMMARY_EPILOG,
@@ -125,24 +126,10 @@ def _add_summary(subs: Any) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description=MAIN_HELP,
-        epilog=MAIN_EPILOG.format(config=locations.config_file(), cache=locations.cache_dir()),
-        formatter_class=_formatter,
-    )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    _add_config(parser, sub=False)
-    _add_mode(parser, sub=False)
-    parser.add_argument("--theme", metavar="NAME", help="Textual theme (overrides [ui] theme)")
-    parser.add_argument("--no-mouse", action="store_true", help="disable mouse support")
-    parser.set_defaults(command=None)
-    subs = parser.add_subparsers(title="commands", metavar="COMMAND")
-
+def _add_export(subs: Any, help_line: str) -> None:
     export = subs.add_parser(
         "export",
-        help="print invoices as JSON or CSV",
+        help=help_line,
         description="Fetch (or read from the cache) and print normalized invoices.",
         epilog=EXPORT_EPILOG,
         formatter_class=_formatter,
@@ -172,13 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_mode(export, sub=True)
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
 
-    from invoicetui.cli.parser_documents import add_documents_parser
 
-    add_documents_parser(subs, _add_config, _add_mode, _formatter)
-
+def _add_accounts(subs: Any, help_line: str) -> None:
     accounts = subs.add_parser(
         "accounts",
-        help="list configured accounts; --check verifies them",
+        help=help_line,
         description="List configured accounts (never their tokens).",
         epilog=ACCOUNTS_EPILOG,
         formatter_class=_formatter,
@@ -187,9 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config(accounts, sub=True)
     accounts.add_argument("--check", action="store_true", help="call each provider once")
 
+
+def _add_cache(subs: Any, help_line: str) -> None:
     cache = subs.add_parser(
         "cache",
-        help="show or clear the local cache",
+        help=help_line,
         description="Inspect or clear the on-disk invoice cache.",
         epilog=CACHE_EPILOG,
         formatter_class=_formatter,
@@ -207,11 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--account", metavar="NAME", help="only this account (configured, or still cached)"
     )
 
-    _add_summary(subs)
 
+def _add_demo(subs: Any, help_line: str) -> None:
     demo = subs.add_parser(
         "demo-server",
-        help="serve the four fake provider APIs over HTTP",
+        help=help_line,
         description=(
             "Serve fake Palette, Waldur, DoiT and Zilliz APIs in the foreground and print a\n"
             "ready-to-paste config.toml pointing at them. Ctrl+C stops it."
@@ -240,4 +227,49 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow binding a non-loopback address (the demo tokens are public)",
     )
+
+
+def _add_documents(subs: Any, help_line: str) -> None:
+    from invoicetui.cli.parser_documents import add_documents_parser
+
+    add_documents_parser(subs, help_line, _add_config, _add_mode, _formatter)
+
+
+# Each command: its line in the main --help, and what defines its parser in full.
+COMMANDS: tuple[tuple[str, str, Callable[[Any, str], None]], ...] = (
+    ("export", "print invoices as JSON or CSV", _add_export),
+    ("documents", "a period's invoices as a manifest, plus their PDFs", _add_documents),
+    ("accounts", "list configured accounts; --check verifies them", _add_accounts),
+    ("cache", "show or clear the local cache", _add_cache),
+    ("summary", "what is owed, overdue, due soon, spent, and what changed", _add_summary),
+    ("demo-server", "serve the four fake provider APIs over HTTP", _add_demo),
+)
+
+
+def build_parser(commands: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; `commands`: the subcommands defined in full (None: all).
+
+    The others get only their help line, which is all the main --help shows of them: a parser
+    costs ~0.4 ms to define (argparse looks up gettext catalogs on disk for its words), and one
+    run uses one command at most (cli/main.py passes the words of its argv).
+    """
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=MAIN_HELP,
+        epilog=MAIN_EPILOG.format(config=locations.config_file(), cache=locations.cache_dir()),
+        formatter_class=_formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _add_config(parser, sub=False)
+    _add_mode(parser, sub=False)
+    parser.add_argument("--theme", metavar="NAME", help="Textual theme (overrides [ui] theme)")
+    parser.add_argument("--no-mouse", action="store_true", help="disable mouse support")
+    parser.set_defaults(command=None)
+    subs = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    for name, help_line, add in COMMANDS:
+        if commands is None or name in commands:
+            add(subs, help_line)
+        else:
+            subs.add_parser(name, help=help_line)
     return parser

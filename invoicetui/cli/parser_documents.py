@@ -24,13 +24,14 @@ exit codes: 0 ok, 1 an account or a document failed (or differs), 2 usage or con
 
 def add_documents_parser(
     subs: Any,
+    help_line: str,
     add_config: Callable[..., None],
     add_mode: Callable[..., None],
     formatter: Callable[[str], argparse.HelpFormatter],
 ) -> None:
     parser = subs.add_parser(
         "documents",
-        help="a period's invoices as a manifest, plus their PDFs",
+        help=help_line,
         description="Save the paperwork of a period: a manifest of every invoice and the PDFs.",
         epilog=EPILOG,
         formatter_class=formatter,
