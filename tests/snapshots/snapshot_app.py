@@ -218,12 +218,14 @@ async def wait_for_workers(app: Any) -> None:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Until no worker runs and the messages they posted are handled (no timers)."""
+    """Until no worker runs, the messages they posted are handled and their rows are in."""
     app = pilot.app
 
     def busy() -> bool:  # pending counts: a worker just asked for has not started yet
         if any(getattr(screen, "starting", False) for screen in app.screen_stack):
             return True  # the first loads begin once the first frame is on screen
+        if any(getattr(screen, "rows_pending", False) for screen in app.screen_stack):
+            return True  # a load's rows wait for the table's next update (a timer, no worker)
         return any(not worker.is_finished for worker in app.workers)
 
     for _ in range(100):

@@ -1,8 +1,7 @@
 """The main screen's layout, state and data flow (keys: main.py; fit: panes.py; words: telling.py).
 
 Its state is a few `var`s (scope, highlighted invoice, detail, row total) the widgets bind to or
-watch; the loader's workers post messages here, the one place that turns them (failures too)
-into what the widgets show.
+watch; the loader's workers post messages here, the one place that turns them into the view.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from invoicetui.tui.rows import invoice_columns, invoice_key
 from invoicetui.tui.screens import telling
 from invoicetui.tui.screens.feed import RowFeed
 from invoicetui.tui.screens.marking import Marking
-from invoicetui.tui.screens.panes import NARROW_WIDTH, SHORT_HEIGHT, Panes
+from invoicetui.tui.screens.panes import NARROW_WIDTH, Panes
 from invoicetui.tui.screens.rounds import Outcome, RefreshRound
 from invoicetui.tui.screens.starting import FOOTER_STAND_IN, HEADER_STAND_IN, FirstFrame, mount_bars
 from invoicetui.tui.screens.store import InvoiceStore, in_scope
@@ -94,9 +93,7 @@ class Browser(Panes):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        # Size classes before the first layout: set after mount, each restyles the whole tree.
-        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
-        self.set_class(self.app.size.height < SHORT_HEIGHT, "-short")
+        self.set_size_classes(*self.app.size, restyle=False)  # before anything is styled
         yield HEADER_STAND_IN()  # the header and footer come right after the first frame
         if self.session.setup.demo:
             yield Static(Content(self.session.demo_hint()), id="demo-hint")
@@ -105,7 +102,8 @@ class Browser(Panes):
             yield Sidebar(id="sidebar").data_bind(total=Browser.total_rows)
             with Horizontal(id="content"):
                 with Vertical(id="table-area"):
-                    yield Static("", id="notice", markup=False)
+                    yield (notice := Static("", id="notice", markup=False))
+                    notice.display = False  # until there is something to say
                     yield InvoiceTable(
                         invoice_columns(self.today),
                         search_text=search_text_on(self.today),
@@ -115,8 +113,7 @@ class Browser(Panes):
                     ).data_bind(Browser.scope, total=Browser.total_rows)
                 detail = DetailPane(id="detail")
                 detail.notes = self.invoice_notes
-                # Hidden from the start on a narrow terminal: its tabs are then built only
-                # when it is first shown (p), not before the first frame.
+                # Hidden at start on a narrow terminal: built on its first show (p), not before.
                 detail.display = self.app.size.width >= NARROW_WIDTH
                 yield detail
         yield StatusBar(id="status")
@@ -126,7 +123,6 @@ class Browser(Panes):
     def on_mount(self) -> None:
         setup = self.session.setup
         self.sidebar.set_accounts(list(self.states.values()), self.session.now())
-        self.query_one("#notice", Static).display = False
         self._apply_size(self.size.width, self.size.height)
         self.table.row_mark = self.marks.gutter  # flags (!) and changes (+ •) beside the rows
         self.table.focus()
@@ -247,8 +243,7 @@ class Browser(Panes):
     def _after_data_changed(self) -> None:
         """After rows reached the table: one count for both panes, then the summary, marks."""
         everything = self.store.all_invoices()
-        # Not len(everything): a loading account's pages stay out of the table until it
-        # finishes when cached rows are on screen, and the count follows the table.
+        # Not len(everything): the count follows the table, which may hold back pages loading.
         self.total_rows = sum(self.shown_counts.values())
         self.query_one(SummaryStrip).update_data(everything, list(self.states), today=self.today())
         self._after_rows_changed()

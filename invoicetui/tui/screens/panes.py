@@ -83,12 +83,17 @@ class Panes(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
 
+    def set_size_classes(self, width: int, height: int, *, restyle: bool = True) -> None:
+        """-narrow, -tiny, -short. Each change restyles the whole tree, unless restyle=False:
+        in compose, where they style only what composes next (no rule styles the screen)."""
+        self.set_class(width < NARROW_WIDTH, "-narrow", update=restyle)
+        self.set_class(width < TINY_WIDTH, "-tiny", update=restyle)
+        self.set_class(height < SHORT_HEIGHT, "-short", update=restyle)
+
     def _apply_size(self, width: int, height: int) -> None:
-        self.set_class(width < NARROW_WIDTH, "-narrow")
-        self.set_class(width < TINY_WIDTH, "-tiny")
+        self.set_size_classes(width, height)
         limit = next(w for at, w in SIDEBAR_LIMITS if width >= at)
         self.sidebar.styles.width = self.sidebar.wanted_width(limit)
-        self.set_class(height < SHORT_HEIGHT, "-short")
         summary = self.query_one(SummaryStrip)
         lines = TALL_LINES if height < ROOMY_HEIGHT else ROOMY_LINES
         summary.set_max_lines(SHORT_LINES if height < SHORT_HEIGHT else lines)
