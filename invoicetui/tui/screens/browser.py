@@ -369,7 +369,7 @@ class Browser(Panes):
         if event.input.id != "filter":
             return
         self.table.set_filter(event.value)
-        self.filter_bar().show(False)
+        self.hide_filter_bar()
         self.table.focus()
         if not event.value:
             self.restore_row()  # Esc (or an empty filter): back on the row it was on

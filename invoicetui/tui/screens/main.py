@@ -213,8 +213,8 @@ class MainScreen(Browser):
 
     # ------------------------------------------------------------------ filter and sort
 
-    def action_filter(self) -> None:
-        bar = self.filter_bar()
+    async def action_filter(self) -> None:
+        bar = await self.filter_bar()
         bar.show(True)
         row = self.table.cursor_row
         if not self.table.filter_text:
@@ -225,8 +225,8 @@ class MainScreen(Browser):
 
     def clear_filter(self) -> None:
         """Esc in the table: the filter goes; the cursor stays on the row it is on."""
-        if self.has_filter_bar():  # else "/" was never pressed: no box to empty
-            box = self.filter_bar().input
+        if bar := self.existing_filter_bar():  # else "/" was never pressed: no box to empty
+            box = bar.input
             with box.prevent(box.Changed):
                 box.value = ""
         row = self.table.cursor_row

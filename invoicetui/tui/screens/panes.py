@@ -52,19 +52,30 @@ class Panes(Screen[None]):
     def detail(self) -> DetailPane:
         return self.query_one("#detail", DetailPane)
 
-    def filter_bar(self) -> FilterBar:
-        """The "/" box, mounted above the table on first use (not needed for the first frame)."""
-        from invoicetui.tui.widgets.filter_bar import FilterBar
+    async def filter_bar(self) -> FilterBar:
+        """The "/" box, mounted above the table on first use (not needed for the first frame).
 
-        for bar in self.query(FilterBar):
-            return bar
-        bar = FilterBar(id="filter-bar")
-        self.query_one("#table-area").mount(bar, before=0)
-        bar.mount(*bar.parts())  # registered now (compose would wait): the box can take focus
+        Awaited: keys typed right after the first "/" wait in the queue until the box can take
+        them (unawaited, they reached the table first, whose bindings took them as commands).
+        """
+        bar = self.existing_filter_bar()
+        if bar is None:
+            from invoicetui.tui.widgets.filter_bar import FilterBar
+
+            bar = FilterBar(id="filter-bar")
+            await self.query_one("#table-area").mount(bar, before=0)
+            await bar.mount(*bar.parts())
         return bar
 
-    def has_filter_bar(self) -> bool:
-        return bool(self.query("#filter-bar"))
+    def existing_filter_bar(self) -> FilterBar | None:
+        """The "/" box, if "/" was ever pressed."""
+        from invoicetui.tui.widgets.filter_bar import FilterBar
+
+        return next(iter(self.query(FilterBar)), None)
+
+    def hide_filter_bar(self) -> None:
+        if bar := self.existing_filter_bar():
+            bar.show(False)
 
     @property
     def status(self) -> StatusBar:
