@@ -87,8 +87,11 @@ _ALL = (
     _C("save-documents", "save_documents", "Save documents", "Invoices",
        "Save invoice documents",
        "The invoice's PDFs to the downloads folder, or where its documents live"),
+    # Priority: the app runs it before it routes the next key, so keys typed right after "/"
+    # reach the box it opens (else they went to the table, queued before the focus moved).
     _C("filter", "filter", "Filter", "Find and sort",
-       "Filter invoices", "Filter on id, account, description and status", show=True),
+       "Filter invoices", "Filter on id, account, description and status", show=True,
+       priority=True),
     _C("sort", "sort", "Sort", "Find and sort",
        "Sort by next column", "Choose the sort column", show=True),
     _C("sort-reverse", "sort_reverse", "Reverse sort", "Find and sort",

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.command import CommandPalette
 from tui_fakes import (
     ACME,
@@ -127,6 +128,28 @@ async def test_n_and_shift_n_step_through_invoices_in_the_detail(
         await settle(pilot)
         assert "(2 of 8)" in screen_text(app)
         assert main.table.cursor_index == 1
+
+
+async def test_keys_sent_right_after_the_first_slash_reach_the_box(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The box is built on the first "/": keys arriving before it is mounted wait for it."""
+    standard_service().install(monkeypatch)
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        assert not main.query("#filter")  # not built before the first "/"
+        driver = app._driver
+        assert driver is not None
+        for key, char in (("slash", "/"), ("h", "h"), ("p", "p"), ("c", "c")):  # p: detail
+            event = events.Key(key, char)
+            event.set_sender(app)
+            driver.send_message(event)  # at once, as a terminal delivers fast typing
+        await settle(pilot)
+        assert main.query_one("#filter").value == "hpc"
+        assert main.table.visible_count == 3
+        await pilot.press("slash")  # in the box, "/" is a character, not the key again
+        assert main.query_one("#filter").value == "hpc/"
 
 
 async def test_slash_filters_enter_applies_esc_clears(

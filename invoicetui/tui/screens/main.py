@@ -171,6 +171,8 @@ class MainScreen(Browser):
         """Keys that would act on a hidden pane do not answer (nor show in ? or the footer)."""
         if action in DETAIL_ACTIONS:
             return self.is_mounted and self.detail.display
+        if action == "filter":  # a priority key: "/" typed in the box is a character
+            return self.focused is None or self.focused.id != "filter"
         return True
 
     def action_detail_tab(self, number: int) -> None:
