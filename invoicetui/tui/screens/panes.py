@@ -55,8 +55,8 @@ class Panes(Screen[None]):
     async def filter_bar(self) -> FilterBar:
         """The "/" box, mounted above the table on first use (not needed for the first frame).
 
-        Awaited: keys typed right after the first "/" wait in the queue until the box can take
-        them (unawaited, they reached the table first, whose bindings took them as commands).
+        Awaited, in the priority "/" (commands.py): the app routes the keys typed right after
+        it only once the box is mounted and focused (else the table's bindings took them).
         """
         bar = self.existing_filter_bar()
         if bar is None:

@@ -1,7 +1,7 @@
 """The "/" filter box, built on the first "/" (Input and its CSS are not needed at first paint).
 
-Its children are mounted right after the bar (not composed later), so the box can be
-queried and focused at once, and keys typed right after "/" reach it.
+Panes.filter_bar mounts the bar, then its parts, and awaits both before the box takes focus;
+"/" being a priority key (commands.py), the app routes the next keys only after that.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class FilterBar(Horizontal):
 
     @staticmethod
     def parts() -> tuple[Static, FilterInput, Static]:
-        """Its children: Panes.filter_bar mounts them itself, so they are registered at once."""
+        """Its children, which Panes.filter_bar mounts itself (and awaits), not compose."""
         return (
             Static("/", id="filter-prompt", markup=False),
             FilterInput(placeholder="id, account, description, status", id="filter"),
