@@ -67,6 +67,18 @@ def test_config_after_the_subcommand_is_read(argv: list[str]) -> None:
     assert args.config == "work.toml"
 
 
+def test_a_parser_built_for_one_command_reads_it_and_helps_like_the_whole_one() -> None:
+    """main() defines in full only the command named in argv (cli/parser.py): the rest is help."""
+    whole = build_parser()
+    assert build_parser(set()).format_help() == whole.format_help()
+    for command, _ in _subcommands(whole):
+        argv = [*command, "--config", "work.toml"]
+        if command == ("documents",):
+            argv += ["--period", "2026"]
+        args = build_parser(set(argv)).parse_args(argv)
+        assert (args.command, args.config) == (command[0], "work.toml"), command
+
+
 def test_cache_clear_of_an_unknown_account_names_the_configured_ones(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

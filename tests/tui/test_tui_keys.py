@@ -130,13 +130,14 @@ async def test_n_and_shift_n_step_through_invoices_in_the_detail(
         assert main.table.cursor_index == 1
 
 
+@pytest.mark.parametrize("size", [SIZE, (60, 15)])  # (60, 15): the box above a narrow table
 async def test_keys_sent_right_after_the_first_slash_reach_the_box(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
 ) -> None:
     """The box is built on the first "/": keys arriving before it is mounted wait for it."""
     standard_service().install(monkeypatch)
     app = make_app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         main = await start(pilot)
         assert not main.query("#filter")  # not built before the first "/"
         driver = app._driver
